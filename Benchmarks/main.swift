@@ -1,0 +1,1 @@
+print("pbx2mqtt-bench: under construction")

@@ -1,0 +1,179 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+/// Strict settings shared by every target: Swift 6 language mode plus the upcoming features
+/// the Swift server libraries we learn from turn on.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "pbx2mqtt",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "pbx2mqtt", targets: ["pbx2mqtt"]),
+        .executable(name: "ami-sim", targets: ["ami-sim"]),
+        .library(name: "AMI", targets: ["AMI"]),
+        .library(name: "CallCenter", targets: ["CallCenter"]),
+        .library(name: "MQTT", targets: ["MQTT"]),
+        .library(name: "Bridge", targets: ["Bridge"]),
+        .library(name: "AMISimulator", targets: ["AMISimulator"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(
+            url: "https://github.com/apple/swift-configuration",
+            from: "1.4.0",
+            traits: [.defaults, "YAML", "Reloading", "CommandLineArguments"]
+        ),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+    ],
+    targets: [
+        // MARK: C boundary
+        .systemLibrary(
+            name: "CMosquitto",
+            pkgConfig: "libmosquitto",
+            providers: [.apt(["libmosquitto-dev"])]
+        ),
+
+        // MARK: Layers, in the order data flows through them
+        .target(
+            name: "AMI",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "CallCenter",
+            dependencies: ["AMI"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "MQTT",
+            dependencies: [
+                "CMosquitto",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "Bridge",
+            dependencies: [
+                "AMI", "CallCenter", "MQTT",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "pbx2mqtt",
+            dependencies: [
+                "Bridge", "AMISimulator", "AMI", "CallCenter", "MQTT",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: The fake Asterisk
+        .target(
+            name: "AMISimulator",
+            dependencies: [
+                "AMI",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "ami-sim",
+            dependencies: [
+                "AMISimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: Benchmarks (an executable, never a timed test)
+        .executableTarget(
+            name: "pbx2mqtt-bench",
+            dependencies: [
+                "Bridge", "AMISimulator", "AMI", "CallCenter", "MQTT", "CMosquitto",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks",
+            exclude: ["results.json"],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: Test support and tests
+        .target(
+            name: "PBXTestSupport",
+            dependencies: [
+                "AMI",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "AMITests",
+            dependencies: ["AMI", "PBXTestSupport", "AMISimulator"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CallCenterTests",
+            dependencies: ["CallCenter", "AMI", "PBXTestSupport"],
+            resources: [.copy("Golden")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "MQTTTests",
+            dependencies: ["MQTT", "PBXTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "AMISimulatorTests",
+            dependencies: ["AMISimulator", "AMI", "PBXTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "BridgeTests",
+            dependencies: ["Bridge", "AMI", "CallCenter", "MQTT", "AMISimulator", "PBXTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["Bridge", "AMI", "CallCenter", "MQTT", "AMISimulator", "PBXTestSupport"],
+            swiftSettings: strictSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,1 @@
+print("pbx2mqtt: under construction")
