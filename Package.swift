@@ -145,7 +145,13 @@ let package = Package(
         ),
         .testTarget(
             name: "AMITests",
-            dependencies: ["AMI", "PBXTestSupport", "AMISimulator"],
+            dependencies: [
+                "AMI", "PBXTestSupport", "AMISimulator",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

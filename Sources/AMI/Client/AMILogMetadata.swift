@@ -1,0 +1,17 @@
+/// The metadata keys the AMI client logs under, in one place so dashboards can rely on them.
+enum AMILogMetadata {
+    static let host = "ami.host"
+    static let port = "ami.port"
+    static let action = "ami.action"
+    static let actionID = "ami.action_id"
+    static let attempt = "ami.attempt"
+    static let error = "ami.error"
+    static let event = "ami.event"
+    static let retryIn = "ami.retry_in"
+    static let product = "ami.product"
+    static let version = "ami.version"
+    static let filter = "ami.filter"
+    static let message = "ami.message"
+    static let reason = "ami.reason"
+    static let raw = "ami.raw"
+}

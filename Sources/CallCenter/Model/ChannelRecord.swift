@@ -1,0 +1,12 @@
+/// A live channel, kept to know who is bridged with whom.
+struct ChannelRecord: Sendable, Hashable {
+    var name: String
+    var callerNumber: String
+    var callerName: String
+    /// The agent this channel belongs to (by the interface templates), if any.
+    var agent: String?
+    /// The bridge the channel is in.
+    var bridge: String?
+    /// The queue this channel called into, if it is a queue caller.
+    var queue: String?
+}

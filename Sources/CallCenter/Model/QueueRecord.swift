@@ -1,0 +1,17 @@
+/// A queue: its waiting callers, member counters and Asterisk's statistics.
+struct QueueRecord: Sendable, Hashable {
+    /// Waiting callers by channel Uniqueid, with the time they joined.
+    var callers: [String: CallCenterTime] = [:]
+    /// When the set of waiting callers last changed; `longestWaitSeconds` is measured then.
+    var waitingSince: CallCenterTime
+    var counts = MemberCounts()
+    var completed = 0
+    var abandoned = 0
+    var holdTime = 0
+    var talkTime = 0
+    var serviceLevel = 0.0
+
+    init(at time: CallCenterTime) {
+        self.waitingSince = time
+    }
+}

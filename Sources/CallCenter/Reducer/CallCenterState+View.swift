@@ -1,0 +1,99 @@
+/// Deriving published values from the model.
+extension CallCenterState {
+    /// The value a retained topic should hold now, or nil when it should be empty.
+    func value(for key: StateKey) -> StateValue? {
+        switch key {
+        case .agentExtensionStatus(let agent):
+            guard let record = self.agents[agent], let status = record.extensionStatus else { return nil }
+            return .extensionStatus(ExtensionStatusValue(agent: agent, status: status, since: record.extensionSince))
+        case .agentName(let agent):
+            guard let name = self.agents[agent]?.name else { return nil }
+            return .name(AgentNameValue(agent: agent, name: name))
+        case .agentQueueMemberStatus(let agent, let queue):
+            guard let member = self.agents[agent]?.memberships[queue] else { return nil }
+            return .queueMemberStatus(
+                QueueMemberStatusValue(
+                    agent: agent, queue: queue, status: member.publishedStatus, paused: member.paused,
+                    pausedReason: member.pausedReason, penalty: member.penalty, callsTaken: member.callsTaken,
+                    lastCall: member.lastCall, since: member.since
+                )
+            )
+        case .agentPhoneNumber(let agent):
+            return self.phoneNumber(of: agent).map(StateValue.phoneNumber)
+        case .queueCount(let queue):
+            guard let record = self.queues[queue] else { return nil }
+            return .queueCount(QueueCountValue(queue: queue, count: record.callers.count))
+        case .queueStats(let queue):
+            guard let record = self.queues[queue] else { return nil }
+            var longest: Int64 = 0
+            for joined in record.callers.values {
+                longest = max(longest, record.waitingSince.millisecondsSinceEpoch - joined.millisecondsSinceEpoch)
+            }
+            return .queueStats(
+                QueueStatsValue(
+                    queue: queue, waiting: record.callers.count, longestWaitSeconds: Int(longest / 1000),
+                    members: record.counts.members, available: record.counts.available,
+                    paused: record.counts.paused, completed: record.completed, abandoned: record.abandoned,
+                    holdTime: record.holdTime, talkTime: record.talkTime, serviceLevel: record.serviceLevel
+                )
+            )
+        }
+    }
+
+    /// The party a known agent is bridged with: the other channel (not the agent's own) in
+    /// a bridge with one of the agent's channels; the smallest Uniqueid wins when several do.
+    func phoneNumber(of agent: String) -> PhoneNumberValue? {
+        guard self.agents[agent] != nil, let own = self.agentChannels[agent] else { return nil }
+        var best: (id: String, channel: ChannelRecord)?
+        for id in own {
+            guard let bridge = self.channels[id]?.bridge, let members = self.bridges[bridge] else { continue }
+            for other in members where !own.contains(other) {
+                guard let channel = self.channels[other], channel.agent != agent else { continue }
+                if let current = best, current.id <= other { continue }
+                best = (other, channel)
+            }
+        }
+        guard let best else { return nil }
+        return PhoneNumberValue(
+            agent: agent, number: best.channel.callerNumber, name: best.channel.callerName,
+            queue: best.channel.queue, uniqueId: best.id
+        )
+    }
+
+    /// Every retained value, sorted by key: what to republish after a broker reconnect.
+    public var fullView: [CallCenterChange] {
+        self.view.keys.sorted().compactMap { key in self.view[key].map { .set(key, $0) } }
+    }
+
+    /// The changes that turn the `old` view into the `new` one: sets for new or changed
+    /// values, `loggedoff` then clear for vanished members, clears for other vanished topics.
+    /// Sorted by key, so the output is deterministic.
+    public static func diff(
+        _ old: [StateKey: StateValue], _ new: [StateKey: StateValue], at time: CallCenterTime
+    ) -> [CallCenterChange] {
+        var keys = Set(new.keys)
+        keys.formUnion(old.keys)
+        var changes: [CallCenterChange] = []
+        for key in keys.sorted() {
+            let before = old[key]
+            let after = new[key]
+            if before == after { continue }
+            if let after {
+                changes.append(.set(key, after))
+            } else if let before {
+                if case .queueMemberStatus(var last) = before {
+                    last.status = .loggedoff
+                    last.since = time
+                    changes.append(.set(key, .queueMemberStatus(last)))
+                }
+                changes.append(.clear(key))
+            }
+        }
+        return changes
+    }
+
+    /// The changes that turn this state's view into `other`'s.
+    public func diff(to other: CallCenterState, at time: CallCenterTime) -> [CallCenterChange] {
+        Self.diff(self.view, other.view, at: time)
+    }
+}

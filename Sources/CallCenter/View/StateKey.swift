@@ -1,0 +1,39 @@
+/// One retained topic of the MQTT contract, without the prefix and without encoding.
+///
+/// The bridge turns a key into `{p}/agent/{a}/…` or `{p}/queue/{q}/…`, percent-encoding ids.
+public enum StateKey: Sendable, Hashable, Comparable, CustomStringConvertible {
+    case agentExtensionStatus(agent: String)
+    case agentName(agent: String)
+    case agentQueueMemberStatus(agent: String, queue: String)
+    case agentPhoneNumber(agent: String)
+    case queueCount(queue: String)
+    case queueStats(queue: String)
+
+    /// Sort order for deterministic output: agents before queues, then by id, then by topic.
+    private var sortTuple: (Int, String, Int, String) {
+        switch self {
+        case .agentExtensionStatus(let agent): (0, agent, 0, "")
+        case .agentName(let agent): (0, agent, 1, "")
+        case .agentQueueMemberStatus(let agent, let queue): (0, agent, 2, queue)
+        case .agentPhoneNumber(let agent): (0, agent, 3, "")
+        case .queueCount(let queue): (1, queue, 0, "")
+        case .queueStats(let queue): (1, queue, 1, "")
+        }
+    }
+
+    public static func < (lhs: StateKey, rhs: StateKey) -> Bool {
+        lhs.sortTuple < rhs.sortTuple
+    }
+
+    /// The topic path below the prefix, unencoded: `agent/147/queueMemberStatus/q1`.
+    public var description: String {
+        switch self {
+        case .agentExtensionStatus(let agent): "agent/\(agent)/extensionStatus"
+        case .agentName(let agent): "agent/\(agent)/name"
+        case .agentQueueMemberStatus(let agent, let queue): "agent/\(agent)/queueMemberStatus/\(queue)"
+        case .agentPhoneNumber(let agent): "agent/\(agent)/phoneNumber"
+        case .queueCount(let queue): "queue/\(queue)/count"
+        case .queueStats(let queue): "queue/\(queue)/stats"
+        }
+    }
+}
