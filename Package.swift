@@ -176,6 +176,20 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "pbx2mqttTests",
+            dependencies: [
+                "pbx2mqtt",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "IntegrationTests",
             dependencies: ["Bridge", "AMI", "CallCenter", "MQTT", "AMISimulator", "PBXTestSupport"],
             swiftSettings: strictSettings

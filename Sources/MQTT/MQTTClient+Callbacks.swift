@@ -1,0 +1,146 @@
+import CMosquitto
+import Dispatch
+import Logging
+import Synchronization
+
+extension MQTTClient {
+    // MARK: Callback registration
+
+    /// Registers non-capturing C callbacks; each finds its client through the userdata pointer
+    /// (`Unmanaged`, unretained: the client outlives its network thread because `deinit` stops it).
+    func installCallbacks() {
+        mosquitto_connect_v5_callback_set(self.handle) { _, userdata, rc, flags, _ in
+            MQTTClient.from(userdata)?.handleConnect(rc: rc, flags: flags)
+        }
+        mosquitto_disconnect_v5_callback_set(self.handle) { _, userdata, rc, _ in
+            MQTTClient.from(userdata)?.handleDisconnect(rc: rc)
+        }
+        mosquitto_publish_v5_callback_set(self.handle) { _, userdata, mid, reason, _ in
+            MQTTClient.from(userdata)?.handlePublished(mid: mid, reason: reason)
+        }
+        mosquitto_message_v5_callback_set(self.handle) { _, userdata, message, properties in
+            guard let client = MQTTClient.from(userdata), let message else { return }
+            client.handleMessage(message.pointee, properties: properties)
+        }
+    }
+
+    static func from(_ userdata: UnsafeMutableRawPointer?) -> MQTTClient? {
+        guard let userdata else { return nil }
+        return Unmanaged<MQTTClient>.fromOpaque(userdata).takeUnretainedValue()
+    }
+
+    // MARK: Inbound (libmosquitto's network thread)
+
+    private func emit(_ event: MQTTClientEvent) {
+        let handler = self.storage.withLock { $0.onEvent }
+        handler?(event)
+    }
+
+    private func handleConnect(rc: Int32, flags: Int32) {
+        if rc == 0 {
+            let subscriptions = self.storage.withLock { state in
+                state.isConnected = true
+                state.refusedAttempts = 0
+                return state.subscriptions
+            }
+            // Subscribing is a queued send, not a setter: safe from the callback.
+            for subscription in subscriptions {
+                let result = mosquitto_subscribe(self.handle, nil, subscription.filter, Int32(subscription.qos.rawValue))
+                if result != Int32(MOSQ_ERR_SUCCESS.rawValue) {
+                    self.logger.info(
+                        "MQTT resubscribe failed",
+                        metadata: ["mqtt.filter": "\(subscription.filter)", "mqtt.error": "\(Self.text(result))"])
+                }
+            }
+            let sessionPresent = (flags & 1) != 0
+            self.logger.debug(
+                "MQTT connected",
+                metadata: ["mqtt.session_present": "\(sessionPresent)", "mqtt.subscriptions": "\(subscriptions.count)"])
+            self.emit(.connected(sessionPresent: sessionPresent))
+            return
+        }
+        let isV5 = self.configuration.protocolVersion == .v5
+        let reason = (isV5 ? mosquitto_reason_string(rc) : mosquitto_connack_string(rc)).map { String(cString: $0) }
+            ?? "refused with code \(rc)"
+        self.logger.info("MQTT broker refused the connection", metadata: ["mqtt.code": "\(rc)", "mqtt.reason": "\(reason)"])
+        self.emit(.connectionRefused(code: Int(rc), reason: reason))
+        if isV5 && rc >= 128 {
+            // libmosquitto 2.0 turns a refused MQTT 5 CONNACK into MOSQ_ERR_PROTOCOL, which ends
+            // its network thread for good. Restart it later, from outside this thread.
+            self.scheduleLoopRestart()
+        }
+    }
+
+    private func handleDisconnect(rc: Int32) {
+        let lost = self.storage.withLock { $0.connectionLost() }
+        if lost > 0 {
+            self.logger.debug("MQTT QoS 0 messages lost with the connection", metadata: ["mqtt.count": "\(lost)"])
+        }
+        let reason = rc == 0 ? "disconnected by the client" : Self.text(rc)
+        self.logger.debug("MQTT disconnected", metadata: ["mqtt.reason": "\(reason)"])
+        self.emit(.disconnected(reason: reason))
+    }
+
+    private func handlePublished(mid: Int32, reason: Int32) {
+        _ = self.storage.withLock { $0.completed(mid: mid) }
+        if reason >= 128 {
+            self.logger.info(
+                "MQTT broker rejected a publication",
+                metadata: ["mqtt.mid": "\(mid)", "mqtt.reason": "\(String(cString: mosquitto_reason_string(reason)))"])
+        }
+        self.emit(.published(mid: mid))
+    }
+
+    private func handleMessage(_ raw: mosquitto_message, properties: OpaquePointer?) {
+        let topic = raw.topic.map { String(cString: $0) } ?? ""
+        var payload: [UInt8] = []
+        if let bytes = raw.payload, raw.payloadlen > 0 {
+            payload = Array(UnsafeRawBufferPointer(start: bytes, count: Int(raw.payloadlen)))
+        }
+        let message = MQTTMessage(
+            topic: topic,
+            payload: payload,
+            qos: MQTTQoS(rawValue: UInt8(clamping: raw.qos)) ?? .atMostOnce,
+            retain: raw.retain,
+            properties: MQTTProperties(mosquittoList: properties)
+        )
+        self.emit(.message(message))
+    }
+
+    // MARK: Supervisor
+
+    /// Backoff for restarting the network thread after a refusal: min, 2×min, 4×min … capped at max.
+    static func refusalBackoff(attempt: Int, minSeconds: Int, maxSeconds: Int) -> Int {
+        let exponent = min(max(attempt - 1, 0), 20)
+        return min(maxSeconds, minSeconds << exponent)
+    }
+
+    private func scheduleLoopRestart() {
+        let attempt = self.storage.withLock { state in
+            state.refusedAttempts += 1
+            return state.refusedAttempts
+        }
+        let delay = Self.refusalBackoff(
+            attempt: attempt,
+            minSeconds: self.configuration.reconnectDelayMinSeconds,
+            maxSeconds: self.configuration.reconnectDelayMaxSeconds)
+        self.logger.info("MQTT reconnecting after refusal", metadata: ["mqtt.delay_seconds": "\(delay)", "mqtt.attempt": "\(attempt)"])
+        self.supervisor.asyncAfter(deadline: .now() + .seconds(delay)) { [weak self] in
+            self?.restartLoop()
+        }
+    }
+
+    /// Runs on `supervisor`: joins the ended network thread and starts a fresh one.
+    private func restartLoop() {
+        guard self.storage.withLock({ $0.lifecycle == .running }) else { return }
+        _ = mosquitto_loop_stop(self.handle, false)
+        let rc = mosquitto_reconnect_async(self.handle)
+        if rc != Int32(MOSQ_ERR_SUCCESS.rawValue) {
+            self.logger.debug("MQTT reconnect attempt failed", metadata: ["mqtt.error": "\(Self.text(rc))"])
+        }
+        let loop = mosquitto_loop_start(self.handle)
+        if loop != Int32(MOSQ_ERR_SUCCESS.rawValue) {
+            self.logger.info("MQTT network thread restart failed", metadata: ["mqtt.error": "\(Self.text(loop))"])
+        }
+    }
+}

@@ -1,0 +1,16 @@
+/// What the client reports to its owner, on libmosquitto's network thread.
+public enum MQTTClientEvent: Sendable, Hashable {
+    /// The broker accepted the connection. Fired on every (re)connect: republish state here.
+    /// Subscriptions are renewed by the client itself before this event is delivered.
+    case connected(sessionPresent: Bool)
+    /// The broker refused the connection (bad credentials, not authorized, ...). The client keeps
+    /// retrying with backoff; `code` is the CONNACK return code (3.1.1) or reason code (5).
+    case connectionRefused(code: Int, reason: String)
+    /// The connection ended (broker gone, network error, or `stop()`); the client reconnects
+    /// unless it was stopped.
+    case disconnected(reason: String)
+    /// A message arrived on a subscribed topic.
+    case message(MQTTMessage)
+    /// The broker acknowledged a QoS 1/2 publication (or a QoS 0 one was written out).
+    case published(mid: Int32)
+}

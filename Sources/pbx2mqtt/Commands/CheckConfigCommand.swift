@@ -1,0 +1,37 @@
+import ArgumentParser
+
+/// `pbx2mqtt check-config`: validate and print the effective configuration, secrets masked.
+///
+/// Exit 0 when valid, 78 with one `key: reason` line per problem otherwise; nothing connects.
+struct CheckConfigCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check-config",
+        abstract: "Validate the configuration and print the effective values (secrets masked)."
+    )
+
+    @OptionGroup var options: ConfigOptions
+    @OptionGroup var model: ModelFilterOptions
+
+    @Option(name: .customLong("format"), help: "Output syntax: yaml or json.")
+    var format: EffectiveConfiguration.Format = .yaml
+
+    func run() async throws {
+        let configuration = try await CommandSupport.loadOrExit(self.sources)
+        print(Self.report(configuration, format: self.format))
+    }
+
+    /// The sources this invocation reads.
+    var sources: ConfigurationSources {
+        ConfigurationSources.process(
+            configFile: self.options.config,
+            flags: self.options.flagValues.merging(self.model.flagValues) { _, new in new }
+        )
+    }
+
+    /// What `check-config` prints for a valid configuration.
+    static func report(_ configuration: AppConfiguration, format: EffectiveConfiguration.Format) -> String {
+        EffectiveConfiguration(configuration).render(as: format)
+    }
+}
+
+extension EffectiveConfiguration.Format: ExpressibleByArgument {}

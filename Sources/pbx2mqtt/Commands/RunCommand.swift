@@ -1,0 +1,28 @@
+import ArgumentParser
+
+/// `pbx2mqtt run`: the daemon against a real Asterisk.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the bridge: Asterisk AMI in, MQTT out, commands back."
+    )
+
+    @OptionGroup var options: ConfigOptions
+    @OptionGroup var model: ModelFilterOptions
+
+    /// The sources this invocation reads (kept by the daemon for SIGHUP reloads).
+    var sources: ConfigurationSources {
+        ConfigurationSources.process(
+            configFile: self.options.config,
+            flags: self.options.flagValues.merging(self.model.flagValues) { _, new in new }
+        )
+    }
+
+    func run() async throws {
+        let configuration = try await CommandSupport.loadOrExit(self.sources)
+        let redaction = Redaction(configuration: configuration)
+        let logger = LoggingBootstrap.bootstrap(log: configuration.log, redaction: redaction)
+        MetricsBootstrap.bootstrap()
+        try await Daemon.run(configuration: configuration, mode: .run, logger: logger)
+    }
+}

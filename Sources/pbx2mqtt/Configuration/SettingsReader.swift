@@ -1,0 +1,108 @@
+import Foundation
+import Configuration
+
+/// Reads raw values by ``ConfigurationKey`` from a `ConfigReader`, recording type problems.
+///
+/// Every value is read as text (or a list of texts) and converted here, so the messages name
+/// the YAML key and say what was expected, whichever source the value came from.
+struct SettingsReader {
+    private let reader: ConfigReader
+    /// Problems found so far, in reading order.
+    private(set) var errors: [ConfigError] = []
+
+    init(reader: ConfigReader) {
+        self.reader = reader
+    }
+
+    /// Records a problem found by a later validation step.
+    mutating func record(_ error: ConfigError) {
+        self.errors.append(error)
+    }
+
+    /// A single text value, nil when unset or empty.
+    mutating func string(_ key: ConfigurationKey) -> String? {
+        guard let value = self.rawString(key), !value.isEmpty else {
+            return nil
+        }
+        return value
+    }
+
+    /// A single text value as given, empty included; nil only when unset.
+    mutating func rawString(_ key: ConfigurationKey) -> String? {
+        let configKey = ConfigKey(key.yamlPath)
+        if let value = self.reader.string(forKey: configKey, isSecret: key.isSecret) {
+            return value
+        }
+        if self.reader.stringArray(forKey: configKey, isSecret: key.isSecret) != nil {
+            self.errors.append(.wrongType(key: key.yamlPath, value: "(a list)", expected: "a single value"))
+        }
+        return nil
+    }
+
+    /// A text value with a default.
+    mutating func string(_ key: ConfigurationKey, default defaultValue: String) -> String {
+        self.string(key) ?? defaultValue
+    }
+
+    /// An integer within `range`, or `defaultValue` when unset; a bad value is recorded.
+    mutating func int(_ key: ConfigurationKey, default defaultValue: Int, range: ClosedRange<Int>) -> Int {
+        guard let text = self.string(key) else {
+            return defaultValue
+        }
+        guard let value = Int(text.trimmingCharacters(in: .whitespaces)) else {
+            self.errors.append(.wrongType(key: key.yamlPath, value: text, expected: "an integer"))
+            return defaultValue
+        }
+        guard range.contains(value) else {
+            self.errors.append(.outOfRange(key: key.yamlPath, value: value, range: range))
+            return defaultValue
+        }
+        return value
+    }
+
+    /// A boolean (`true/false`, `yes/no`, `on/off`, `1/0`), or `defaultValue` when unset.
+    mutating func bool(_ key: ConfigurationKey, default defaultValue: Bool) -> Bool {
+        guard let text = self.string(key) else {
+            return defaultValue
+        }
+        switch text.trimmingCharacters(in: .whitespaces).lowercased() {
+        case "true", "yes", "on", "1":
+            return true
+        case "false", "no", "off", "0":
+            return false
+        default:
+            self.errors.append(.wrongType(key: key.yamlPath, value: text, expected: "a boolean (true/false)"))
+            return defaultValue
+        }
+    }
+
+    /// One of an enum's raw values, or `defaultValue` when unset.
+    mutating func choice<Value: RawRepresentable & CaseIterable>(
+        _ key: ConfigurationKey,
+        default defaultValue: Value
+    ) -> Value where Value.RawValue == String {
+        guard let text = self.string(key) else {
+            return defaultValue
+        }
+        guard let value = Value(rawValue: text.trimmingCharacters(in: .whitespaces).lowercased()) else {
+            self.errors.append(
+                .unknownValue(key: key.yamlPath, value: text, allowed: Value.allCases.map(\.rawValue))
+            )
+            return defaultValue
+        }
+        return value
+    }
+
+    /// A list of texts; a single scalar counts as a one-element list. Nil when unset.
+    mutating func list(_ key: ConfigurationKey) -> [String]? {
+        let configKey = ConfigKey(key.yamlPath)
+        if let values = self.reader.stringArray(forKey: configKey, isSecret: key.isSecret) {
+            return values.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        if let value = self.reader.string(forKey: configKey, isSecret: key.isSecret) {
+            let trimmed = value.trimmingCharacters(in: .whitespaces)
+            return trimmed.isEmpty ? [] : [trimmed]
+        }
+        return nil
+    }
+}

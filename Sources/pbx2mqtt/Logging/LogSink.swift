@@ -1,0 +1,40 @@
+import Foundation
+import Synchronization
+
+/// Where rendered log lines go. One call writes one complete line.
+protocol LogSink: Sendable {
+    /// Writes `line` followed by a newline, never interleaved with another line.
+    func write(line: String)
+}
+
+/// Writes log lines to standard error (journald picks them up under systemd).
+final class StandardErrorLogSink: LogSink {
+    private let lock = Mutex(())
+
+    init() {}
+
+    func write(line: String) {
+        var bytes = Data(line.utf8)
+        bytes.append(0x0A)
+        // One write per line under a lock, so concurrent loggers never interleave characters.
+        self.lock.withLock { _ in
+            FileHandle.standardError.write(bytes)
+        }
+    }
+}
+
+/// Collects log lines in memory; used by tests and by `check-config` dry runs.
+final class InMemoryLogSink: LogSink {
+    private let storage = Mutex<[String]>([])
+
+    init() {}
+
+    func write(line: String) {
+        self.storage.withLock { $0.append(line) }
+    }
+
+    /// Every line written so far.
+    var lines: [String] {
+        self.storage.withLock { $0 }
+    }
+}

@@ -1,1 +1,0 @@
-print("pbx2mqtt: under construction")
