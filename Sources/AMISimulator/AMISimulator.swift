@@ -1,0 +1,196 @@
+import AMI
+import Logging
+import NIOCore
+import NIOPosix
+
+/// A scriptable fake Asterisk 22 manager (AMI) server for tests, the demo and benchmarks.
+///
+/// It speaks the wire format of the real Asterisk 22.10.1 captures in `fixtures/`: banner,
+/// plain and MD5 login, event masks and filters, the list actions, queue member actions,
+/// Originate/Redirect/Hangup, a seeded call generator and faults (drop, restart, stall,
+/// garbage, refused connections). All state lives on one event loop; every method here hops
+/// onto it, so the simulator can be driven from any task.
+public final class AMISimulator: Sendable {
+    /// The port it listens on (the ephemeral one when started with port 0).
+    public let port: Int
+    public let host: String
+    private let group: MultiThreadedEventLoopGroup?
+    private let eventLoop: any EventLoop
+    private let core: NIOLoopBound<SimulatorCore>
+
+    private init(host: String, port: Int, group: MultiThreadedEventLoopGroup?, eventLoop: any EventLoop, core: NIOLoopBound<SimulatorCore>) {
+        self.host = host
+        self.port = port
+        self.group = group
+        self.eventLoop = eventLoop
+        self.core = core
+    }
+
+    /// Starts listening on `host:port` (0: an ephemeral port, read it from `port`).
+    /// - Parameter eventLoop: the loop to own the state; nil starts a private one-thread
+    ///   group that `shutdown()` stops.
+    public static func start(
+        configuration: SimulatorConfiguration = SimulatorConfiguration(),
+        host: String = "127.0.0.1",
+        port: Int = 0,
+        eventLoop: (any EventLoop)? = nil,
+        logger: Logger = Logger(label: "ami-sim")
+    ) async throws -> AMISimulator {
+        let group: MultiThreadedEventLoopGroup? = eventLoop == nil ? MultiThreadedEventLoopGroup(numberOfThreads: 1) : nil
+        guard let loop = eventLoop ?? group?.next() else {
+            throw AMISimulatorError.noEventLoop
+        }
+        do {
+            let (core, bound) = try await loop.flatSubmit { () -> EventLoopFuture<(NIOLoopBound<SimulatorCore>, Int)> in
+                let core = SimulatorCore(eventLoop: loop, configuration: configuration, logger: logger)
+                let boundCore = NIOLoopBound(core, eventLoop: loop)
+                return core.bind(host: host, port: port).map { (boundCore, $0) }
+            }.get()
+            logger.info("AMI simulator listening", metadata: ["host": "\(host)", "port": "\(bound)"])
+            return AMISimulator(host: host, port: bound, group: group, eventLoop: loop, core: core)
+        } catch {
+            try? await group?.shutdownGracefully()
+            throw AMISimulatorError.bindFailed(host: host, port: port, reason: "\(error)")
+        }
+    }
+
+    /// Closes every connection and the listener, and stops the private event loop.
+    public func shutdown() async throws {
+        let core = self.core
+        try await self.eventLoop.flatSubmit { core.value.shutdown() }.get()
+        try await self.group?.shutdownGracefully()
+    }
+
+    private func onLoop<T: Sendable>(_ body: @escaping @Sendable (SimulatorCore) -> T) async -> T {
+        let core = self.core
+        return await withCheckedContinuation { continuation in
+            self.eventLoop.execute {
+                let result = body(core.value)
+                core.value.flushAll()
+                continuation.resume(returning: result)
+            }
+        }
+    }
+
+    // MARK: Inspection
+
+    /// Every action received so far, on every connection, in arrival order.
+    public func receivedActions() async -> [ReceivedAction] {
+        await self.onLoop { $0.received }
+    }
+
+    public func clearReceivedActions() async {
+        await self.onLoop { $0.received.removeAll() }
+    }
+
+    /// Open manager connections.
+    public func connectionCount() async -> Int {
+        await self.onLoop { $0.sessions.count }
+    }
+
+    /// Simulated seconds since start.
+    public func simulatedTime() async -> Double {
+        await self.onLoop { core in
+            core.syncNow()
+            return core.now
+        }
+    }
+
+    // MARK: Scripting
+
+    /// Sends a raw event to every logged-in session whose mask and filters accept it (its
+    /// class is read from its `Privilege` header).
+    public func emit(_ message: AMIMessage) async {
+        await self.onLoop { $0.broadcast(SimEvent(raw: message)) }
+    }
+
+    /// Sets a device state as `Setvar DEVICE_STATE(Custom:N)` does, with its events.
+    public func setDeviceState(_ device: String, _ state: DeviceState) async {
+        await self.onLoop { $0.setDeviceState(device, state) }
+    }
+
+    /// Manual clock: runs everything scheduled in the next `seconds` simulated seconds.
+    /// Real-time clock: also runs what is already due.
+    public func advance(by seconds: Double) async {
+        await self.onLoop { core in
+            core.syncNow()
+            core.advance(by: seconds)
+        }
+    }
+
+    /// Starts the seeded call generator (replacing a running one).
+    public func startTraffic(_ configuration: TrafficConfiguration) async {
+        await self.onLoop { $0.startTraffic(configuration) }
+    }
+
+    /// Stops placing new calls; calls in progress run to their end.
+    public func stopTraffic() async {
+        await self.onLoop { $0.stopTraffic() }
+    }
+
+    /// Calls placed by the generator since it started.
+    public func trafficCallCount() async -> Int {
+        await self.onLoop { $0.trafficCalls }
+    }
+
+    /// Benchmarks: writes `count` events (cycling through `events`) to every logged-in
+    /// session as fast as the sockets take them, honouring backpressure. Returns the number
+    /// of packets written per session, summed.
+    @discardableResult
+    public func firehose(_ events: [AMIMessage], count: Int) async throws -> Int {
+        let core = self.core
+        return try await self.eventLoop.flatSubmit { () -> EventLoopFuture<Int> in
+            let promise = core.value.eventLoop.makePromise(of: Int.self)
+            core.value.firehose(events, count: count, promise: promise)
+            return promise.futureResult
+        }.get()
+    }
+
+    // MARK: Faults
+
+    /// Closes every manager connection at once (TCP FIN, no Goodbye), keeps listening.
+    public func dropAllConnections() async {
+        await self.onLoop { $0.dropAll() }
+    }
+
+    /// Simulates an Asterisk restart: `Event: Shutdown` first when `graceful`, every
+    /// connection closed, connections refused for `downtime`, state rebuilt (dynamic members
+    /// gone, no channels), uptime back to 0 in the next FullyBooted.
+    public func restart(graceful: Bool = true, downtime: TimeAmount = .milliseconds(200)) async throws {
+        let core = self.core
+        try await self.eventLoop.flatSubmit { core.value.restart(graceful: graceful, downtime: downtime) }.get()
+    }
+
+    /// Stalled: nothing is answered (not even Ping), no event is sent, sockets stay open;
+    /// new connections get no banner. Unstalling answers what arrived meanwhile.
+    public func setStalled(_ stalled: Bool) async {
+        await self.onLoop { $0.setStalled(stalled) }
+    }
+
+    /// Writes raw bytes to every connection, e.g. a broken packet.
+    public func sendGarbage(_ bytes: [UInt8]) async {
+        await self.onLoop { $0.sendGarbage(bytes) }
+    }
+
+    /// Closes the listener so that connecting fails (ECONNREFUSED) for `duration`, then
+    /// listens on the same port again. Existing connections stay up. Returns when listening again.
+    public func refuseConnections(for duration: TimeAmount) async throws {
+        let core = self.core
+        try await self.eventLoop.flatSubmit { core.value.refuse(for: duration) }.get()
+    }
+}
+
+/// Why the simulator could not start.
+public enum AMISimulatorError: Error, Sendable, CustomStringConvertible {
+    case noEventLoop
+    case bindFailed(host: String, port: Int, reason: String)
+
+    public var description: String {
+        switch self {
+        case .noEventLoop:
+            "the AMI simulator could not get an event loop"
+        case .bindFailed(let host, let port, let reason):
+            "the AMI simulator could not listen on \(host):\(port) (\(reason)); pick another --port or stop what uses it"
+        }
+    }
+}

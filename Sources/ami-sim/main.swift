@@ -1,1 +1,0 @@
-print("ami-sim: under construction")
