@@ -277,6 +277,9 @@ final class AMIClientCore {
             let connection = self.connectionCounter
             self.activeConnection = connection
             self.logger.info("connecting to AMI", metadata: [AMILogMetadata.attempt: "\(attempt)"])
+            // Reported before connecting: a connector may fail synchronously, and the
+            // delegate must see `.connecting` before that attempt's `.disconnected`.
+            self.delegate?.amiConnectionStateChanged(.connecting(attempt: attempt))
             let box = self.box
             let maxPacketSize = self.configuration.maxPacketSize
             let future = self.connector(self.eventLoop, self.configuration) { channel in
@@ -302,7 +305,6 @@ final class AMIClientCore {
                     self.connectFailed(connection, error)
                 }
             }
-            self.delegate?.amiConnectionStateChanged(.connecting(attempt: attempt))
 
         case .awaitBanner(let timeout):
             self.bannerTimer = self.eventLoop.assumeIsolated().scheduleTask(in: timeout) {

@@ -104,3 +104,24 @@ extension AMIConfiguration: CustomStringConvertible {
         "AMIConfiguration(host: \(self.host), port: \(self.port), username: \(self.username), secret: <redacted>, authType: \(self.authType.rawValue), eventMask: \(self.eventMask), filters: \(self.filters.count))"
     }
 }
+
+extension AMIConfiguration: CustomReflectable {
+    /// `dump()` and debuggers show the secret redacted too.
+    public var customMirror: Mirror {
+        Mirror(self, children: [
+            "host": self.host,
+            "port": self.port,
+            "username": self.username,
+            "secret": "<redacted>",
+            "authType": self.authType,
+            "eventMask": self.eventMask,
+            "filters": self.filters,
+            "keepaliveInterval": self.keepaliveInterval,
+            "keepaliveTimeout": self.keepaliveTimeout,
+            "actionTimeout": self.actionTimeout,
+            "connectTimeout": self.connectTimeout,
+            "backoff": self.backoff,
+            "maxPacketSize": self.maxPacketSize,
+        ])
+    }
+}

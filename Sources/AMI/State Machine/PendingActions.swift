@@ -60,7 +60,9 @@ struct PendingActions<Waiter> {
 
     /// Routes one received packet.
     mutating func receive(_ message: AMIMessage) -> Outcome {
-        if message.response != nil {
+        // OriginateResponse has a `Response` header too: only a packet without `Event` is a
+        // response.
+        if message.eventName == nil, message.response != nil {
             return self.receiveResponse(message)
         }
         guard let actionID = message.actionID else { return .event }

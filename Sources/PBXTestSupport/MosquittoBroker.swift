@@ -1,0 +1,270 @@
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A real `mosquitto` broker on a free 127.0.0.1 port, owned by one test.
+///
+/// Persistence is off and only the loopback listener is opened (no websockets). With
+/// `username`/`password` the broker requires them (anonymous refused); without, anyone may
+/// connect. The broker log (`log_type all`) goes to `logFile`; `logText` reads it for a failing
+/// test's diagnostics. `kill9()` simulates a crash, `restart()` brings it back on the same port,
+/// and `stop()` (also run by `deinit`) ends it and removes its temporary folder.
+///
+/// ```swift
+/// let broker = try await MosquittoBroker.start()
+/// defer { broker.stop() }
+/// // connect to broker.host:broker.port
+/// ```
+public final class MosquittoBroker: Sendable {
+    /// Where Debian installs the broker.
+    public static let executable = "/usr/sbin/mosquitto"
+
+    public let host = "127.0.0.1"
+    public let port: Int
+    public let username: String?
+    public let password: String?
+    /// Temporary folder holding the config, password file and log.
+    public let directory: URL
+    public var configFile: URL { self.directory.appendingPathComponent("mosquitto.conf") }
+    public var logFile: URL { self.directory.appendingPathComponent("mosquitto.log") }
+
+    private let process: Mutex<Process?>
+
+    private init(port: Int, username: String?, password: String?, directory: URL, process: Process) {
+        self.port = port
+        self.username = username
+        self.password = password
+        self.directory = directory
+        self.process = Mutex(process)
+    }
+
+    deinit {
+        self.stop()
+    }
+
+    /// Starts a broker on a fresh free port, retrying with another port on a clash, and returns
+    /// once it accepts TCP connections.
+    /// - Parameters:
+    ///   - username: with `password`, the only account; anonymous clients are then refused.
+    ///   - password: that account's password (hashed into a file by `mosquitto_passwd -b`).
+    public static func start(username: String? = nil, password: String? = nil) async throws -> MosquittoBroker {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("pbx2mqtt-mosquitto-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var lastError: (any Error)?
+        for _ in 0..<5 {
+            let port = try Self.freePort()
+            do {
+                try Self.writeConfig(directory: directory, port: port, username: username, password: password)
+                let process = try await Self.launch(directory: directory, port: port)
+                return MosquittoBroker(
+                    port: port, username: username, password: password, directory: directory, process: process)
+            } catch {
+                lastError = error
+            }
+        }
+        try? FileManager.default.removeItem(at: directory)
+        throw lastError ?? MosquittoBrokerError.notReady(port: 0, log: "")
+    }
+
+    /// Kills the broker with SIGKILL, as a crash would: no DISCONNECT, wills fire on clients'
+    /// side only when they notice. Returns once the process is gone.
+    public func kill9() {
+        self.process.withLock { process in
+            guard let running = process else { return }
+            if running.isRunning {
+                kill(running.processIdentifier, SIGKILL)
+            }
+            running.waitUntilExit()
+            process = nil
+        }
+    }
+
+    /// Starts the broker again on the same port (after `kill9()` or `stop()`), returning once it
+    /// accepts connections.
+    public func restart() async throws {
+        self.kill9()
+        var lastError: (any Error)?
+        for _ in 0..<20 {
+            do {
+                let process = try await Self.launch(directory: self.directory, port: self.port)
+                self.process.withLock { $0 = process }
+                return
+            } catch {
+                lastError = error
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        throw lastError ?? MosquittoBrokerError.notReady(port: self.port, log: self.logText)
+    }
+
+    /// Ends the broker (SIGTERM, then SIGKILL) and deletes its folder. Idempotent.
+    public func stop() {
+        self.process.withLock { process in
+            guard let running = process else { return }
+            if running.isRunning {
+                running.terminate()
+                let deadline = Date().addingTimeInterval(2)
+                while running.isRunning && Date() < deadline {
+                    usleep(10_000)
+                }
+                if running.isRunning {
+                    kill(running.processIdentifier, SIGKILL)
+                }
+            }
+            running.waitUntilExit()
+            process = nil
+        }
+        try? FileManager.default.removeItem(at: self.directory)
+    }
+
+    /// True while the broker process runs.
+    public var isRunning: Bool {
+        self.process.withLock { $0?.isRunning ?? false }
+    }
+
+    /// The broker's log so far (empty once `stop()` removed it).
+    public var logText: String {
+        (try? String(contentsOf: self.logFile, encoding: .utf8)) ?? ""
+    }
+
+    /// `-h 127.0.0.1 -p <port>` plus credentials, for `mosquitto_sub`/`mosquitto_pub`.
+    public var clientArguments: [String] {
+        var arguments = ["-h", self.host, "-p", "\(self.port)"]
+        if let username = self.username { arguments += ["-u", username] }
+        if let password = self.password { arguments += ["-P", password] }
+        return arguments
+    }
+
+    // MARK: Internals
+
+    /// A port the kernel just handed out for 127.0.0.1 (bound to port 0, then closed).
+    public static func freePort() throws -> Int {
+        #if canImport(Glibc)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #else
+        let fd = socket(AF_INET, SOCK_STREAM, 0)
+        #endif
+        guard fd >= 0 else { throw MosquittoBrokerError.noFreePort(errno: errno) }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard bound == 0 else { throw MosquittoBrokerError.noFreePort(errno: errno) }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let named = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                getsockname(fd, $0, &length)
+            }
+        }
+        guard named == 0 else { throw MosquittoBrokerError.noFreePort(errno: errno) }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// True when something accepts TCP connections on 127.0.0.1:`port`.
+    public static func accepts(port: Int) -> Bool {
+        #if canImport(Glibc)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #else
+        let fd = socket(AF_INET, SOCK_STREAM, 0)
+        #endif
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        return result == 0
+    }
+
+    private static func writeConfig(directory: URL, port: Int, username: String?, password: String?) throws {
+        var lines = [
+            "listener \(port) 127.0.0.1",
+            "persistence false",
+            "log_dest file \(directory.appendingPathComponent("mosquitto.log").path)",
+            "log_type all",
+            "connection_messages true",
+            // Running as root, mosquitto would otherwise switch to the `mosquitto` user, which
+            // cannot read this folder. Ignored when not started as root.
+            "user root",
+        ]
+        if let username, let password {
+            let passwordFile = directory.appendingPathComponent("passwords")
+            let result = try Self.runSync(
+                "/usr/bin/mosquitto_passwd", ["-c", "-b", passwordFile.path, username, password])
+            guard result == 0 else { throw MosquittoBrokerError.passwordFile(status: result) }
+            lines += ["allow_anonymous false", "password_file \(passwordFile.path)"]
+        } else {
+            lines += ["allow_anonymous true"]
+        }
+        let text = lines.joined(separator: "\n") + "\n"
+        try text.write(to: directory.appendingPathComponent("mosquitto.conf"), atomically: true, encoding: .utf8)
+    }
+
+    private static func runSync(_ executable: String, _ arguments: [String]) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    /// Starts mosquitto in the foreground and waits (up to 5 s) until the port accepts.
+    private static func launch(directory: URL, port: Int) async throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.executable)
+        process.arguments = ["-c", directory.appendingPathComponent("mosquitto.conf").path]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(5)
+        while Date() < deadline {
+            if !process.isRunning { break }
+            if Self.accepts(port: port) { return process }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+        }
+        process.waitUntilExit()
+        let log = (try? String(contentsOf: directory.appendingPathComponent("mosquitto.log"), encoding: .utf8)) ?? ""
+        throw MosquittoBrokerError.notReady(port: port, log: String(log.suffix(2_000)))
+    }
+}
+
+/// Why a test broker could not be started.
+public enum MosquittoBrokerError: Error, CustomStringConvertible {
+    case noFreePort(errno: Int32)
+    case passwordFile(status: Int32)
+    case notReady(port: Int, log: String)
+
+    public var description: String {
+        switch self {
+        case .noFreePort(let code):
+            return "could not get a free 127.0.0.1 port (errno \(code))"
+        case .passwordFile(let status):
+            return "mosquitto_passwd failed with status \(status); is mosquitto installed?"
+        case .notReady(let port, let log):
+            return "mosquitto did not accept connections on 127.0.0.1:\(port) within 5 s; log tail:\n\(log)"
+        }
+    }
+}

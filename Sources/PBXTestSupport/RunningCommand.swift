@@ -1,0 +1,135 @@
+import Foundation
+import Synchronization
+
+/// A child process whose output is captured as it arrives, for tests that drive command-line
+/// MQTT clients (`mosquitto_sub`, `mosquitto_pub`, `/usr/bin/python3` paho scripts).
+///
+/// Wait on it with `waitForOutput(containing:timeout:)` (e.g. until a subscriber printed that it
+/// is subscribed) and `waitForExit(timeout:)`; it is killed on timeout and on deinit, so a test
+/// never leaves a process behind.
+public final class RunningCommand: Sendable {
+    /// The outcome of a finished (or killed) command.
+    public struct Result: Sendable {
+        public var stdout: String
+        public var stderr: String
+        /// The exit status, or the signal number when `timedOut`.
+        public var exitCode: Int32
+        /// True when the command was killed because it outlived its timeout.
+        public var timedOut: Bool
+        /// stdout split into lines, empty lines dropped.
+        public var lines: [String] {
+            self.stdout.split(whereSeparator: \.isNewline).map(String.init)
+        }
+    }
+
+    private let process: Process
+    private let output = OutputBuffer()
+    public let commandLine: String
+
+    /// Starts `executable` with `arguments`; `stdin` text, if any, is written and closed.
+    public init(_ executable: String, _ arguments: [String], stdin: String? = nil) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let outPipe = Pipe()
+        let errPipe = Pipe()
+        let inPipe = Pipe()
+        process.standardOutput = outPipe
+        process.standardError = errPipe
+        process.standardInput = inPipe
+        self.process = process
+        self.commandLine = ([executable] + arguments).joined(separator: " ")
+        outPipe.fileHandleForReading.readabilityHandler = { [output] handle in
+            let data = handle.availableData
+            output.bytes.withLock { $0.stdout.append(data) }
+        }
+        errPipe.fileHandleForReading.readabilityHandler = { [output] handle in
+            let data = handle.availableData
+            output.bytes.withLock { $0.stderr.append(data) }
+        }
+        try process.run()
+        if let stdin {
+            inPipe.fileHandleForWriting.write(Data(stdin.utf8))
+        }
+        try? inPipe.fileHandleForWriting.close()
+    }
+
+    deinit {
+        self.terminate()
+    }
+
+    /// Everything printed on stdout so far.
+    public var stdout: String {
+        self.output.bytes.withLock { String(decoding: $0.stdout, as: UTF8.self) }
+    }
+
+    /// Everything printed on stderr so far.
+    public var stderr: String {
+        self.output.bytes.withLock { String(decoding: $0.stderr, as: UTF8.self) }
+    }
+
+    public var isRunning: Bool { self.process.isRunning }
+
+    /// Waits until stdout contains `text`; false on timeout or if the process ended without it.
+    public func waitForOutput(containing text: String, timeout: Double = 5) async -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if self.stdout.contains(text) { return true }
+            if !self.process.isRunning {
+                try? await Task.sleep(for: .milliseconds(50))
+                return self.stdout.contains(text)
+            }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return self.stdout.contains(text)
+    }
+
+    /// Waits for the process to end, killing it (SIGKILL) after `timeout` seconds.
+    public func waitForExit(timeout: Double = 10) async -> Result {
+        let deadline = Date().addingTimeInterval(timeout)
+        var timedOut = false
+        while self.process.isRunning {
+            if Date() >= deadline {
+                timedOut = true
+                self.terminate()
+                break
+            }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        self.process.waitUntilExit()
+        // Let the readability handlers drain the pipes.
+        try? await Task.sleep(for: .milliseconds(30))
+        return Result(
+            stdout: self.stdout, stderr: self.stderr, exitCode: self.process.terminationStatus, timedOut: timedOut)
+    }
+
+    /// Kills the process with SIGKILL if it still runs.
+    public func terminate() {
+        if self.process.isRunning {
+            kill(self.process.processIdentifier, SIGKILL)
+            self.process.waitUntilExit()
+        }
+    }
+
+    /// Runs a command to completion (killed after `timeout` seconds) and returns its output.
+    public static func run(
+        _ executable: String, _ arguments: [String], stdin: String? = nil, timeout: Double = 10
+    ) async throws -> Result {
+        let command = try RunningCommand(executable, arguments, stdin: stdin)
+        return await command.waitForExit(timeout: timeout)
+    }
+
+    /// Debian's interpreter: the one that can import `python3-paho-mqtt` (a pyenv `python3` on
+    /// PATH cannot).
+    public static let systemPython = "/usr/bin/python3"
+
+    /// Starts `/usr/bin/python3 -c script args...`.
+    public static func python(_ script: String, _ arguments: [String] = []) throws -> RunningCommand {
+        try RunningCommand(self.systemPython, ["-u", "-c", script] + arguments)
+    }
+}
+
+/// The captured bytes, shared with the pipe handlers (which run on Foundation's threads).
+private final class OutputBuffer: Sendable {
+    let bytes = Mutex((stdout: Data(), stderr: Data()))
+}
