@@ -81,10 +81,11 @@ let package = Package(
         .executableTarget(
             name: "pbx2mqtt",
             dependencies: [
-                "Bridge", "AMISimulator", "AMI", "CallCenter", "MQTT",
+                "Bridge", "AMISimulator", "AMI", "CallCenter", "MQTT", "LocalMosquitto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -133,11 +134,17 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // MARK: A private broker for the demo and the tests
+        .target(
+            name: "LocalMosquitto",
+            swiftSettings: strictSettings
+        ),
+
         // MARK: Test support and tests
         .target(
             name: "PBXTestSupport",
             dependencies: [
-                "AMI",
+                "AMI", "LocalMosquitto",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

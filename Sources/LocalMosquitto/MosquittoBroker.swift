@@ -7,7 +7,7 @@ import Glibc
 import Darwin
 #endif
 
-/// A real `mosquitto` broker on a free 127.0.0.1 port, owned by one test.
+/// A real `mosquitto` broker on a free 127.0.0.1 port, owned by one test or by the demo.
 ///
 /// Persistence is off and only the loopback listener is opened (no websockets). With
 /// `username`/`password` the broker requires them (anonymous refused); without, anyone may
@@ -52,13 +52,14 @@ public final class MosquittoBroker: Sendable {
     /// - Parameters:
     ///   - username: with `password`, the only account; anonymous clients are then refused.
     ///   - password: that account's password (hashed into a file by `mosquitto_passwd -b`).
-    public static func start(username: String? = nil, password: String? = nil) async throws -> MosquittoBroker {
+    ///   - port: a fixed port (the demo's `--mqtt-port`); nil picks a free one.
+    public static func start(username: String? = nil, password: String? = nil, port fixedPort: Int? = nil) async throws -> MosquittoBroker {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("pbx2mqtt-mosquitto-\(UUID().uuidString)", isDirectory: true)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var lastError: (any Error)?
-        for _ in 0..<5 {
-            let port = try Self.freePort()
+        for _ in 0..<(fixedPort == nil ? 5 : 1) {
+            let port = try fixedPort ?? Self.freePort()
             do {
                 try Self.writeConfig(directory: directory, port: port, username: username, password: password)
                 let process = try await Self.launch(directory: directory, port: port)

@@ -1,0 +1,43 @@
+import CallCenter
+import MQTT
+
+/// What the bridge needs to know besides its two connections.
+public struct BridgeConfiguration: Sendable {
+    public var layout: TopicLayout
+    /// QoS of retained state topics (contract default 1).
+    public var stateQoS: MQTTQoS
+    /// QoS of event topics (contract default 1).
+    public var eventQoS: MQTTQoS
+    /// QoS of command replies (contract default 1).
+    public var replyQoS: MQTTQoS
+    public var callCenter: CallCenterConfiguration
+    public var commands: CommandPolicy
+    /// Reported in `{p}/bridge/state`.
+    public var version: String
+    /// Reported in `{p}/bridge/ami` (never with credentials).
+    public var amiHost: String
+    /// How long to wait before retrying an initial sync whose lists failed, in seconds.
+    public var syncRetrySeconds: Double
+
+    public init(
+        layout: TopicLayout,
+        stateQoS: MQTTQoS = .atLeastOnce,
+        eventQoS: MQTTQoS = .atLeastOnce,
+        replyQoS: MQTTQoS = .atLeastOnce,
+        callCenter: CallCenterConfiguration = CallCenterConfiguration(),
+        commands: CommandPolicy = CommandPolicy(),
+        version: String = PBXBridge.version,
+        amiHost: String,
+        syncRetrySeconds: Double = 5
+    ) {
+        self.layout = layout
+        self.stateQoS = stateQoS
+        self.eventQoS = eventQoS
+        self.replyQoS = replyQoS
+        self.callCenter = callCenter
+        self.commands = commands
+        self.version = version
+        self.amiHost = amiHost
+        self.syncRetrySeconds = syncRetrySeconds
+    }
+}

@@ -1,0 +1,69 @@
+import Metrics
+import NIOCore
+
+/// The bridge's counters and gauges (swift-metrics; the executable picks the backend).
+///
+/// Used only on the bridge's event loop. Dimensions are bounded: event names come from Asterisk's fixed set, publish kinds and
+/// command names from the bridge's own enums.
+final class BridgeMetrics {
+    enum PublishKind: String, Sendable {
+        case state
+        case event
+        case reply
+    }
+
+    private let amiConnectedGauge = Gauge(label: "pbx2mqtt_ami_connected")
+    private let mqttConnectedGauge = Gauge(label: "pbx2mqtt_mqtt_connected")
+    private let amiReconnects = Counter(label: "pbx2mqtt_ami_reconnects_total")
+    private let reducerTimer = Timer(label: "pbx2mqtt_reducer_duration_seconds")
+    private let syncTimer = Timer(label: "pbx2mqtt_sync_duration_seconds")
+    private let syncChanges = Counter(label: "pbx2mqtt_sync_changes_total")
+    private let publishes: [PublishKind: Counter] = [
+        .state: Counter(label: "pbx2mqtt_mqtt_publishes_total", dimensions: [("kind", "state")]),
+        .event: Counter(label: "pbx2mqtt_mqtt_publishes_total", dimensions: [("kind", "event")]),
+        .reply: Counter(label: "pbx2mqtt_mqtt_publishes_total", dimensions: [("kind", "reply")]),
+    ]
+    private let drops: [PublishKind: Counter] = [
+        .state: Counter(label: "pbx2mqtt_mqtt_dropped_total", dimensions: [("kind", "state")]),
+        .event: Counter(label: "pbx2mqtt_mqtt_dropped_total", dimensions: [("kind", "event")]),
+        .reply: Counter(label: "pbx2mqtt_mqtt_dropped_total", dimensions: [("kind", "reply")]),
+    ]
+
+    func amiConnected(_ connected: Bool) { self.amiConnectedGauge.record(connected ? 1 : 0) }
+    func mqttConnected(_ connected: Bool) { self.mqttConnectedGauge.record(connected ? 1 : 0) }
+    func amiReconnect() { self.amiReconnects.increment() }
+
+    /// Counters per event name, created once: making a counter goes through the metrics
+    /// factory's lock and lookup, too slow for every event.
+    private var eventCounters: [String: Counter] = [:]
+
+    func amiEvent(_ name: String) {
+        if let counter = self.eventCounters[name] {
+            counter.increment()
+            return
+        }
+        let counter = Counter(label: "pbx2mqtt_ami_events_total", dimensions: [("event", name)])
+        self.eventCounters[name] = counter
+        counter.increment()
+    }
+
+    func published(_ kind: PublishKind) { self.publishes[kind]?.increment() }
+    func dropped(_ kind: PublishKind) { self.drops[kind]?.increment() }
+
+    func synced(changes: Int, millis: Int64) {
+        self.syncChanges.increment(by: changes)
+        self.syncTimer.recordMilliseconds(millis)
+    }
+
+    func command(_ name: String, status: String, nanoseconds: Int64) {
+        Counter(label: "pbx2mqtt_commands_total", dimensions: [("command", name), ("status", status)]).increment()
+        Timer(label: "pbx2mqtt_command_duration_seconds", dimensions: [("command", name)]).recordNanoseconds(nanoseconds)
+    }
+
+    func timeReducer<T>(_ body: () -> T) -> T {
+        let start = NIODeadline.now()
+        let result = body()
+        self.reducerTimer.recordNanoseconds((NIODeadline.now() - start).nanoseconds)
+        return result
+    }
+}

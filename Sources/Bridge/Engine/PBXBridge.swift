@@ -1,0 +1,391 @@
+import AMI
+import CallCenter
+import Foundation
+import Logging
+import MQTT
+import NIOCore
+
+/// The bridge: keeps the call-center model in step with Asterisk and mirrors it to MQTT.
+///
+/// Ownership: every mutable property is read and written only on `eventLoop`, the AMI
+/// client's own loop. AMI callbacks already arrive there; MQTT callbacks arrive on
+/// libmosquitto's thread and hop onto it at once. That single serial executor is why the
+/// class needs no locks, and it is the invariant behind `@unchecked Sendable`.
+public final class PBXBridge: @unchecked Sendable {
+    public static let version = "0.1.0"
+
+    public let eventLoop: any EventLoop
+    public let configuration: BridgeConfiguration
+    let ami: AMIClient
+    let mqtt: MQTTClient
+    let logger: Logger
+    let clock: @Sendable () -> CallCenterTime
+    let metrics: BridgeMetrics
+
+    // MARK: State (event loop only)
+
+    var model: CallCenterState
+    /// Every retained topic as last published (topic → payload): what a broker that lost its
+    /// retained store gets back, and the byte-level guard against republishing the same value.
+    var retained: [String: [UInt8]] = [:]
+    /// Non-nil while an initial sync runs: events received meanwhile, replayed onto the snapshot.
+    var syncBuffer: [(AMIMessage, CallCenterTime)]?
+    /// Bumped on every AMI connection change, so that a stale sync result is ignored.
+    var syncGeneration = 0
+    var amiState: AMIConnectionState = .connecting(attempt: 0)
+    var amiStateSince: CallCenterTime
+    var mqttConnected = false
+    var started = false
+    var stopping = false
+    lazy var commands = CommandCenter(bridge: self)
+    /// Unknown status codes already logged, so each is logged once.
+    var loggedUnknownCodes: Set<String> = []
+
+    /// - Parameters:
+    ///   - ami: a client not yet started; the bridge starts it and keeps its state on its loop.
+    ///   - mqtt: a client not yet started.
+    ///   - clock: stamps each AMI event on receipt (the model itself never reads a clock).
+    public init(
+        configuration: BridgeConfiguration,
+        ami: AMIClient,
+        mqtt: MQTTClient,
+        logger: Logger,
+        clock: @escaping @Sendable () -> CallCenterTime = CallCenterTime.now
+    ) {
+        self.configuration = configuration
+        self.ami = ami
+        self.mqtt = mqtt
+        self.eventLoop = ami.eventLoop
+        self.logger = logger
+        self.clock = clock
+        self.model = CallCenterState(configuration: configuration.callCenter)
+        self.amiStateSince = clock()
+        self.metrics = BridgeMetrics()
+    }
+
+    // MARK: Lifecycle
+
+    /// Connects both sides. Returns once started; the connections then live until `shutdown`.
+    public func start() -> EventLoopFuture<Void> {
+        self.eventLoop.submit {
+            guard !self.started else { return }
+            self.started = true
+            try self.mqtt.subscribe(self.configuration.layout.commandFilter, qos: .atLeastOnce)
+            try self.mqtt.start { [weak self] event in
+                guard let self else { return }
+                self.eventLoop.execute { self.handle(mqtt: event) }
+            }
+            self.ami.start(delegate: AMIDelegate(bridge: self))
+            self.logger.info("bridge started", metadata: ["mqtt.prefix": "\(self.configuration.layout.prefix)"])
+        }
+    }
+
+    /// Publishes `offline`, lets in-flight commands end, logs off from Asterisk and
+    /// disconnects from the broker.
+    public func shutdown(grace: TimeAmount = .seconds(3)) -> EventLoopFuture<Void> {
+        self.eventLoop.flatSubmit {
+            guard self.started, !self.stopping else { return self.eventLoop.makeSucceededVoidFuture() }
+            self.stopping = true
+            self.publishBridgeState(online: false)
+            return self.commands.drain(within: grace)
+                .flatMap { self.ami.shutdown() }
+                .map {
+                    self.mqtt.stop()
+                    self.logger.info("bridge stopped")
+                }
+        }
+    }
+
+    /// Whether each side is connected right now, for `/healthz`.
+    public func health() -> EventLoopFuture<BridgeHealth> {
+        self.eventLoop.submit {
+            var amiConnected = false
+            if case .connected = self.amiState { amiConnected = true }
+            return BridgeHealth(amiConnected: amiConnected, mqttConnected: self.mqttConnected, syncing: self.syncBuffer != nil)
+        }
+    }
+
+    // MARK: AMI side
+
+    func handle(amiState state: AMIConnectionState) {
+        self.amiState = state
+        self.amiStateSince = self.clock()
+        self.syncGeneration += 1
+        switch state {
+        case .connecting, .shutdown:
+            self.syncBuffer = nil
+        case .connected(let info):
+            self.logger.info("AMI connected", metadata: ["ami.host": "\(info.host):\(info.port)", "ami.version": "\(info.amiVersion)"])
+            self.metrics.amiConnected(true)
+            self.startSync()
+        case .disconnected(let reason, let retryIn):
+            self.syncBuffer = nil
+            self.metrics.amiConnected(false)
+            self.metrics.amiReconnect()
+            self.logger.info(
+                "AMI disconnected",
+                metadata: ["ami.error": "\(reason)", "ami.retry_in_ms": "\(retryIn.nanoseconds / 1_000_000)"]
+            )
+            self.commands.amiDisconnected()
+        }
+        self.publishAMIState()
+    }
+
+    func handle(amiEvent event: AMIMessage) {
+        let time = self.clock()
+        self.metrics.amiEvent(event.eventName ?? "?")
+        if self.commands.consume(event) {
+            return
+        }
+        if self.syncBuffer != nil {
+            self.syncBuffer?.append((event, time))
+            return
+        }
+        guard case .connected = self.amiState else { return }
+        let changes = self.metrics.timeReducer { self.model.apply(event, at: time) }
+        self.publish(changes)
+        self.logNewDiagnostics()
+    }
+
+    /// Fetches the full state (never polls afterwards: the event stream keeps it current) and
+    /// publishes only what differs from what subscribers already have.
+    func startSync() {
+        let generation = self.syncGeneration
+        self.syncBuffer = []
+        let started = self.clock()
+        let lists = ["QueueStatus", "QueueSummary", "ExtensionStateList", "CoreShowChannels"].map {
+            self.ami.send(AMIAction($0))
+        }
+        EventLoopFuture.whenAllComplete(lists, on: self.eventLoop).whenComplete { result in
+            guard generation == self.syncGeneration, case .success(let results) = result else { return }
+            var items: [AMIMessage] = []
+            for result in results {
+                switch result {
+                case .success(let response) where !response.isError:
+                    items.append(contentsOf: response.events)
+                case .success(let response):
+                    self.syncFailed(generation, reason: "\(response.action): \(response.message ?? "error")")
+                    return
+                case .failure(let error):
+                    self.syncFailed(generation, reason: "\(error)")
+                    return
+                }
+            }
+            self.finishSync(items: items, started: started)
+        }
+    }
+
+    private func syncFailed(_ generation: Int, reason: String) {
+        self.logger.warning("initial AMI state sync failed; retrying", metadata: ["ami.error": "\(reason)"])
+        self.syncBuffer = nil
+        self.eventLoop.scheduleTask(in: .milliseconds(Int64(self.configuration.syncRetrySeconds * 1000))) {
+            guard generation == self.syncGeneration, case .connected = self.amiState else { return }
+            self.startSync()
+        }
+    }
+
+    private func finishSync(items: [AMIMessage], started: CallCenterTime) {
+        let now = self.clock()
+        var snapshot = CallCenterState.snapshot(
+            configuration: self.configuration.callCenter, items: items, at: now, previous: self.model
+        )
+        var events: [CallCenterChange] = []
+        for (event, time) in self.syncBuffer ?? [] {
+            for change in snapshot.apply(event, at: time) {
+                if case .event = change { events.append(change) }
+            }
+        }
+        self.syncBuffer = nil
+        let changes = self.model.diff(to: snapshot, at: now)
+        self.model = snapshot
+        self.publish(changes)
+        self.publish(events)
+        self.logNewDiagnostics()
+        self.metrics.synced(changes: changes.count, millis: now.millisecondsSinceEpoch - started.millisecondsSinceEpoch)
+        self.logger.info(
+            "AMI state synchronised",
+            metadata: [
+                "sync.items": "\(items.count)", "sync.changes": "\(changes.count)",
+                "sync.ms": "\(now.millisecondsSinceEpoch - started.millisecondsSinceEpoch)",
+            ]
+        )
+    }
+
+    /// Forces a full resync (`bridge/resync`), answering with the number of changed topics.
+    func resync() -> EventLoopFuture<Int> {
+        guard case .connected = self.amiState else {
+            return self.eventLoop.makeFailedFuture(CommandError(.amiUnavailable, "AMI is not connected"))
+        }
+        let before = self.model
+        let promise = self.eventLoop.makePromise(of: Int.self)
+        let lists = ["QueueStatus", "QueueSummary", "ExtensionStateList", "CoreShowChannels"].map {
+            self.ami.send(AMIAction($0))
+        }
+        let generation = self.syncGeneration
+        self.syncBuffer = self.syncBuffer ?? []
+        EventLoopFuture.whenAllSucceed(lists, on: self.eventLoop).whenComplete { result in
+            switch result {
+            case .success(let responses) where generation == self.syncGeneration:
+                self.finishSync(items: responses.flatMap(\.events), started: self.clock())
+                promise.succeed(before.diff(to: self.model, at: self.clock()).count)
+            case .success:
+                promise.fail(CommandError(.amiUnavailable, "AMI reconnected during the resync"))
+            case .failure(let error):
+                self.syncBuffer = nil
+                promise.fail(CommandError(.amiError, "\(error)"))
+            }
+        }
+        return promise.futureResult
+    }
+
+    private func logNewDiagnostics() {
+        for code in self.model.diagnostics.unknownCodes where !self.loggedUnknownCodes.contains(code) {
+            self.loggedUnknownCodes.insert(code)
+            self.logger.info("unknown AMI status code mapped to unknown", metadata: ["ami.code": "\(code)"])
+        }
+    }
+
+    // MARK: MQTT side
+
+    func handle(mqtt event: MQTTClientEvent) {
+        switch event {
+        case .connected:
+            self.mqttConnected = true
+            self.metrics.mqttConnected(true)
+            self.logger.info("MQTT connected; republishing retained state", metadata: ["mqtt.topics": "\(self.retained.count)"])
+            self.publishBridgeState(online: !self.stopping)
+            self.publishAMIState()
+            for (topic, payload) in self.retained {
+                self.send(MQTTMessage(topic: topic, payload: payload, qos: self.configuration.stateQoS, retain: true), kind: .state)
+            }
+        case .connectionRefused(let code, let reason):
+            self.mqttConnected = false
+            self.metrics.mqttConnected(false)
+            self.logger.error("MQTT broker refused the connection", metadata: ["mqtt.code": "\(code)", "mqtt.reason": "\(reason)"])
+        case .disconnected(let reason):
+            self.mqttConnected = false
+            self.metrics.mqttConnected(false)
+            self.logger.info("MQTT disconnected", metadata: ["mqtt.reason": "\(reason)"])
+        case .message(let message):
+            guard let command = self.configuration.layout.commandName(of: message.topic) else { return }
+            self.commands.handle(command: command, message: message)
+        default:
+            break
+        }
+    }
+
+    // MARK: Publishing
+
+    func publish(_ changes: [CallCenterChange]) {
+        for change in changes {
+            switch change {
+            case .set(let key, let value):
+                guard let topic = self.topic(for: key) else { continue }
+                let payload = PayloadEncoder.encode(value)
+                if self.retained[topic] == payload { continue }
+                self.retained[topic] = payload
+                self.sendState(topic, payload)
+            case .clear(let key):
+                guard let topic = self.topic(for: key) else { continue }
+                self.retained[topic] = nil
+                self.sendState(topic, [])
+            case .event(let event):
+                do {
+                    let topic = try self.configuration.layout.topic(for: event)
+                    self.send(MQTTMessage(topic: topic, payload: PayloadEncoder.encode(event), qos: self.configuration.eventQoS, retain: false), kind: .event)
+                } catch {
+                    self.logger.info("event with an unpublishable id skipped", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+    }
+
+    private func topic(for key: StateKey) -> String? {
+        do {
+            return try self.configuration.layout.topic(for: key)
+        } catch {
+            self.logger.info("state with an unpublishable id skipped", metadata: ["state.key": "\(key)", "error": "\(error)"])
+            return nil
+        }
+    }
+
+    /// Retained state goes out only while connected: on (re)connect the whole retained map is
+    /// republished anyway, so queueing it in libmosquitto meanwhile would only add duplicates.
+    private func sendState(_ topic: String, _ payload: [UInt8]) {
+        guard self.mqttConnected else { return }
+        self.send(MQTTMessage(topic: topic, payload: payload, qos: self.configuration.stateQoS, retain: true), kind: .state)
+    }
+
+    func send(_ message: MQTTMessage, kind: BridgeMetrics.PublishKind) {
+        do {
+            _ = try self.mqtt.publish(message)
+            self.metrics.published(kind)
+        } catch {
+            self.metrics.dropped(kind)
+            self.logger.debug("MQTT publish failed", metadata: ["mqtt.topic": "\(message.topic)", "error": "\(error)"])
+        }
+    }
+
+    func publishBridgeState(online: Bool) {
+        var json = JSONWriter()
+        json.beginObject()
+        json.field("state", online ? "online" : "offline")
+        json.field("version", self.configuration.version)
+        json.field("since", Timestamp.iso8601(self.clock()))
+        json.endObject()
+        self.send(MQTTMessage(topic: self.configuration.layout.bridgeState, payload: json.bytes, qos: .atLeastOnce, retain: true), kind: .state)
+    }
+
+    func publishAMIState() {
+        var json = JSONWriter()
+        json.beginObject()
+        switch self.amiState {
+        case .connecting:
+            json.field("state", "connecting")
+            json.field("host", self.configuration.amiHost)
+        case .connected(let info):
+            json.field("state", "connected")
+            json.field("host", self.configuration.amiHost)
+            json.field("asteriskVersion", info.amiVersion)
+        case .disconnected(let reason, _):
+            json.field("state", "disconnected")
+            json.field("host", self.configuration.amiHost)
+            json.field("error", "\(reason)")
+        case .shutdown:
+            json.field("state", "disconnected")
+            json.field("host", self.configuration.amiHost)
+            json.field("error", "the bridge is stopping")
+        }
+        json.field("since", Timestamp.iso8601(self.amiStateSince))
+        json.endObject()
+        guard self.mqttConnected else { return }
+        self.send(MQTTMessage(topic: self.configuration.layout.bridgeAMI, payload: json.bytes, qos: .atLeastOnce, retain: true), kind: .state)
+    }
+}
+
+/// Forwards the AMI client's callbacks (already on the bridge's loop) without a retain cycle.
+private struct AMIDelegate: AMIClientDelegate {
+    weak var bridge: PBXBridge?
+
+    func amiConnectionStateChanged(_ state: AMIConnectionState) {
+        self.bridge?.handle(amiState: state)
+    }
+
+    func amiEventReceived(_ event: AMIMessage) {
+        self.bridge?.handle(amiEvent: event)
+    }
+}
+
+/// Which side is up, for health checks.
+public struct BridgeHealth: Sendable, Hashable {
+    public var amiConnected: Bool
+    public var mqttConnected: Bool
+    public var syncing: Bool
+}
+
+extension CallCenterTime {
+    /// The wall clock, for stamping events on receipt.
+    @Sendable public static func now() -> CallCenterTime {
+        CallCenterTime(millisecondsSinceEpoch: Int64((Date().timeIntervalSince1970 * 1000).rounded()))
+    }
+}

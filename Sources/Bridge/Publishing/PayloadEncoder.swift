@@ -1,0 +1,103 @@
+import CallCenter
+
+/// Turns model values into the contract's JSON payloads, keys in the contract's order so that
+/// an unchanged value always gives the same bytes.
+enum PayloadEncoder {
+    static func encode(_ value: StateValue) -> [UInt8] {
+        var json = JSONWriter(capacity: 192)
+        json.beginObject()
+        switch value {
+        case .extensionStatus(let value):
+            json.field("agent", value.agent)
+            json.field("status", value.status.rawValue)
+            json.field("since", Timestamp.iso8601(value.since))
+        case .name(let value):
+            json.field("agent", value.agent)
+            json.field("name", value.name)
+        case .queueMemberStatus(let value):
+            json.field("agent", value.agent)
+            json.field("queue", value.queue)
+            json.field("status", value.status.rawValue)
+            json.field("paused", value.paused)
+            json.field("pausedReason", value.pausedReason)
+            json.field("penalty", value.penalty)
+            json.field("callsTaken", value.callsTaken)
+            json.field("lastCall", value.lastCall.map(Timestamp.iso8601))
+            json.field("since", Timestamp.iso8601(value.since))
+        case .phoneNumber(let value):
+            json.field("agent", value.agent)
+            json.field("number", value.number)
+            json.field("name", value.name)
+            json.field("queue", value.queue)
+            json.field("uniqueId", value.uniqueId)
+        case .queueCount(let value):
+            json.field("queue", value.queue)
+            json.field("count", value.count)
+        case .queueStats(let value):
+            json.field("queue", value.queue)
+            json.field("waiting", value.waiting)
+            json.field("longestWaitSeconds", value.longestWaitSeconds)
+            json.field("members", value.members)
+            json.field("available", value.available)
+            json.field("paused", value.paused)
+            json.field("completed", value.completed)
+            json.field("abandoned", value.abandoned)
+            json.field("holdTime", value.holdTime)
+            json.field("talkTime", value.talkTime)
+            json.field("serviceLevel", value.serviceLevel)
+        }
+        json.endObject()
+        return json.bytes
+    }
+
+    static func encode(_ event: CallCenterEvent) -> [UInt8] {
+        var json = JSONWriter(capacity: 192)
+        json.beginObject()
+        switch event {
+        case .agentComplete(let event):
+            json.field("agent", event.agent)
+            json.field("queue", event.queue)
+            json.field("uniqueId", event.uniqueId)
+            json.field("talkTime", event.talkTime)
+            json.field("holdTime", event.holdTime)
+            json.field("reason", event.reason)
+            json.field("recording", event.recording)
+        case .agentCalled(let event):
+            json.field("agent", event.agent)
+            json.field("queue", event.queue)
+            json.field("number", event.number)
+            json.field("name", event.name)
+            json.field("uniqueId", event.uniqueId)
+        case .callerAbandon(let event):
+            json.field("queue", event.queue)
+            json.field("uniqueId", event.uniqueId)
+            json.field("position", event.position)
+            json.field("holdTime", event.holdTime)
+        }
+        json.endObject()
+        return json.bytes
+    }
+}
+
+extension TopicLayout {
+    /// The topic of a retained model value.
+    func topic(for key: StateKey) throws(TopicSegment.Error) -> String {
+        switch key {
+        case .agentExtensionStatus(let agent): try self.agent(agent, "extensionStatus")
+        case .agentName(let agent): try self.agent(agent, "name")
+        case .agentQueueMemberStatus(let agent, let queue): try self.queueMember(agent: agent, queue: queue)
+        case .agentPhoneNumber(let agent): try self.agent(agent, "phoneNumber")
+        case .queueCount(let queue): try self.queue(queue, "count")
+        case .queueStats(let queue): try self.queue(queue, "stats")
+        }
+    }
+
+    /// The topic of a one-off event.
+    func topic(for event: CallCenterEvent) throws(TopicSegment.Error) -> String {
+        switch event {
+        case .agentComplete(let event): try self.agent(event.agent, "agentComplete")
+        case .agentCalled(let event): try self.agent(event.agent, "agentCalled")
+        case .callerAbandon(let event): try self.queue(event.queue, "callerAbandon")
+        }
+    }
+}
