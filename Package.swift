@@ -198,7 +198,13 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["Bridge", "AMI", "CallCenter", "MQTT", "AMISimulator", "PBXTestSupport"],
+            dependencies: [
+                "Bridge", "AMI", "CallCenter", "MQTT", "AMISimulator", "PBXTestSupport", "LocalMosquitto",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
     ],
