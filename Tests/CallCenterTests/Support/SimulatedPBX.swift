@@ -169,10 +169,9 @@ struct SimulatedPBX {
             self.channels[caller.uniqueId] = nil
             return events
         case 9:
+            let busy = Set(self.calls.map(\.agent))
             guard let caller = self.waiting[queue]?.first,
-                let (memberAgent, _) = self.members.sorted(by: { $0.key < $1.key }).first(where: { agentId, queues in
-                    queues[queue] != nil && !self.calls.contains { $0.agent == agentId }
-                })
+                let memberAgent = self.agents.first(where: { self.members[$0]?[queue] != nil && !busy.contains($0) })
             else { return [] }
             self.waiting[queue]?.removeFirst()
             let agentChannel = self.newId()
@@ -243,6 +242,12 @@ struct SimulatedPBX {
     /// The initial-state action lists as Asterisk would answer them now.
     func stateLists() -> [AMIMessage] {
         var items: [AMIMessage] = [AMIMessage(["Response": "Success", "EventList": "start"])]
+        var membersByQueue: [String: [(agent: String, member: Member)]] = [:]
+        for (agent, queues) in self.members.sorted(by: { $0.key < $1.key }) {
+            for (queue, member) in queues {
+                membersByQueue[queue, default: []].append((agent, member))
+            }
+        }
         for queue in self.queues {
             let stats = self.stats[queue] ?? QueueStats()
             items.append(Packets.event("QueueParams", [
@@ -251,8 +256,7 @@ struct SimulatedPBX {
                 ("Completed", String(stats.completed)), ("Abandoned", String(stats.abandoned)),
                 ("ServiceLevel", "0"), ("ServicelevelPerf", "0.0"),
             ]))
-            for (agent, queues) in self.members.sorted(by: { $0.key < $1.key }) {
-                guard let member = queues[queue] else { continue }
+            for (agent, member) in membersByQueue[queue] ?? [] {
                 items.append(Packets.event("QueueMember", [
                     ("Queue", queue), ("Name", member.name), ("Location", "Local/\(agent)@agents/n"),
                     ("StateInterface", "Custom:\(agent)"), ("Membership", "dynamic"), ("Penalty", String(member.penalty)),
