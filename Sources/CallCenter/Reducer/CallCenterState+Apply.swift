@@ -246,15 +246,17 @@ extension CallCenterState {
 
     mutating func callerJoin(_ message: AMIMessage, at time: CallCenterTime) {
         let event = "QueueCallerJoin"
-        guard let queue = self.queueName(message, event: event),
+        guard let queue = self.required(message, "Queue", event: event),
             let uniqueId = self.required(message, "Uniqueid", event: event)
         else { return }
+        // The caller's queue is shown on the agent's phoneNumber even for untracked queues.
+        self.setChannelQueue(uniqueId, queue)
+        guard self.configuration.tracks(queue: queue) else { return }
         self.ensureQueue(queue, at: time)
         if self.queues[queue]?.callers[uniqueId] == nil {
             self.queues[queue]?.callers[uniqueId] = time
             self.queues[queue]?.waitingSince = time
         }
-        self.setChannelQueue(uniqueId, queue)
         self.touchQueue(queue)
     }
 
@@ -313,15 +315,16 @@ extension CallCenterState {
 
     mutating func agentConnect(_ message: AMIMessage, at time: CallCenterTime) {
         let event = "AgentConnect"
-        guard let queue = self.queueName(message, event: event) else { return }
+        guard let queue = self.required(message, "Queue", event: event) else { return }
+        if let uniqueId = message["Uniqueid"], !uniqueId.isEmpty {
+            self.setChannelQueue(uniqueId, queue)
+        }
+        guard self.configuration.tracks(queue: queue) else { return }
         self.ensureQueue(queue, at: time)
         if let hold = Self.int(message["HoldTime"]), let record = self.queues[queue] {
             // app_queue's running average: new = (3 * old + sample) / 4.
             self.queues[queue]?.holdTime = (record.holdTime * 3 + hold) / 4
             self.touchQueue(queue)
-        }
-        if let uniqueId = message["Uniqueid"], !uniqueId.isEmpty {
-            self.setChannelQueue(uniqueId, queue)
         }
     }
 
