@@ -195,6 +195,7 @@ final class AMIClientCore {
         switch self.pending.receive(message) {
         case .completed(let response, let waiter):
             waiter.timer?.cancel()
+            self.machine.actionProgressReceived()
             switch waiter {
             case .caller(let promise, _):
                 promise.succeed(response)
@@ -202,7 +203,7 @@ final class AMIClientCore {
                 self.run(self.machine.internalResponse(kind, response))
             }
         case .collected:
-            break
+            self.machine.actionProgressReceived()
         case .event:
             if let name = message.eventName, name.caseInsensitiveEquals("Shutdown") {
                 self.logger.info(
@@ -228,6 +229,21 @@ final class AMIClientCore {
     }
 
     private func actionTimedOut(_ actionID: String) {
+        if case .machine(let kind, _)? = self.pending.waiter(for: actionID) {
+            let action = self.machine.internalActionTimedOut(kind)
+            if case .extendTimeout(let delay) = action {
+                let timer = self.eventLoop.assumeIsolated().scheduleTask(in: delay) {
+                    self.actionTimedOut(actionID)
+                }
+                self.pending.replaceWaiter(actionID: actionID, with: .machine(kind, timer: timer))
+                self.logger.debug("AMI keepalive waits behind earlier answers", metadata: [AMILogMetadata.actionID: "\(actionID)"])
+                return
+            }
+            _ = self.pending.abandon(actionID: actionID)
+            self.logger.debug("AMI internal action timed out", metadata: [AMILogMetadata.actionID: "\(actionID)"])
+            self.run(action)
+            return
+        }
         guard let (action, waiter) = self.pending.abandon(actionID: actionID) else { return }
         switch waiter {
         case .caller(let promise, _):
@@ -236,9 +252,8 @@ final class AMIClientCore {
                 metadata: [AMILogMetadata.actionID: "\(actionID)", AMILogMetadata.action: "\(action)"]
             )
             promise.fail(AMIClientError.timeout(action: action))
-        case .machine(let kind, _):
-            self.logger.debug("AMI internal action timed out", metadata: [AMILogMetadata.actionID: "\(actionID)"])
-            self.run(self.machine.internalActionTimedOut(kind))
+        case .machine:
+            preconditionFailure("internal actions are handled above")
         }
     }
 
@@ -349,6 +364,9 @@ final class AMIClientCore {
             )
             self.scheduleKeepalive()
             self.delegate?.amiConnectionStateChanged(.connected(info))
+
+        case .extendTimeout:
+            preconditionFailure("only actionTimedOut receives extendTimeout")
 
         case .close:
             self.keepaliveTimer?.cancel()
