@@ -209,8 +209,8 @@ final class AMIClientCore {
                 self.logger.info(
                     "Asterisk is shutting down",
                     metadata: [
-                        "ami.shutdown": "\(message["Shutdown"] ?? "")",
-                        "ami.restart": "\(message["Restart"] ?? "")",
+                        AMILogMetadata.shutdown: "\(message["Shutdown"] ?? "")",
+                        AMILogMetadata.restart: "\(message["Restart"] ?? "")",
                     ]
                 )
             }
@@ -382,7 +382,7 @@ final class AMIClientCore {
             self.stopTimers()
             self.failAllPending()
             self.logger.info(
-                "AMI connection lost, reconnecting",
+                "AMI disconnected, reconnecting after a delay",
                 metadata: [
                     AMILogMetadata.error: "\(reason)",
                     AMILogMetadata.retryIn: "\(Double(delay.nanoseconds) / 1e9)s",
@@ -442,7 +442,7 @@ final class AMIClientCore {
         if !denied.isEmpty {
             let metadata: Logger.Metadata = [
                 AMILogMetadata.message: "\(denied[0].message)",
-                "ami.filters_refused": "\(denied.count)",
+                AMILogMetadata.filtersRefused: "\(denied.count)",
             ]
             if self.filterDenialLogged {
                 self.logger.debug("Asterisk refused the event filters; using the Events mask alone", metadata: metadata)
