@@ -17,7 +17,8 @@ import Testing
         AMIConfiguration(
             host: "127.0.0.1", port: port, username: username, secret: secret, authType: authType,
             eventMask: "call,agent", filters: filters,
-            keepaliveInterval: .milliseconds(200), keepaliveTimeout: .milliseconds(300),
+            // Long enough not to fire on a loaded CI machine; the keepalive test shortens it.
+            keepaliveInterval: .seconds(60), keepaliveTimeout: .milliseconds(300),
             actionTimeout: .seconds(3), connectTimeout: .seconds(2),
             backoff: .init(initial: .milliseconds(100), factor: 2, maximum: .seconds(1), jitter: 0)
         )
@@ -161,11 +162,7 @@ import Testing
 
     /// Should fail only the action the stalled simulator leaves unanswered.
     @Test func perActionTimeoutWhenSimulatorStalls() async throws {
-        try await Self.withSimulator(configure: {
-            var configuration = Self.configuration(port: $0)
-            configuration.keepaliveInterval = .seconds(60)
-            return configuration
-        }) { context in
+        try await Self.withSimulator { context in
             #expect(await eventually { context.isConnected })
             await context.simulator.setStalled(true)
             await #expect(throws: AMIClientError.timeout(action: "QueueSummary")) {
@@ -182,7 +179,11 @@ import Testing
 
     /// Should detect a stalled simulator through the keepalive, then reconnect once it answers.
     @Test func keepaliveDetectsStalledSimulator() async throws {
-        try await Self.withSimulator { context in
+        try await Self.withSimulator(configure: {
+            var configuration = Self.configuration(port: $0)
+            configuration.keepaliveInterval = .milliseconds(200)
+            return configuration
+        }) { context in
             #expect(await eventually { context.isConnected })
             await context.simulator.setStalled(true)
             #expect(await eventually {
@@ -196,11 +197,7 @@ import Testing
     /// Should fail pending actions with connectionClosed when the simulator drops the
     /// connection, then reconnect and log in again.
     @Test func reconnectsAfterDrop() async throws {
-        try await Self.withSimulator(configure: {
-            var configuration = Self.configuration(port: $0)
-            configuration.keepaliveInterval = .seconds(60)
-            return configuration
-        }) { context in
+        try await Self.withSimulator { context in
             #expect(await eventually { context.isConnected })
             await context.simulator.setStalled(true)
             let pending: EventLoopFuture<AMIResponse> = context.client.send(AMIAction("Ping"), timeout: .seconds(30))
