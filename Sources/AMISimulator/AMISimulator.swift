@@ -88,6 +88,11 @@ public final class AMISimulator: Sendable {
         await self.onLoop { $0.sessions.count }
     }
 
+    /// Calls in progress (originated or generated).
+    public func activeCallCount() async -> Int {
+        await self.onLoop { $0.calls.count }
+    }
+
     /// Simulated seconds since start.
     public func simulatedTime() async -> Double {
         await self.onLoop { core in

@@ -153,6 +153,7 @@ extension SimulatorCore {
     /// Hangs up an agent leg that did not get the call.
     func dropLeg(_ leg: SimAgentLeg, caller: SimChannel, dialStatus: String, cause: Int) {
         self.broadcast(AMIEventFactory.dialEnd(caller: caller, dest: leg.one, status: dialStatus))
+        self.runAgentHangupHandler(leg.two, stateInterface: leg.member.stateInterface)
         self.hangupChannel(leg.two, cause: cause)
         self.hangupChannel(leg.one, cause: cause, request: false)
         leg.member.ringing = false
@@ -201,6 +202,9 @@ extension SimulatorCore {
         leg.two.application = "Wait"
         let talk = caller.call.plan?.talkTime ?? 3
         leg.two.applicationData = String(Int(talk))
+        self.broadcast(AMIEventFactory.varSet(caller.channel, variable: "BRIDGEPEER", value: leg.one.name))
+        self.broadcast(AMIEventFactory.varSet(leg.one, variable: "BRIDGEPEER", value: caller.channel.name))
+        self.broadcast(AMIEventFactory.varSet(caller.channel, variable: "DIALEDPEERNUMBER", value: "\(exten)@agents/n"))
         caller.call.connected = leg
         caller.call.connectedAt = self.now
         caller.call.channels += [leg.one, leg.two]
@@ -247,6 +251,10 @@ extension SimulatorCore {
         let position = (queue.callers.firstIndex { $0 === caller } ?? 0) + 1
         queue.callers.removeAll { $0 === caller }
         queue.abandoned += 1
+        let waited = Int(self.now - caller.joinedAt)
+        self.broadcast(AMIEventFactory.varSet(caller.channel, variable: "QUEUEWAIT", value: String(waited)))
+        self.broadcast(AMIEventFactory.varSet(caller.channel, variable: "ABANDONED", value: "TRUE"))
+        self.broadcast(AMIEventFactory.varSet(caller.channel, variable: "QUEUEPOSITION", value: String(position)))
         self.broadcast(AMIEventFactory.queueCallerAbandon(
             caller.channel, queue: queue.name, position: position,
             originalPosition: caller.originalPosition, holdTime: Int(self.now - caller.joinedAt)
@@ -283,18 +291,22 @@ extension SimulatorCore {
         switch endedBy {
         case .agent:
             member.inCall = false
+            self.broadcast(AMIEventFactory.newexten(leg.two, application: "Set", data: "DEVICE_STATE(\(member.stateInterface))=NOT_INUSE"))
+            self.setDeviceState(member.stateInterface, .notInUse)
+            self.runAgentHangupHandler(leg.two, stateInterface: member.stateInterface)
             self.hangupChannel(leg.two, cause: 16, soft: true)
             self.broadcast(AMIEventFactory.bridgeChannel("BridgeLeave", id: bridge, channels: 1, channel: leg.one))
             self.hangupChannel(leg.one, cause: 16)
             self.broadcast(AMIEventFactory.bridgeChannel("BridgeLeave", id: bridge, channels: 0, channel: caller.channel))
             self.broadcast(AMIEventFactory.bridge("BridgeDestroy", id: bridge, channels: 0))
-            self.setDeviceState(member.stateInterface, .notInUse)
+            self.setQueueExitVariables(caller.channel, answered: talk, dialed: talk + call.holdTime)
             self.broadcast(complete)
             self.hangupChannel(caller.channel, cause: 16, soft: true)
             self.hangupChannel(one, cause: 16)
         case .caller:
             self.broadcast(AMIEventFactory.hangupRequest(caller.channel, cause: 0, soft: false))
             self.hangupChannel(one, cause: 0, request: false)
+            self.setQueueExitVariables(caller.channel, answered: talk, dialed: talk + call.holdTime)
             self.broadcast(complete)
             self.broadcast(AMIEventFactory.bridgeChannel("BridgeLeave", id: bridge, channels: 1, channel: caller.channel))
             self.hangupChannel(caller.channel, cause: 16, request: false)
@@ -302,8 +314,7 @@ extension SimulatorCore {
             self.broadcast(AMIEventFactory.bridge("BridgeDestroy", id: bridge, channels: 0))
             self.hangupChannel(leg.one, cause: 16)
             member.inCall = false
-            self.broadcast(AMIEventFactory.hangupHandler("HangupHandlerRun", leg.two))
-            self.setDeviceState(member.stateInterface, .notInUse)
+            self.runAgentHangupHandler(leg.two, stateInterface: member.stateInterface)
             self.hangupChannel(leg.two, cause: 16, soft: true)
         }
         let exten = Self.agentExtension(of: member)
@@ -311,5 +322,29 @@ extension SimulatorCore {
         self.changeDevice("Local/\(queue.configuration.incomingExtension)@incoming", .notInUse)
         self.finish(call)
         self.scheduleDistribute(queue)
+    }
+
+    /// Variables app_queue sets on the caller when it leaves the queue after an answer.
+    func setQueueExitVariables(_ channel: SimChannel, answered: Int, dialed: Int) {
+        self.broadcast(AMIEventFactory.varSet(channel, variable: "ANSWEREDTIME", value: String(answered)))
+        self.broadcast(AMIEventFactory.varSet(channel, variable: "ANSWEREDTIME_MS", value: String(answered * 1000)))
+        self.broadcast(AMIEventFactory.varSet(channel, variable: "DIALEDTIME", value: String(dialed)))
+        self.broadcast(AMIEventFactory.varSet(channel, variable: "DIALEDTIME_MS", value: String(dialed * 1000)))
+    }
+
+    /// The agents' `agent-hangup` handler (Gosub): it sets the agent's Custom state back to
+    /// NOT_INUSE, whichever way the leg ended.
+    func runAgentHangupHandler(_ channel: SimChannel, stateInterface: String) {
+        self.broadcast(AMIEventFactory.hangupHandler("HangupHandlerRun", channel))
+        self.broadcast(AMIEventFactory.varSet(channel, variable: "LOCAL(ARGC)", value: "0"))
+        channel.context = "agent-hangup"
+        channel.exten = "s"
+        channel.priority = 1
+        self.broadcast(AMIEventFactory.newexten(channel, application: "ExecIf", data: "1?Set(DEVICE_STATE(\(stateInterface))=NOT_INUSE)"))
+        self.setDeviceState(stateInterface, .notInUse)
+        channel.priority = 2
+        self.broadcast(AMIEventFactory.newexten(channel, application: "Return", data: ""))
+        self.broadcast(AMIEventFactory.varSet(channel, variable: "ARGC", value: ""))
+        self.broadcast(AMIEventFactory.varSet(channel, variable: "GOSUB_RETVAL", value: ""))
     }
 }

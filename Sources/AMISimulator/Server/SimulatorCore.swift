@@ -271,6 +271,7 @@ final class SimulatorCore {
     }
 
     func resetState() {
+        self.syncNow()
         self.scheduler.removeAll()
         self.pumpTask?.cancel()
         self.pumpTask = nil
