@@ -116,6 +116,11 @@ public final class MQTTClient: @unchecked Sendable {
             self.storage.withLock { $0.lifecycle = .stopped; $0.onEvent = nil }
             throw MQTTError.from(loop, operation: "start network thread")
         }
+        if rc != Int32(MOSQ_ERR_SUCCESS.rawValue) {
+            // libmosquitto 2.0 leaves the client in its "new" state after a failed first connect
+            // and its network thread waits for that state to change: it would never retry.
+            self.scheduleConnectRetry(attempt: 1)
+        }
         self.logger.debug("MQTT client started", metadata: ["mqtt.host": "\(config.host)", "mqtt.port": "\(config.port)"])
     }
 

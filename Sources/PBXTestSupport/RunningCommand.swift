@@ -6,7 +6,10 @@ import Synchronization
 ///
 /// Wait on it with `waitForOutput(containing:timeout:)` (e.g. until a subscriber printed that it
 /// is subscribed) and `waitForExit(timeout:)`; it is killed on timeout and on deinit, so a test
-/// never leaves a process behind.
+/// never leaves a process behind. Do not rely on a tool's own timer (`mosquitto_sub -W`): the
+/// child may inherit a blocked SIGALRM from the test process; pass `timeout` here instead.
+/// `mosquitto_sub` block-buffers stdout into a pipe: run it through `/usr/bin/stdbuf -oL` when
+/// waiting for its output line by line.
 public final class RunningCommand: Sendable {
     /// The outcome of a finished (or killed) command.
     public struct Result: Sendable {
