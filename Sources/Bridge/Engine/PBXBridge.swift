@@ -15,9 +15,10 @@ public final class PBXBridge: @unchecked Sendable {
     public static let version = "0.1.0"
 
     public let eventLoop: any EventLoop
-    public let configuration: BridgeConfiguration
-    let ami: AMIClient
-    let mqtt: MQTTClient
+    /// Replaced by `reconfigure` (SIGHUP); read on `eventLoop` only once started.
+    public private(set) var configuration: BridgeConfiguration
+    private(set) var ami: AMIClient
+    private(set) var mqtt: MQTTClient
     let logger: Logger
     let clock: @Sendable () -> CallCenterTime
     let metrics: BridgeMetrics
@@ -70,13 +71,78 @@ public final class PBXBridge: @unchecked Sendable {
         self.eventLoop.submit {
             guard !self.started else { return }
             self.started = true
-            try self.mqtt.subscribe(self.configuration.layout.commandFilter, qos: .atLeastOnce)
-            try self.mqtt.start { [weak self] event in
-                guard let self else { return }
-                self.eventLoop.execute { self.handle(mqtt: event) }
-            }
-            self.ami.start(delegate: AMIDelegate(bridge: self))
+            try self.startMQTT(self.mqtt)
+            self.ami.start(delegate: AMIDelegate(bridge: self, client: self.ami))
             self.logger.info("bridge started", metadata: ["mqtt.prefix": "\(self.configuration.layout.prefix)"])
+        }
+    }
+
+    private func startMQTT(_ client: MQTTClient) throws {
+        try client.subscribe(self.configuration.layout.commandFilter, qos: .atLeastOnce)
+        let id = ObjectIdentifier(client)
+        try client.start { [weak self] event in
+            guard let self else { return }
+            self.eventLoop.execute {
+                // Events of a client replaced by `reconfigure` are stale.
+                guard ObjectIdentifier(self.mqtt) == id else { return }
+                self.handle(mqtt: event)
+            }
+        }
+    }
+
+    /// Applies a reloaded configuration without a restart.
+    ///
+    /// Command policy and QoS apply at once. A changed model scope or agent templates rebuild
+    /// the model from a fresh AMI sync, so subscribers see exactly what moved in or out of
+    /// scope. A new AMI client (connection settings changed) replaces the old one, which logs
+    /// off. A new MQTT client (broker settings or prefix changed) replaces the old one; with a
+    /// new prefix the old retained topics are cleared first, so nothing stale stays behind.
+    /// - Parameters:
+    ///   - ami: a new, unstarted client on this bridge's `eventLoop`, or nil to keep the current one.
+    ///   - mqtt: a new, unstarted client, or nil to keep the current one.
+    public func reconfigure(_ configuration: BridgeConfiguration, ami: AMIClient? = nil, mqtt: MQTTClient? = nil) -> EventLoopFuture<Void> {
+        self.eventLoop.flatSubmit {
+            let old = self.configuration
+            self.configuration = configuration
+            self.commands.parser = CommandParser(policy: configuration.commands)
+            if let mqtt {
+                let previous = self.mqtt
+                if old.layout != configuration.layout {
+                    // Clear everything under the old prefix while the old session is still up.
+                    for topic in self.retained.keys {
+                        self.send(MQTTMessage(topic: topic, payload: [], qos: old.stateQoS, retain: true), kind: .state)
+                    }
+                    for topic in [old.layout.bridgeState, old.layout.bridgeAMI] {
+                        self.send(MQTTMessage(topic: topic, payload: [], qos: .atLeastOnce, retain: true), kind: .state)
+                    }
+                    self.retained = [:]
+                    for change in self.model.fullView {
+                        guard case .set(let key, let value) = change, let topic = self.topic(for: key) else { continue }
+                        self.retained[topic] = PayloadEncoder.encode(value)
+                    }
+                }
+                self.mqtt = mqtt
+                self.mqttConnected = false
+                previous.stop()
+                do {
+                    try self.startMQTT(mqtt)
+                } catch {
+                    self.logger.error("MQTT client could not start after reload", metadata: ["error": "\(error)"])
+                }
+            }
+            if let ami {
+                let previous = self.ami
+                self.ami = ami
+                self.syncGeneration += 1
+                self.syncBuffer = nil
+                ami.start(delegate: AMIDelegate(bridge: self, client: ami))
+                return previous.shutdown()
+            }
+            if old.callCenter != configuration.callCenter, case .connected = self.amiState {
+                self.syncGeneration += 1
+                self.startSync()
+            }
+            return self.eventLoop.makeSucceededVoidFuture()
         }
     }
 
@@ -363,16 +429,20 @@ public final class PBXBridge: @unchecked Sendable {
     }
 }
 
-/// Forwards the AMI client's callbacks (already on the bridge's loop) without a retain cycle.
+/// Forwards the AMI client's callbacks (already on the bridge's loop) without a retain cycle,
+/// and only while its client is the bridge's current one (a reload may replace it).
 private struct AMIDelegate: AMIClientDelegate {
     weak var bridge: PBXBridge?
+    weak var client: AMIClient?
 
     func amiConnectionStateChanged(_ state: AMIConnectionState) {
-        self.bridge?.handle(amiState: state)
+        guard let bridge = self.bridge, let client = self.client, client === bridge.ami else { return }
+        bridge.handle(amiState: state)
     }
 
     func amiEventReceived(_ event: AMIMessage) {
-        self.bridge?.handle(amiEvent: event)
+        guard let bridge = self.bridge, let client = self.client, client === bridge.ami else { return }
+        bridge.handle(amiEvent: event)
     }
 }
 
