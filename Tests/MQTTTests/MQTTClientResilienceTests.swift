@@ -149,4 +149,19 @@ struct MQTTClientResilienceTests {
         try client.publish(MQTTMessage(topic: "\(root)/m", text: "room again", qos: .atLeastOnce))
         #expect(client.droppedMessageCount == 6)
     }
+
+    /// Should disconnect cleanly when the owner drops a running client without `stop()`.
+    @Test
+    func droppingARunningClientDisconnectsCleanly() async throws {
+        let broker = try await MosquittoBroker.start()
+        defer { broker.stop() }
+        let clientID = uniqueName("dropped")
+        let recorder = EventRecorder()
+        var client: MQTTClient? = try await connectedClient(to: broker, clientID: clientID, recorder: recorder)
+        #expect(client?.isConnected == true)
+        client = nil
+        #expect(await recorder.wait { $0.disconnectedCount >= 1 })
+        let logged = await recorder.wait { _ in broker.logText.contains("Client \(clientID) disconnected.") }
+        #expect(logged, "broker log: \(broker.logText.suffix(800))")
+    }
 }
