@@ -1,6 +1,7 @@
 import Foundation
 import MQTT
 import PBXTestSupport
+import Synchronization
 import Testing
 
 /// The libmosquitto 2.0 traps the client handles: reconnects, refused logins, the unbounded queue.
@@ -53,7 +54,8 @@ struct MQTTClientResilienceTests {
             host: broker.host, port: broker.port, clientID: uniqueName("badpw"),
             username: "bridge", password: "wrong", keepAliveSeconds: 10, protocolVersion: version,
             reconnectDelayMinSeconds: 1, reconnectDelayMaxSeconds: 2)
-        let client = try MQTTClient(configuration: configuration, logger: quietLogger)
+        let logs = CapturingLogHandler.Store()
+        let client = try MQTTClient(configuration: configuration, logger: CapturingLogHandler.logger(logs))
         try client.start(onEvent: recorder.handler)
 
         #expect(await recorder.wait(timeout: 12) { $0.refusals.count >= 3 }, "events: \(recorder.events)")
@@ -71,7 +73,9 @@ struct MQTTClientResilienceTests {
             #expect(later.time.timeIntervalSince(earlier.time) >= 0.8, "retried without backoff")
         }
         #expect(recorder.connectedCount == 0)
-        #expect(!broker.logText.contains("wrong"), "password leaked into the broker log")
+        let lines = logs.lines.withLock { $0 }
+        #expect(lines.contains { $0.contains("refused the connection") })
+        #expect(!lines.contains { $0.contains("wrong") }, "password logged: \(lines)")
 
         // The right password gets in.
         let good = EventRecorder()
@@ -148,5 +152,20 @@ struct MQTTClientResilienceTests {
         #expect(mids.isSubset(of: confirmed))
         try client.publish(MQTTMessage(topic: "\(root)/m", text: "room again", qos: .atLeastOnce))
         #expect(client.droppedMessageCount == 6)
+    }
+
+    /// Should disconnect cleanly when the owner drops a running client without `stop()`.
+    @Test
+    func droppingARunningClientDisconnectsCleanly() async throws {
+        let broker = try await MosquittoBroker.start()
+        defer { broker.stop() }
+        let clientID = uniqueName("dropped")
+        let recorder = EventRecorder()
+        var client: MQTTClient? = try await connectedClient(to: broker, clientID: clientID, recorder: recorder)
+        #expect(client?.isConnected == true)
+        client = nil
+        #expect(await recorder.wait { $0.disconnectedCount >= 1 })
+        let logged = await recorder.wait { _ in broker.logText.contains("Client \(clientID) disconnected.") }
+        #expect(logged, "broker log: \(broker.logText.suffix(800))")
     }
 }
