@@ -19,10 +19,13 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let configuration = try await CommandSupport.loadOrExit(self.sources)
+        let sources = self.sources
+        let configuration = try await CommandSupport.loadOrExit(sources)
         let redaction = Redaction(configuration: configuration)
-        let logger = LoggingBootstrap.bootstrap(log: configuration.log, redaction: redaction)
+        let levels = LogLevelControl(configuration.log.level)
+        let logger = LoggingBootstrap.bootstrap(log: configuration.log, redaction: redaction, levelControl: levels)
         MetricsBootstrap.bootstrap()
-        try await Daemon.run(configuration: configuration, mode: .run, logger: logger)
+        let reload = ReloadContext(sources: sources, redaction: redaction, levels: levels)
+        try await Daemon.run(configuration: configuration, mode: .run, logger: logger, reload: reload)
     }
 }

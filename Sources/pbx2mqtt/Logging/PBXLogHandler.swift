@@ -15,7 +15,13 @@ struct PBXLogHandler: LogHandler {
     let format: AppConfiguration.Log.Format
     let sink: any LogSink
     let redaction: Redaction
-    var logLevel: Logger.Level
+    /// The shared level a reload can change; a level set on one logger overrides it there.
+    let levelControl: LogLevelControl
+    private var explicitLevel: Logger.Level?
+    var logLevel: Logger.Level {
+        get { self.explicitLevel ?? self.levelControl.level }
+        set { self.explicitLevel = newValue }
+    }
     var metadata: Logger.Metadata = [:]
     var metadataProvider: Logger.MetadataProvider?
 
@@ -25,11 +31,12 @@ struct PBXLogHandler: LogHandler {
         level: Logger.Level,
         sink: any LogSink,
         redaction: Redaction,
+        levelControl: LogLevelControl? = nil,
         metadataProvider: Logger.MetadataProvider? = nil
     ) {
         self.label = label
         self.format = format
-        self.logLevel = level
+        self.levelControl = levelControl ?? LogLevelControl(level)
         self.sink = sink
         self.redaction = redaction
         self.metadataProvider = metadataProvider
