@@ -6,6 +6,26 @@ import Testing
 /// Hand-checked facts of the real queue-call-flow transcript, independent of the golden
 /// file, so a regenerated golden cannot silently bless a wrong reducer.
 @Suite struct QueueCallFlowTests {
+    /// Should measure the longest wait when the waiting set changes, and expose the oldest
+    /// join time for live displays.
+    @Test func longestWait() throws {
+        var state = CallCenterState()
+        let join = { (id: String) in
+            Packets.event("QueueCallerJoin", [("Queue", "q1"), ("Uniqueid", id), ("Position", "1"), ("Count", "1")])
+        }
+        _ = state.apply(join("1.1"), at: CallCenterTime(millisecondsSinceEpoch: 10_000))
+        #expect(state.oldestWaitingCallerJoined(queue: "q1") == CallCenterTime(millisecondsSinceEpoch: 10_000))
+        let changes = state.apply(join("1.2"), at: CallCenterTime(millisecondsSinceEpoch: 41_500))
+        guard case .set(_, .queueStats(let stats))? = changes.last else {
+            Issue.record("expected stats, got \(changes)")
+            return
+        }
+        #expect(stats.longestWaitSeconds == 31)
+        #expect(stats.waiting == 2)
+        #expect(state.oldestWaitingCallerJoined(queue: "q1") == CallCenterTime(millisecondsSinceEpoch: 10_000))
+        #expect(state.oldestWaitingCallerJoined(queue: "nope") == nil)
+    }
+
     /// Should see Alice rung three times, two completed calls (agent, then caller hangs up),
     /// one abandon, the two callers' numbers, and Alice logged off at the end.
     @Test func queueCallFlowFacts() throws {

@@ -68,6 +68,12 @@ extension CallCenterState {
         )
     }
 
+    /// When the longest-waiting caller of `queue` joined (nil: nobody waits), for a live
+    /// wait display; the published `longestWaitSeconds` only moves on queue events.
+    public func oldestWaitingCallerJoined(queue: String) -> CallCenterTime? {
+        self.queues[queue]?.callers.values.min()
+    }
+
     /// Every retained value, sorted by key: what to republish after a broker reconnect.
     public var fullView: [CallCenterChange] {
         self.view.keys.sorted().compactMap { key in self.view[key].map { .set(key, $0) } }
