@@ -358,10 +358,16 @@ extension CallCenterState {
         guard let uniqueId = self.required(message, "Uniqueid", event: event) else { return nil }
         let number = Self.callerID(message["CallerIDNum"])
         let name = Self.callerID(message["CallerIDName"])
+        let connectedNumber = Self.callerID(message["ConnectedLineNum"])
+        let connectedName = Self.callerID(message["ConnectedLineName"])
         if var channel = self.channels[uniqueId] {
-            if channel.callerNumber != number || channel.callerName != name {
+            if channel.callerNumber != number || channel.callerName != name
+                || channel.connectedNumber != connectedNumber || channel.connectedName != connectedName
+            {
                 channel.callerNumber = number
                 channel.callerName = name
+                channel.connectedNumber = connectedNumber
+                channel.connectedName = connectedName
                 self.channels[uniqueId] = channel
                 if let bridge = channel.bridge { self.touchBridge(bridge) }
             }
@@ -370,7 +376,8 @@ extension CallCenterState {
         let channelName = message["Channel"] ?? ""
         let agent = self.identity.agent(channel: channelName)
         self.channels[uniqueId] = ChannelRecord(
-            name: channelName, callerNumber: number, callerName: name, agent: agent, bridge: nil, queue: nil
+            name: channelName, callerNumber: number, callerName: name, connectedNumber: connectedNumber,
+            connectedName: connectedName, agent: agent, bridge: nil, queue: nil
         )
         if let agent {
             self.agentChannels[agent, default: []].insert(uniqueId)

@@ -1,20 +1,5 @@
 import AMI
 
-/// A deterministic random generator (SplitMix64) so property runs are reproducible.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { self.state = seed }
-
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// A tiny ground-truth PBX: random plausible operations emit the AMI events Asterisk would,
 /// and `stateLists` renders the current truth as the initial-state action lists. The
 /// property tests check that the reducer, fed the events, agrees with a snapshot of the lists.
@@ -33,6 +18,8 @@ struct SimulatedPBX {
         var name: String
         var number: String
         var callerName: String
+        var connectedNumber = ""
+        var connectedName = ""
         var bridge: String?
         var queue: String?
     }
@@ -95,6 +82,7 @@ struct SimulatedPBX {
         return Packets.event(event, [
             ("Channel", channel?.name ?? ""), ("ChannelState", "6"), ("ChannelStateDesc", "Up"),
             ("CallerIDNum", channel?.number ?? ""), ("CallerIDName", channel?.callerName ?? ""),
+            ("ConnectedLineNum", channel?.connectedNumber ?? ""), ("ConnectedLineName", channel?.connectedName ?? ""),
             ("Uniqueid", uniqueId), ("Linkedid", uniqueId),
         ] + extra)
     }
@@ -191,6 +179,11 @@ struct SimulatedPBX {
             ]
             self.channels[agentChannel]?.bridge = bridge
             self.channels[caller.uniqueId]?.bridge = bridge
+            // Half the time Asterisk has already updated the agent leg's connected line.
+            if Bool.random(using: &rng), let callerChannel = self.channels[caller.uniqueId] {
+                self.channels[agentChannel]?.connectedNumber = callerChannel.number
+                self.channels[agentChannel]?.connectedName = callerChannel.callerName
+            }
             events.append(self.channelEvent("BridgeEnter", agentChannel, extra: [("BridgeUniqueid", bridge)]))
             events.append(self.channelEvent("BridgeEnter", caller.uniqueId, extra: [("BridgeUniqueid", bridge)]))
             self.calls.append(Call(queue: queue, agent: memberAgent, caller: caller.uniqueId, agentChannel: agentChannel, bridge: bridge))
@@ -224,7 +217,9 @@ struct SimulatedPBX {
             guard let call = self.calls.randomElement(using: &rng) else { return [] }
             let number = "777\(Int.random(in: 1000...9999, using: &rng))"
             self.channels[call.caller]?.number = number
-            return [self.channelEvent("NewCallerid", call.caller)]
+            self.channels[call.agentChannel]?.connectedNumber = number
+            self.channels[call.agentChannel]?.connectedName = "Transferred \(number)"
+            return [self.channelEvent("NewCallerid", call.caller), self.channelEvent("NewConnectedLine", call.agentChannel)]
         default:
             // Malformed packets the reducer must skip without changing anything.
             return [
@@ -279,6 +274,7 @@ struct SimulatedPBX {
         for (uniqueId, channel) in self.channels.sorted(by: { $0.key < $1.key }) {
             var fields: [(String, String)] = [
                 ("Channel", channel.name), ("CallerIDNum", channel.number), ("CallerIDName", channel.callerName),
+                ("ConnectedLineNum", channel.connectedNumber), ("ConnectedLineName", channel.connectedName),
                 ("Uniqueid", uniqueId), ("BridgeId", channel.bridge ?? ""),
             ]
             if let queue = channel.queue {
