@@ -24,9 +24,15 @@ final class TopicRecorder: Sendable {
 
     private let storage = Storage()
 
-    init(port: Int, filter: String = "pbx/#", clientID: String = "recorder-\(UUID().uuidString.prefix(8))") throws {
+    init(
+        port: Int, filter: String = "pbx/#", clientID: String = "recorder-\(UUID().uuidString.prefix(8))",
+        username: String? = nil, password: String? = nil
+    ) throws {
         self.client = try MQTTClient(
-            configuration: MQTTConfiguration(host: "127.0.0.1", port: port, clientID: clientID, reconnectDelayMinSeconds: 1, reconnectDelayMaxSeconds: 1),
+            configuration: MQTTConfiguration(
+                host: "127.0.0.1", port: port, clientID: clientID, username: username, password: password,
+                reconnectDelayMinSeconds: 1, reconnectDelayMaxSeconds: 1
+            ),
             logger: Logger(label: "recorder", factory: { _ in SwiftLogNoOpLogHandler() })
         )
         try self.client.subscribe(filter, qos: .atLeastOnce)
