@@ -8,7 +8,7 @@ import Testing
     private func runTraffic(_ simulator: AMISimulator, _ clients: [AMITestClient]) async throws {
         await simulator.startTraffic(TrafficConfiguration(callsPerSecond: 0.5, seed: 7, abandonRate: 0.3, maxCalls: 6))
         for _ in 0..<120 { await simulator.advance(by: 1) }
-        for client in clients { try await client.waitQuiet() }
+        for client in clients { try await client.barrier() }
     }
 
     private func events(_ client: AMITestClient) -> [AMIMessage] {

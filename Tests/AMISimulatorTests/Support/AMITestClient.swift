@@ -131,6 +131,12 @@ final class AMITestClient: Sendable {
         }
     }
 
+    /// Waits until everything the simulator sent before now has arrived: it answers in
+    /// order, so once a Ping's answer is here, so is every earlier packet.
+    func barrier(timeout: Duration = .seconds(60)) async throws {
+        try await self.action("Ping", timeout: timeout)
+    }
+
     func waitClosed(timeout: Duration = .seconds(5)) async throws {
         let deadline = ContinuousClock.now + timeout
         while !self.isClosed {
