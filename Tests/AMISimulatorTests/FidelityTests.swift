@@ -1,6 +1,5 @@
 import AMI
 import AMISimulator
-import NIOCore
 import PBXTestSupport
 import Testing
 
