@@ -29,7 +29,7 @@ import Testing
         let off = try await AMITestClient.connect(port: simulator.port)
         try await off.login(events: "on")
         try await off.action("Events", ["EventMask": "off"])
-        try await all.waitQuiet()
+        for client in [all, callAgent, off] { try await client.barrier() }
         let baseline = self.events(all).count
         try await self.runTraffic(simulator, [all, callAgent, off])
 
@@ -63,6 +63,7 @@ import Testing
         try await both.action("Filter", ["Operation": "Add", "MatchCriteria": "name(AgentCalled)", "Filter": ""])
         try await both.action("Filter", ["Operation": "Add", "Filter": "Event: Agent"])
         try await both.action("Filter", ["Operation": "Add", "Filter": "!Event: AgentComplete"])
+        for client in [all, include, exclude, both] { try await client.barrier() }
         let counts = [all, include, exclude, both].map { self.events($0).count }
         try await self.runTraffic(simulator, [all, include, exclude, both])
 

@@ -64,7 +64,7 @@ import Testing
         ),
         Scenario(
             fixture: "login-and-initial-state-busy",
-            timeScale: 0.05,
+            timeScale: 0.2,
             setup: [
                 AMIAction("Originate", [
                     "Channel": "Local/200@incoming", "Application": "Wait", "Data": "600", "Async": "true",
