@@ -7,6 +7,8 @@ import NIOPosix
 /// The simulated Asterisk: sessions, call center state and timeline, all owned by one event
 /// loop. Every method runs on `eventLoop`; the public `AMISimulator` hops onto it.
 final class SimulatorCore {
+    /// The action log keeps the most recent actions only, so a long demo run stays bounded.
+    static let maxRecordedActions = 100_000
     let eventLoop: any EventLoop
     let configuration: SimulatorConfiguration
     let logger: Logger
@@ -153,6 +155,9 @@ final class SimulatorCore {
     func received(_ message: AMIMessage, from session: SimSession) {
         guard !session.closing else { return }
         self.received.append(ReceivedAction(session: session.id, username: session.username, message: message))
+        if self.received.count > Self.maxRecordedActions {
+            self.received.removeFirst(self.received.count - Self.maxRecordedActions / 2)
+        }
         if self.stalled {
             session.stalledActions.append(message)
             return
