@@ -91,4 +91,19 @@ import Testing
             .subtracting(["FullyBooted", "SuccessfulAuth", "OriginateResponse", "QueueMemberAdded", "QueueMemberRemoved", "Response: Goodbye"])
         #expect(reference.subtracting(produced.map { PacketShape($0).type }) == [])
     }
+
+    /// Should place calls on its own with a real-time clock, faster by the time scale.
+    @Test func realTimeClockDrivesTraffic() async throws {
+        let configuration = SimulatorConfiguration(callCenter: .generated(agents: 3, queues: 1), clock: .realTime(scale: 0.01))
+        let simulator = try await AMISimulator.start(configuration: configuration)
+        defer { Task { try? await simulator.shutdown() } }
+        let client = try await AMITestClient.connect(port: simulator.port)
+        try await client.login(events: "agent")
+        await simulator.startTraffic(TrafficConfiguration(callsPerSecond: 1, seed: 3, abandonRate: 0, maxCalls: 5))
+        try await client.waitFor("five answered calls", timeout: .seconds(60)) { messages in
+            messages.filter { $0.eventName == "AgentComplete" }.count == 5
+        }
+        #expect(await simulator.trafficCallCount() == 5)
+        #expect(await simulator.simulatedTime() > 5)
+    }
 }
