@@ -8,7 +8,7 @@ import Testing
     private func runTraffic(_ simulator: AMISimulator, _ clients: [AMITestClient]) async throws {
         await simulator.startTraffic(TrafficConfiguration(callsPerSecond: 0.5, seed: 7, abandonRate: 0.3, maxCalls: 6))
         for _ in 0..<120 { await simulator.advance(by: 1) }
-        for client in clients { try await client.waitQuiet() }
+        for client in clients { try await client.barrier() }
     }
 
     private func events(_ client: AMITestClient) -> [AMIMessage] {
@@ -29,7 +29,7 @@ import Testing
         let off = try await AMITestClient.connect(port: simulator.port)
         try await off.login(events: "on")
         try await off.action("Events", ["EventMask": "off"])
-        try await all.waitQuiet()
+        for client in [all, callAgent, off] { try await client.barrier() }
         let baseline = self.events(all).count
         try await self.runTraffic(simulator, [all, callAgent, off])
 
@@ -63,6 +63,7 @@ import Testing
         try await both.action("Filter", ["Operation": "Add", "MatchCriteria": "name(AgentCalled)", "Filter": ""])
         try await both.action("Filter", ["Operation": "Add", "Filter": "Event: Agent"])
         try await both.action("Filter", ["Operation": "Add", "Filter": "!Event: AgentComplete"])
+        for client in [all, include, exclude, both] { try await client.barrier() }
         let counts = [all, include, exclude, both].map { self.events($0).count }
         try await self.runTraffic(simulator, [all, include, exclude, both])
 

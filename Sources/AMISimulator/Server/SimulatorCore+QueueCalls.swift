@@ -62,6 +62,10 @@ extension SimulatorCore {
                 core.callerHangsUp(call)
             }
         }
+        // Queue(q,r,,,120): after two minutes unanswered the caller leaves and is hung up.
+        caller.patienceTimer = self.schedule(after: Self.queueMaxWait) { core in
+            core.queueTimedOut(caller)
+        }
         self.distribute(queue)
         return call
     }
@@ -166,6 +170,7 @@ extension SimulatorCore {
         let member = leg.member
         let exten = Self.agentExtension(of: member)
         self.cancel(caller.ringTimer)
+        self.cancel(caller.patienceTimer)
         self.broadcast(AMIEventFactory.newexten(leg.two, application: "Set", data: "DEVICE_STATE(Custom:\(exten))=INUSE"))
         member.ringing = false
         member.inCall = true
@@ -241,6 +246,7 @@ extension SimulatorCore {
         }
         let queue = caller.queue
         self.cancel(caller.ringTimer)
+        self.cancel(caller.patienceTimer)
         let one = call.channels[0]
         self.broadcast(AMIEventFactory.hangupRequest(caller.channel, cause: 0, soft: false))
         self.hangupChannel(one, cause: 0, request: false)
@@ -346,5 +352,36 @@ extension SimulatorCore {
         self.broadcast(AMIEventFactory.newexten(channel, application: "Return", data: ""))
         self.broadcast(AMIEventFactory.varSet(channel, variable: "ARGC", value: ""))
         self.broadcast(AMIEventFactory.varSet(channel, variable: "GOSUB_RETVAL", value: ""))
+    }
+
+    /// The `Queue()` timeout of the fixtures' dialplan (`Queue(q,r,,,120)`).
+    static let queueMaxWait = 120.0
+
+    /// Nobody answered within the Queue() timeout: the caller leaves (no abandon) and the
+    /// dialplan hangs up.
+    func queueTimedOut(_ caller: SimQueueCaller) {
+        let call = caller.call
+        guard !call.ended, call.connected == nil, caller.queue.callers.contains(where: { $0 === caller }) else { return }
+        let queue = caller.queue
+        self.cancel(caller.ringTimer)
+        for leg in caller.ringing {
+            self.dropLeg(leg, caller: caller.channel, dialStatus: "CANCEL", cause: 0)
+        }
+        caller.ringing = []
+        let position = (queue.callers.firstIndex { $0 === caller } ?? 0) + 1
+        queue.callers.removeAll { $0 === caller }
+        if queue.callers.isEmpty {
+            self.changeDevice("Queue:\(queue.name)", .notInUse)
+        }
+        self.broadcast(AMIEventFactory.queueCaller("QueueCallerLeave", caller.channel, queue: queue.name, position: position, count: queue.callers.count))
+        self.broadcast(AMIEventFactory.varSet(caller.channel, variable: "QUEUESTATUS", value: "TIMEOUT"))
+        caller.channel.priority = 5
+        caller.channel.application = "Hangup"
+        caller.channel.applicationData = ""
+        self.broadcast(AMIEventFactory.newexten(caller.channel, application: "Hangup", data: ""))
+        self.hangupChannel(caller.channel, cause: 16, soft: true)
+        self.hangupChannel(call.channels[0], cause: 16)
+        self.changeDevice("Local/\(queue.configuration.incomingExtension)@incoming", .notInUse)
+        self.finish(call)
     }
 }

@@ -81,7 +81,7 @@ final class AMITestClient: Sendable {
 
     /// Sends an action with a fresh ActionID and waits for its response.
     @discardableResult
-    func action(_ name: String, _ fields: KeyValuePairs<String, String> = [:], timeout: Duration = .seconds(5)) async throws -> AMIMessage {
+    func action(_ name: String, _ fields: KeyValuePairs<String, String> = [:], timeout: Duration = .seconds(30)) async throws -> AMIMessage {
         let id = self.nextID.withLock { value -> String in
             value += 1
             return "t\(value)"
@@ -90,7 +90,7 @@ final class AMITestClient: Sendable {
         return try await self.response(id, timeout: timeout)
     }
 
-    func response(_ actionID: String, timeout: Duration = .seconds(5)) async throws -> AMIMessage {
+    func response(_ actionID: String, timeout: Duration = .seconds(30)) async throws -> AMIMessage {
         let messages = try await self.waitFor("response \(actionID)", timeout: timeout) { messages in
             messages.contains { $0.response != nil && $0.actionID == actionID }
         }
@@ -104,7 +104,7 @@ final class AMITestClient: Sendable {
 
     /// Polls until `condition` holds for the messages received so far.
     @discardableResult
-    func waitFor(_ what: String, timeout: Duration = .seconds(5), _ condition: ([AMIMessage]) -> Bool) async throws -> [AMIMessage] {
+    func waitFor(_ what: String, timeout: Duration = .seconds(30), _ condition: ([AMIMessage]) -> Bool) async throws -> [AMIMessage] {
         let deadline = ContinuousClock.now + timeout
         while true {
             let messages = self.messages
@@ -129,6 +129,12 @@ final class AMITestClient: Sendable {
                 return
             }
         }
+    }
+
+    /// Waits until everything the simulator sent before now has arrived: it answers in
+    /// order, so once a Ping's answer is here, so is every earlier packet.
+    func barrier(timeout: Duration = .seconds(60)) async throws {
+        try await self.action("Ping", timeout: timeout)
     }
 
     func waitClosed(timeout: Duration = .seconds(5)) async throws {
