@@ -70,7 +70,9 @@ public final class PBXBridge: @unchecked Sendable {
         self.eventLoop.submit {
             guard !self.started else { return }
             self.started = true
-            try self.mqtt.subscribe(self.configuration.layout.commandFilter, qos: .atLeastOnce)
+            // Retain as published: a retained command must be seen as retained (and refused)
+            // even when it arrives live, not only when replayed on subscribe.
+            try self.mqtt.subscribe(self.configuration.layout.commandFilter, qos: .atLeastOnce, retainAsPublished: true)
             try self.mqtt.start { [weak self] event in
                 guard let self else { return }
                 self.eventLoop.execute { self.handle(mqtt: event) }
