@@ -45,7 +45,8 @@ extension MQTTClient {
             }
             // Subscribing is a queued send, not a setter: safe from the callback.
             for subscription in subscriptions {
-                let result = mosquitto_subscribe(self.handle, nil, subscription.filter, Int32(subscription.qos.rawValue))
+                let result = self.sendSubscribe(
+                    subscription.filter, qos: subscription.qos, retainAsPublished: subscription.retainAsPublished)
                 if result != Int32(MOSQ_ERR_SUCCESS.rawValue) {
                     self.logger.info(
                         "MQTT resubscribe failed",

@@ -235,8 +235,12 @@ public final class MQTTClient: @unchecked Sendable {
     }
 
     /// Subscribes now if connected, and again after every reconnect.
+    /// - Parameter retainAsPublished: MQTT 5 only: deliver messages with the retain flag they
+    ///   were published with. Brokers otherwise clear it on messages that arrive live, so a
+    ///   subscriber could not tell a retained publication from a plain one (the bridge refuses
+    ///   retained commands). Ignored under MQTT 3.1.1.
     /// - Throws: `.mosquitto` for an invalid filter (checked before it is remembered).
-    public func subscribe(_ filter: String, qos: MQTTQoS) throws(MQTTError) {
+    public func subscribe(_ filter: String, qos: MQTTQoS, retainAsPublished: Bool = false) throws(MQTTError) {
         let valid = mosquitto_sub_topic_check(filter)
         if valid != Int32(MOSQ_ERR_SUCCESS.rawValue) {
             throw MQTTError.from(valid, operation: "subscribe to \(filter)")
@@ -245,16 +249,26 @@ public final class MQTTClient: @unchecked Sendable {
             if state.lifecycle == .stopped { return true }
             if let index = state.subscriptions.firstIndex(where: { $0.filter == filter }) {
                 state.subscriptions[index].qos = qos
+                state.subscriptions[index].retainAsPublished = retainAsPublished
             } else {
-                state.subscriptions.append((filter: filter, qos: qos))
+                state.subscriptions.append((filter: filter, qos: qos, retainAsPublished: retainAsPublished))
             }
             return false
         }
         if stopped { throw MQTTError.invalidState("subscribe() after stop()") }
-        let rc = mosquitto_subscribe(self.handle, nil, filter, Int32(qos.rawValue))
+        let rc = self.sendSubscribe(filter, qos: qos, retainAsPublished: retainAsPublished)
         if rc != Int32(MOSQ_ERR_SUCCESS.rawValue) && rc != Int32(MOSQ_ERR_NO_CONN.rawValue) {
             throw MQTTError.from(rc, operation: "subscribe to \(filter)")
         }
+    }
+
+    /// One SUBSCRIBE, with the retain-as-published option when asked for under MQTT 5.
+    func sendSubscribe(_ filter: String, qos: MQTTQoS, retainAsPublished: Bool) -> Int32 {
+        guard retainAsPublished, self.configuration.protocolVersion == .v5 else {
+            return mosquitto_subscribe(self.handle, nil, filter, Int32(qos.rawValue))
+        }
+        return mosquitto_subscribe_v5(
+            self.handle, nil, filter, Int32(qos.rawValue), Int32(MQTT_SUB_OPT_RETAIN_AS_PUBLISHED.rawValue), nil)
     }
 
     // MARK: Counters

@@ -14,7 +14,7 @@ struct MQTTClientState {
     var lifecycle: Lifecycle = .idle
     var onEvent: (@Sendable (MQTTClientEvent) -> Void)?
     /// Filters to renew on every connect, in the order they were first subscribed.
-    var subscriptions: [(filter: String, qos: MQTTQoS)] = []
+    var subscriptions: [(filter: String, qos: MQTTQoS, retainAsPublished: Bool)] = []
     /// QoS 1/2 publications accepted and not yet acknowledged, by message id (ids wrap at
     /// 65535, so a count per id).
     var pendingReliable: [Int32: Int] = [:]

@@ -20,6 +20,8 @@ final class CommandCenter: @unchecked Sendable {
     private(set) var inFlight = 0
     /// Async originates waiting for their `OriginateResponse`, by ActionID.
     private var originates: [String: PendingOriginate] = [:]
+    /// Park commands waiting for the `ParkedCall` event that names the space, by parked channel.
+    private var parks: [String: EventLoopPromise<String?>] = [:]
     private var drainPromise: EventLoopPromise<Void>?
 
     struct PendingOriginate {
@@ -48,8 +50,12 @@ final class CommandCenter: @unchecked Sendable {
             command: name
         )
         if message.retain {
-            self.logger.warning("retained command refused", metadata: ["command": "\(name)", "mqtt.topic": "\(message.topic)"])
-            self.reply(CommandReply(id: nil, command: name, status: .error, error: CommandError(.retained, "retained commands are never executed: publish commands without the retain flag (and clear the retained message on \(message.topic))")), route: route)
+            // Never executed, but still answered where the sender asked, with its id.
+            let routing = self.parser.routing(of: message.payload)
+            var route = route
+            route.replyTo = routing.replyTo
+            self.logger.warning("retained command refused", metadata: ["command": "\(name)", "mqtt.topic": "\(message.topic)", "command.id": "\(routing.id ?? "")"])
+            self.reply(CommandReply(id: routing.id, command: name, status: .error, error: CommandError(.retained, "retained commands are never executed: publish commands without the retain flag (and clear the retained message on \(message.topic))")), route: route)
             return
         }
         switch self.parser.parse(command: name, payload: message.payload) {
@@ -58,7 +64,10 @@ final class CommandCenter: @unchecked Sendable {
             route.replyTo = failure.replyTo
             self.logger.info(
                 "command refused",
-                metadata: ["command": "\(name)", "error.code": "\(failure.error.code.rawValue)", "error.message": "\(failure.error.message)"]
+                metadata: [
+                    "command": "\(name)", "command.id": "\(failure.id ?? "")", "error.code": "\(failure.error.code.rawValue)",
+                    "error.field": "\(failure.error.field ?? "")", "error.message": "\(failure.error.message)",
+                ]
             )
             self.reply(CommandReply(id: failure.id, command: name, status: .error, error: failure.error), route: route)
         case .success(let request):
@@ -76,6 +85,10 @@ final class CommandCenter: @unchecked Sendable {
             return
         }
         if let error = self.refusal(for: request) {
+            self.logger.info(
+                "command refused",
+                metadata: ["command": "\(request.name.rawValue)", "command.id": "\(request.id ?? "")", "error.code": "\(error.code.rawValue)", "error.message": "\(error.message)"]
+            )
             self.reply(CommandReply(id: request.id, command: request.name.rawValue, status: .error, error: error), route: route)
             return
         }
@@ -89,10 +102,13 @@ final class CommandCenter: @unchecked Sendable {
             switch result {
             case .success(let outcome):
                 reply = outcome
-            case .failure(let error as CommandError):
-                reply = CommandReply(id: request.id, command: request.name.rawValue, status: .error, error: error)
             case .failure(let error):
-                reply = CommandReply(id: request.id, command: request.name.rawValue, status: .error, error: Self.commandError(from: error))
+                let error = Self.commandError(from: error)
+                self.logger.info(
+                    "command failed",
+                    metadata: ["command": "\(request.name.rawValue)", "command.id": "\(request.id ?? "")", "error.code": "\(error.code.rawValue)", "error.message": "\(error.message)"]
+                )
+                reply = CommandReply(id: request.id, command: request.name.rawValue, actionID: error.actionID, status: .error, error: error)
             }
             if reply.isFinal {
                 self.finished(request, status: reply.status.rawValue, started: started)
@@ -193,15 +209,7 @@ final class CommandCenter: @unchecked Sendable {
 
         case .park(let target, let announceTo):
             return self.channel(for: target, peer: true).flatMap { channel in
-                var fields = [AMIField("Channel", channel)]
-                if let announceTo { fields.append(AMIField("AnnounceChannel", self.policy.interface(for: announceTo))) }
-                return self.action(AMIAction("Park", fields)).map { response in
-                    var data: [String: JSONValue] = ["channel": .string(channel)]
-                    if let space = response.response["ParkingSpace"] ?? response.events.first?["ParkingSpace"] {
-                        data["parkingSpace"] = .string(space)
-                    }
-                    return ok(.object(data), actionID: response.response.actionID)
-                }
+                self.park(channel, target: target, announceTo: announceTo, request: request)
             }
         }
     }
@@ -212,7 +220,7 @@ final class CommandCenter: @unchecked Sendable {
             .flatMapErrorThrowing { throw Self.commandError(from: $0) }
             .flatMapThrowing { response in
                 if response.isError {
-                    throw CommandError(.amiError, response.message ?? "Asterisk refused \(action.name)")
+                    throw CommandError(.amiError, response.message ?? "Asterisk refused \(action.name)", actionID: response.response.actionID)
                 }
                 return response
             }
@@ -220,22 +228,87 @@ final class CommandCenter: @unchecked Sendable {
 
     /// One action per queue, all sent; the reply lists each queue's result.
     private func perQueue(_ queues: [String], request: CommandRequest, build: @escaping (String) -> AMIAction) -> EventLoopFuture<CommandReply> {
-        let sends = queues.map { queue in self.action(build(queue)).map { _ in (queue, String?.none) }.recover { (queue, Self.commandError(from: $0).message) } }
-        return EventLoopFuture.whenAllSucceed(sends, on: self.loop).flatMapThrowing { results in
-            var data: [String: JSONValue] = [:]
-            var failures: [String] = []
-            for (queue, error) in results {
-                data[queue] = error.map { .object(["status": .string("error"), "message": .string($0)]) } ?? .object(["status": .string("ok")])
-                if let error { failures.append("\(queue): \(error)") }
-            }
-            if failures.isEmpty {
-                return CommandReply(id: request.id, command: request.name.rawValue, status: .ok, data: .object(["queues": .object(data)]))
-            }
-            return CommandReply(
-                id: request.id, command: request.name.rawValue, status: .error, data: .object(["queues": .object(data)]),
-                error: CommandError(.amiError, failures.joined(separator: "; "))
-            )
+        let sends = queues.map { queue in
+            self.action(build(queue))
+                .map { (queue: queue, actionID: $0.response.actionID, error: CommandError?.none) }
+                .recover { failure in
+                    let error = Self.commandError(from: failure)
+                    return (queue: queue, actionID: error.actionID, error: error)
+                }
         }
+        return EventLoopFuture.whenAllSucceed(sends, on: self.loop).map { results in
+            var data: [String: JSONValue] = [:]
+            var failures: [CommandError] = []
+            for result in results {
+                var entry: [String: JSONValue] = ["status": .string(result.error == nil ? "ok" : "error")]
+                if let actionID = result.actionID { entry["actionId"] = .string(actionID) }
+                if let error = result.error {
+                    entry["code"] = .string(error.code.rawValue)
+                    entry["message"] = .string(error.message)
+                    failures.append(error)
+                }
+                data[result.queue] = .object(entry)
+            }
+            // One queue: its ActionID is the command's; several: each queue's is in `data`.
+            let actionID = results.count == 1 ? results[0].actionID : nil
+            let body = JSONValue.object(["queues": .object(data)])
+            guard let first = failures.first else {
+                return CommandReply(id: request.id, command: request.name.rawValue, actionID: actionID, status: .ok, data: body)
+            }
+            // Asterisk's own message for one queue; each queue's message when several failed.
+            let message = results.count == 1 ? first.message : results.compactMap { result in result.error.map { "\(result.queue): \($0.message)" } }.joined(separator: "; ")
+            let code: CommandErrorCode = failures.allSatisfy { $0.code == first.code } ? first.code : .amiError
+            return CommandReply(id: request.id, command: request.name.rawValue, actionID: actionID, status: .error, data: body, error: CommandError(code, message))
+        }
+    }
+
+    // MARK: Park
+
+    /// Parks `channel` (park-and-announce). Parked by agent, the agent's own channel is the
+    /// `TimeoutChannel`: Asterisk announces the parking space to it and calls it back when
+    /// the parked call times out. `announceTo` names an agent whose current channel hears
+    /// the announcement instead. The reply carries the space from Asterisk's `ParkedCall`.
+    private func park(_ channel: String, target: Command.Target, announceTo: String?, request: CommandRequest) -> EventLoopFuture<CommandReply> {
+        var fields = [AMIField("Channel", channel)]
+        if case .agent(let agent) = target,
+            let own = self.bridge.model.calls(ofAgent: agent).first(where: { $0.peerChannel == channel })?.channel
+        {
+            fields.append(AMIField("TimeoutChannel", own))
+        }
+        if let announceTo {
+            let channels = self.bridge.model.channels(ofAgent: announceTo)
+            guard channels.count == 1 else {
+                return self.loop.makeFailedFuture(
+                    CommandError(
+                        .invalidField,
+                        channels.isEmpty ? "announceTo: agent \(announceTo) has no channel to announce to" : "announceTo: agent \(announceTo) has \(channels.count) channels",
+                        field: "announceTo", candidates: channels.isEmpty ? nil : channels
+                    )
+                )
+            }
+            fields.append(AMIField("AnnounceChannel", channels[0]))
+        }
+        // Registered before the action: Asterisk may report the park before its Response.
+        let parked = self.loop.makePromise(of: String?.self)
+        self.parks[channel]?.succeed(nil)
+        self.parks[channel] = parked
+        return self.action(AMIAction("Park", fields))
+            .flatMapError { error in
+                self.parks[channel] = nil
+                parked.succeed(nil)
+                return self.loop.makeFailedFuture(error)
+            }
+            .flatMap { response in
+                let grace = self.loop.scheduleTask(in: .milliseconds(Int64(min(self.policy.timeoutSeconds, 2) * 1000))) {
+                    self.parks.removeValue(forKey: channel)?.succeed(nil)
+                }
+                return parked.futureResult.map { space in
+                    grace.cancel()
+                    var data: [String: JSONValue] = ["channel": .string(channel)]
+                    if let space { data["parkingSpace"] = .string(space) }
+                    return CommandReply(id: request.id, command: request.name.rawValue, actionID: response.response.actionID, status: .ok, data: .object(data))
+                }
+            }
     }
 
     // MARK: Originate
@@ -263,7 +336,15 @@ final class CommandCenter: @unchecked Sendable {
     }
 
     /// Takes `OriginateResponse` events that answer our originates; true when consumed.
+    /// Notes the space of a `ParkedCall` a park command waits for (not consumed: the model
+    /// sees it too).
     func consume(_ event: AMIMessage) -> Bool {
+        if !self.parks.isEmpty, event.eventName == "ParkedCall", let channel = event["ParkeeChannel"],
+            let parked = self.parks.removeValue(forKey: channel)
+        {
+            parked.succeed(event["ParkingSpace"])
+            return false
+        }
         guard !self.originates.isEmpty, event.eventName == "OriginateResponse", let actionID = event.actionID,
             let pending = self.originates.removeValue(forKey: actionID)
         else { return false }

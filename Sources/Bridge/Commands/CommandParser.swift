@@ -65,6 +65,18 @@ public struct CommandParser: Sendable {
         }
     }
 
+    /// The `id` and `replyTo` of a payload that will not be executed (a retained command),
+    /// so that its refusal still reaches the sender and echoes its id. Invalid values are nil.
+    public func routing(of payload: [UInt8]) -> (id: String?, replyTo: String?) {
+        guard payload.count <= Self.maxPayloadBytes, case .object(let object)? = JSONValue.parse(payload) else {
+            return (nil, nil)
+        }
+        var fields = Fields(object)
+        let id = try? fields.optionalString("id", maxLength: 128, forbidding: "+#")
+        let replyTo = try? fields.optionalString("replyTo", maxLength: 512, forbidding: "+#")
+        return (id ?? nil, replyTo ?? nil)
+    }
+
     // MARK: Each command
 
     private func command(_ name: CommandName, _ fields: inout Fields) throws(CommandError) -> Command {
@@ -271,6 +283,9 @@ struct Fields {
             }
             guard case .string(let string) = member else { throw .invalid(path, "expected a string") }
             try Self.checkText(string, path, maxLength: 256)
+            // Asterisk splits each `Variable:` header at commas, so a comma would smuggle in
+            // a second variable.
+            guard !string.contains(",") else { throw .invalid(path, "must not contain \",\" (Asterisk would split the value into another variable)") }
             variables[name] = string
         }
         return variables
@@ -279,12 +294,17 @@ struct Fields {
     // MARK: Character classes
 
     /// Free text may hold any unicode but no control character: CR and LF would end an AMI
-    /// header (injection), NUL truncates it.
+    /// header (injection), NUL truncates it. C1 controls (NEL) and the unicode line and
+    /// paragraph separators are refused too: some log viewers and consoles break lines there.
     static func checkText(_ string: String, _ key: String, maxLength: Int) throws(CommandError) {
         guard string.count <= maxLength else { throw .invalid(key, "longer than \(maxLength) characters") }
-        for scalar in string.unicodeScalars where scalar.value < 0x20 || scalar.value == 0x7F {
+        for scalar in string.unicodeScalars where Self.isControl(scalar) {
             throw .invalid(key, "control characters (CR, LF, NUL, …) are not allowed")
         }
+    }
+
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029
     }
 
     static func isAlphanumeric(_ byte: UInt8) -> Bool {
@@ -306,6 +326,6 @@ struct Fields {
 
     /// A field name from the request, safe to put in a message.
     static func printable(_ key: String) -> String {
-        String(key.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }.prefix(64).map(Character.init))
+        String(key.unicodeScalars.filter { !Self.isControl($0) }.prefix(64).map(Character.init))
     }
 }

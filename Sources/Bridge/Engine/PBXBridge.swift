@@ -78,7 +78,9 @@ public final class PBXBridge: @unchecked Sendable {
     }
 
     private func startMQTT(_ client: MQTTClient) throws {
-        try client.subscribe(self.configuration.layout.commandFilter, qos: .atLeastOnce)
+        // Retain as published: a retained command must be seen as retained (and refused)
+        // even when it arrives live, not only when replayed on subscribe.
+        try client.subscribe(self.configuration.layout.commandFilter, qos: .atLeastOnce, retainAsPublished: true)
         let id = ObjectIdentifier(client)
         try client.start { [weak self] event in
             guard let self else { return }

@@ -93,6 +93,29 @@ import Testing
         #expect(self.error("originate", #"{"id":""# + String(repeating: "x", count: 129) + #"","from":"1","to":"100"}"#)?.error.field == "id")
     }
 
+    /// Should refuse commas in variable values (Asterisk splits `Variable:` at commas) and
+    /// C1 controls and unicode line separators in free text.
+    @Test func refusesVariableSplittingAndUnicodeBreaks() throws {
+        let comma = try #require(self.error("originate", #"{"from":"147","to":"100","variables":{"A":"1,B=2"}}"#))
+        #expect(comma.error.field == "variables.A")
+        #expect(self.error("originate", #"{"from":"147","to":"100","callerId":"a\u0085b"}"#)?.error.field == "callerId")
+        #expect(self.error("queue/pause", #"{"agent":"147","reason":"a\u2028b"}"#)?.error.field == "reason")
+        #expect(self.error("queue/pause", #"{"agent":"147","reason":"a\u2029b"}"#)?.error.field == "reason")
+        #expect(try self.parse("queue/pause", #"{"agent":"147","reason":"Mittagspause ☕ 12:00"}"#).get().command
+            == .queuePause(queues: [], agent: "147", paused: true, reason: "Mittagspause ☕ 12:00"))
+    }
+
+    /// Should read id and replyTo of a payload that is not executed, ignoring invalid ones.
+    @Test func readsRoutingOfUnexecutedPayloads() {
+        let routing = self.parser.routing(of: Array(#"{"id":"r-1","replyTo":"crm/r","from":"147"}"#.utf8))
+        #expect(routing.id == "r-1")
+        #expect(routing.replyTo == "crm/r")
+        let bad = self.parser.routing(of: Array(#"{"id":"a\r\nb","replyTo":"crm/#"}"#.utf8))
+        #expect(bad.id == nil)
+        #expect(bad.replyTo == nil)
+        #expect(self.parser.routing(of: Array("not json".utf8)).id == nil)
+    }
+
     /// Should fill interface templates with the agent id.
     @Test func fillsTemplates() {
         let policy = CommandPolicy(agentInterface: "PJSIP/{agent}", agentStateInterface: "Custom:{agent}")
