@@ -39,6 +39,11 @@ public final class PBXBridge: @unchecked Sendable {
     var started = false
     var stopping = false
     lazy var commands = CommandCenter(bridge: self)
+    /// Looks for stale retained topics after the first broker connect; nil once done.
+    var sweep: StaleTopicSweep?
+    var sweptOnce = false
+    /// Whether a full AMI sync has completed since the process started.
+    var hasSynced = false
     /// Unknown status codes already logged, so each is logged once.
     var loggedUnknownCodes: Set<String> = []
 
@@ -269,6 +274,11 @@ public final class PBXBridge: @unchecked Sendable {
         self.publish(changes)
         self.publish(events)
         self.logNewDiagnostics()
+        self.hasSynced = true
+        if self.sweep != nil {
+            self.sweep?.finishSync()
+            self.clearStaleTopics()
+        }
         self.metrics.synced(changes: changes.count, millis: now.millisecondsSinceEpoch - started.millisecondsSinceEpoch)
         self.logger.info(
             "AMI state synchronised",
@@ -320,6 +330,7 @@ public final class PBXBridge: @unchecked Sendable {
         case .connected:
             self.mqttConnected = true
             self.metrics.mqttConnected(true)
+            self.startSweepIfNeeded()
             self.logger.info("MQTT connected; republishing retained state", metadata: ["mqtt.topics": "\(self.retained.count)"])
             self.publishBridgeState(online: !self.stopping)
             self.publishAMIState()
@@ -335,10 +346,59 @@ public final class PBXBridge: @unchecked Sendable {
             self.metrics.mqttConnected(false)
             self.logger.info("MQTT disconnected", metadata: ["mqtt.reason": "\(reason)"])
         case .message(let message):
+            if self.sweep != nil {
+                self.sweep?.received(topic: message.topic, retained: message.retain, empty: message.payload.isEmpty)
+            }
             guard let command = self.configuration.layout.commandName(of: message.topic) else { return }
             self.commands.handle(command: command, message: message)
         default:
             break
+        }
+    }
+
+    // MARK: Stale retained topics
+
+    /// How long the broker gets to replay the retained state topics after the subscribe.
+    static let sweepWindow = TimeAmount.seconds(1)
+
+    private func startSweepIfNeeded() {
+        guard !self.sweptOnce, self.sweep == nil else { return }
+        let layout = self.configuration.layout
+        self.sweep = StaleTopicSweep(layout: layout)
+        if self.hasSynced {
+            self.sweep?.finishSync()
+        }
+        let client = self.mqtt
+        do {
+            for filter in StaleTopicSweep.filters(layout) {
+                try client.subscribe(filter, qos: .atMostOnce)
+            }
+        } catch {
+            self.logger.info("could not look for stale retained topics", metadata: ["error": "\(error)"])
+            self.sweep = nil
+            return
+        }
+        self.eventLoop.scheduleTask(in: Self.sweepWindow) {
+            for filter in StaleTopicSweep.filters(layout) {
+                try? client.unsubscribe(filter)
+            }
+            guard self.sweep != nil else { return }
+            self.sweep?.finishHarvest()
+            self.clearStaleTopics()
+        }
+    }
+
+    /// Clears what the sweep found once it can tell (harvest and first sync both done).
+    private func clearStaleTopics() {
+        guard let sweep = self.sweep, let stale = sweep.stale(current: self.retained) else { return }
+        self.sweep = nil
+        self.sweptOnce = true
+        guard sweep.layout == self.configuration.layout else { return }
+        for topic in stale {
+            self.send(MQTTMessage(topic: topic, payload: [], qos: self.configuration.stateQoS, retain: true), kind: .state)
+        }
+        if !stale.isEmpty {
+            self.logger.info("cleared stale retained topics left by an earlier run", metadata: ["mqtt.topics": "\(stale.count)"])
         }
     }
 

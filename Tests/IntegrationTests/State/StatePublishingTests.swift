@@ -135,3 +135,29 @@ import Testing
         await harness.stop()
     }
 }
+
+@Suite struct StaleRetainedTopicTests {
+    /// Should clear retained state topics an earlier run left for things that no longer exist,
+    /// and keep everything that still does.
+    @Test func clearsTopicsLeftByAnEarlierRun() async throws {
+        let broker = try await MosquittoBroker.start()
+        defer { broker.stop() }
+        for (topic, payload) in [
+            ("pbx/agent/999/extensionStatus", #"{"agent":"999","status":"inuse"}"#),
+            ("pbx/agent/149/queueMemberStatus/q9", #"{"agent":"149","queue":"q9"}"#),
+            ("pbx/queue/gone/count", #"{"queue":"gone","count":3}"#),
+            ("pbx/agent/149/name", #"{"agent":"149","name":"Old name"}"#),
+        ] {
+            let result = try await RunningCommand.run("/usr/bin/mosquitto_pub", ["-h", "127.0.0.1", "-p", "\(broker.port)", "-r", "-t", topic, "-m", payload])
+            #expect(result.exitCode == 0)
+        }
+        let harness = try await BridgeHarness.start(broker: broker)
+        let recorder = try TopicRecorder(port: broker.port)
+        defer { recorder.stop() }
+        let clean = await recorder.wait(timeout: 6) { Set($0.keys) == StatePublishingTests.fixtureTopics }
+        #expect(clean, "state: \(recorder.state.keys.sorted())")
+        #expect(recorder.json("pbx/agent/149/name")?["name"] as? String == "Bob")
+        #expect(harness.logged("cleared stale retained topics"))
+        await harness.stop()
+    }
+}

@@ -34,7 +34,8 @@ final class BridgeHarness: Sendable {
         brokerCredentials: (user: String, password: String)? = nil,
         bridgePassword: String? = nil,
         eventFilter: Bool = true,
-        keepalive: TimeAmount = .seconds(10)
+        keepalive: TimeAmount = .seconds(10),
+        broker existing: MosquittoBroker? = nil
     ) async throws -> BridgeHarness {
         let simulator = try await AMISimulator.start(
             configuration: SimulatorConfiguration(users: [SimulatorUser(username: user, secret: secret)], callCenter: callCenter),
@@ -42,7 +43,12 @@ final class BridgeHarness: Sendable {
             port: 0,
             logger: Logger(label: "sim", factory: { _ in SwiftLogNoOpLogHandler() })
         )
-        let broker = try await MosquittoBroker.start(username: brokerCredentials?.user, password: brokerCredentials?.password)
+        let broker: MosquittoBroker
+        if let existing {
+            broker = existing
+        } else {
+            broker = try await MosquittoBroker.start(username: brokerCredentials?.user, password: brokerCredentials?.password)
+        }
         let logs = InMemoryLogHandler()
         let logger = Logger(label: "bridge", factory: { _ in logs })
         let bridge = try Self.makeBridge(
