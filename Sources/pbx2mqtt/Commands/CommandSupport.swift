@@ -18,6 +18,6 @@ enum CommandSupport {
 
     /// Writes one message to standard error (before logging is bootstrapped).
     static func printError(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
+        try? FileHandle.standardError.write(contentsOf: Data((message + "\n").utf8))
     }
 }

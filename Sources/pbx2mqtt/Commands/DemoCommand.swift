@@ -74,7 +74,11 @@ struct DemoCommand: AsyncParsableCommand {
         let demo = try self.demoOptions()
         let configuration = try await CommandSupport.loadOrExit(self.sources(demo: demo))
         let redaction = Redaction(configuration: configuration)
-        let logger = LoggingBootstrap.bootstrap(log: configuration.log, redaction: redaction)
+        let logger = LoggingBootstrap.bootstrap(
+            format: configuration.log.format,
+            levelControl: LogLevelControl(configuration.log.level),
+            redaction: redaction
+        )
         MetricsBootstrap.bootstrap()
         try await Daemon.run(configuration: configuration, mode: .demo(demo), logger: logger)
     }

@@ -21,7 +21,11 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try await CommandSupport.loadOrExit(self.sources)
         let redaction = Redaction(configuration: configuration)
-        let logger = LoggingBootstrap.bootstrap(log: configuration.log, redaction: redaction)
+        let logger = LoggingBootstrap.bootstrap(
+            format: configuration.log.format,
+            levelControl: LogLevelControl(configuration.log.level),
+            redaction: redaction
+        )
         MetricsBootstrap.bootstrap()
         try await Daemon.run(configuration: configuration, mode: .run, logger: logger)
     }

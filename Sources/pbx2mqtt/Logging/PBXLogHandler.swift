@@ -15,24 +15,31 @@ struct PBXLogHandler: LogHandler {
     let format: AppConfiguration.Log.Format
     let sink: any LogSink
     let redaction: Redaction
-    var logLevel: Logger.Level
+    /// The shared level, followed until this logger sets its own.
+    let levelControl: LogLevelControl
+    private var ownLevel: Logger.Level?
     var metadata: Logger.Metadata = [:]
     var metadataProvider: Logger.MetadataProvider?
 
     init(
         label: String,
         format: AppConfiguration.Log.Format,
-        level: Logger.Level,
+        levelControl: LogLevelControl,
         sink: any LogSink,
         redaction: Redaction,
         metadataProvider: Logger.MetadataProvider? = nil
     ) {
         self.label = label
         self.format = format
-        self.logLevel = level
+        self.levelControl = levelControl
         self.sink = sink
         self.redaction = redaction
         self.metadataProvider = metadataProvider
+    }
+
+    var logLevel: Logger.Level {
+        get { self.ownLevel ?? self.levelControl.level }
+        set { self.ownLevel = newValue }
     }
 
     subscript(metadataKey key: String) -> Logger.Metadata.Value? {

@@ -112,6 +112,26 @@ import Testing
         #expect(sink.lines.first?.contains("\"kept\"") == true)
     }
 
+    /// Should follow the shared level control unless a logger set its own level.
+    @Test func sharedLevelControlChangesLevelAfterBootstrap() {
+        let sink = InMemoryLogSink()
+        let control = LogLevelControl(.warning)
+        let factory: @Sendable (String) -> any LogHandler = { label in
+            PBXLogHandler(label: label, format: .json, levelControl: control, sink: sink, redaction: Redaction())
+        }
+        let shared = Logger(label: "shared", factory: factory)
+        var pinned = Logger(label: "pinned", factory: factory)
+        pinned.logLevel = .error
+        shared.info("dropped at warning")
+        control.level = .debug
+        #expect(shared.logLevel == .debug)
+        shared.debug("kept at debug")
+        pinned.warning("dropped by the pinned level")
+        #expect(pinned.logLevel == .error)
+        #expect(sink.lines.count == 1)
+        #expect(sink.lines.first?.contains("kept at debug") == true)
+    }
+
     /// Should scrub updated secrets after a reload and never very short ones.
     @Test func redactionFollowsUpdates() {
         let redaction = Redaction(secrets: ["old-secret", "ab"])
