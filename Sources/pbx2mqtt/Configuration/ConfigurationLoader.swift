@@ -130,6 +130,13 @@ enum ConfigurationLoader {
             file: secretFile,
             required: true
         )
+        if let username, let reason = Self.amiValueProblem(username) {
+            settings.record(.invalidValue(key: ConfigurationKey.amiUsername.yamlPath, value: username, reason: reason))
+        }
+        if let secret, let reason = Self.amiValueProblem(secret.value) {
+            // The value is a secret: name the key, never echo it.
+            settings.record(.invalidValue(key: ConfigurationKey.amiSecret.yamlPath, value: Redaction.mask, reason: reason))
+        }
         let authType = settings.choice(.amiAuthType, default: AppConfiguration.AMI.AuthType.md5)
         if settings.bool(.amiTLS, default: false) {
             settings.record(
@@ -162,7 +169,7 @@ enum ConfigurationLoader {
         let port = settings.int(.mqttPort, default: Defaults.mqttPort, range: 1...65535)
         let clientIDTemplate = settings.string(.mqttClientID, default: Defaults.mqttClientID)
         let clientID = clientIDTemplate.replacingOccurrences(of: "{hostname}", with: hostname)
-        if clientID.contains(where: { $0.isNewline || $0 == "\0" }) {
+        if clientID.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) {
             settings.record(
                 .invalidValue(
                     key: ConfigurationKey.mqttClientID.yamlPath,
@@ -378,7 +385,7 @@ enum ConfigurationLoader {
         if prefix.contains("+") || prefix.contains("#") {
             return "must not contain the MQTT wildcards '+' or '#'"
         }
-        if prefix.contains("\0") {
+        if prefix.unicodeScalars.contains("\0") {
             return "must not contain NUL"
         }
         if prefix.hasPrefix("$") {
@@ -392,7 +399,8 @@ enum ConfigurationLoader {
 
     /// Why `value` cannot be placed into an AMI header, or nil when it can.
     private static func amiValueProblem(_ value: String) -> String? {
-        value.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" })
+        // Scalars, not Characters: "\r\n" is one Character equal to neither "\r" nor "\n".
+        value.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" })
             ? "must not contain CR, LF or NUL" : nil
     }
 }

@@ -109,8 +109,23 @@ struct PBXLogHandler: LogHandler {
         if let error {
             line += " error=\(Self.text(.string(error)))"
         }
-        // A value with a line break must not forge a second log line.
-        return line.replacing("\n", with: "\\n").replacing("\r", with: "\\r")
+        // A value with a line break must not forge a second log line. Scalars, not Characters:
+        // "\r\n" is a single Character that matches neither "\r" nor "\n".
+        guard line.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" }) else {
+            return line
+        }
+        var escaped = String.UnicodeScalarView()
+        for scalar in line.unicodeScalars {
+            switch scalar {
+            case "\r":
+                escaped.append(contentsOf: "\\r".unicodeScalars)
+            case "\n":
+                escaped.append(contentsOf: "\\n".unicodeScalars)
+            default:
+                escaped.append(scalar)
+            }
+        }
+        return String(escaped)
     }
 
     /// Nested dictionaries become dotted keys; arrays stay values.

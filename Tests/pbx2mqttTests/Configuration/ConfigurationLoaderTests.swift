@@ -205,6 +205,8 @@ import Testing
         (["log.level": "verbose"], "log.level", "trace"),
         (["log.format": "xml"], "log.format", "text, json"),
         (["ami.secretFile": "/nonexistent/secret"], "ami.secret", "set only one"),
+        (["ami.username": "bridge\r\nAction: Originate"], "ami.username", "CR, LF or NUL"),
+        (["ami.secret": "pw\r\nAction: Originate"], "ami.secret", "'********' must not contain CR, LF or NUL"),
     ])
     func invalidValueErrorNamesItsKey(flags: [String: String], key: String, reason: String) async {
         let errors = await Self.errors(flags: flags.mapValues { .string($0) })

@@ -50,7 +50,7 @@ import Testing
         )
         #expect(sink.lines.count == 1)
         let line = try #require(sink.lines.first)
-        #expect(!line.contains("\n"))
+        #expect(!line.unicodeScalars.contains { $0 == "\n" || $0 == "\r" })
         let object = try Self.parse(line)
         #expect(object["level"] as? String == "info")
         #expect(object["label"] as? String == "test.label")
@@ -89,13 +89,14 @@ import Testing
     @Test func textLinesAreSingleLineAndRedacted() throws {
         let sink = InMemoryLogSink()
         let logger = Self.logger(format: .text, redaction: Redaction(secrets: [Self.secret]), sink: sink)
-        logger.warning("reconnecting", metadata: ["ami.host": "pbx.local", "reason": "secret \(Self.secret)\nforged line"])
+        logger.warning("reconnecting", metadata: ["ami.host": "pbx.local", "reason": "secret \(Self.secret)\nforged line", "crlf": "a\r\nforged"])
         #expect(sink.lines.count == 1)
         let line = try #require(sink.lines.first)
         #expect(line.contains(" warning test.label: reconnecting "))
         #expect(line.contains("ami.host=pbx.local"))
         #expect(!line.contains(Self.secret))
-        #expect(!line.contains("\n"))
+        #expect(!line.unicodeScalars.contains { $0 == "\n" || $0 == "\r" })
+        #expect(line.contains(#"a\r\nforged"#))
     }
 
     /// Should drop events below the configured level.
