@@ -49,7 +49,12 @@ struct DemoCommand: AsyncParsableCommand {
         } else {
             broker = .local(port: self.options.mqttPort.flatMap { Int($0) })
         }
-        return DemoOptions(agents: self.agents, queues: self.queues, callsPerSecond: self.callsPerSecond, broker: broker)
+        return DemoOptions(
+            agents: self.agents,
+            queues: self.queues,
+            callsPerSecond: self.callsPerSecond,
+            broker: broker
+        )
     }
 
     /// The configuration sources: demo credentials for the simulator and the broker address

@@ -39,7 +39,9 @@ enum UnknownKeyScanner {
             guard let colon = content.firstIndex(of: ":") else {
                 continue
             }
-            let key = content[..<colon].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
+            let key = content[..<colon].trimmingCharacters(in: .whitespaces).trimmingCharacters(
+                in: CharacterSet(charactersIn: "\"'")
+            )
             guard !key.isEmpty, !key.contains(" "), !key.contains("{") else {
                 continue
             }

@@ -66,9 +66,13 @@ struct PBXLogHandler: LogHandler {
         let error = event.error.map { self.redaction.scrub(String(describing: $0)) }
         switch self.format {
         case .json:
-            self.sink.write(line: self.jsonLine(ts: timestamp, level: event.level, message: message, fields: fields, error: error))
+            self.sink.write(
+                line: self.jsonLine(ts: timestamp, level: event.level, message: message, fields: fields, error: error)
+            )
         case .text:
-            self.sink.write(line: self.textLine(ts: timestamp, level: event.level, message: message, fields: fields, error: error))
+            self.sink.write(
+                line: self.textLine(ts: timestamp, level: event.level, message: message, fields: fields, error: error)
+            )
         }
     }
 

@@ -87,7 +87,15 @@ import Testing
     @Test func demoLayersSimulatorCredentialsAndBroker() async throws {
         let command = try DemoCommand.parse(["--broker", "10.0.0.5:1884", "--agents", "50", "--cps", "2"])
         let demo = try command.demoOptions()
-        #expect(demo == DemoOptions(agents: 50, queues: DemoOptions.defaultQueues, callsPerSecond: 2, broker: .external(host: "10.0.0.5", port: 1884)))
+        #expect(
+            demo
+                == DemoOptions(
+                    agents: 50,
+                    queues: DemoOptions.defaultQueues,
+                    callsPerSecond: 2,
+                    broker: .external(host: "10.0.0.5", port: 1884)
+                )
+        )
         var sources = command.sources(demo: demo)
         sources.environment = ["PBX2MQTT_AMI_SECRET_FILE": "/nonexistent"]
         let configuration = try await ConfigurationLoader.load(sources)

@@ -50,7 +50,8 @@ import Testing
 
     /// Checks every line is a Prometheus text-format comment or `name{labels} value` sample.
     static func isPrometheusText(_ text: String) -> Bool {
-        let sample = /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[a-zA-Z_][a-zA-Z0-9_]*="[^"]*"(,[a-zA-Z_][a-zA-Z0-9_]*="[^"]*")*\})? (?:[-+0-9.eE]+|[-+]?Inf|NaN)$/
+        let sample =
+            /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[a-zA-Z_][a-zA-Z0-9_]*="[^"]*"(,[a-zA-Z_][a-zA-Z0-9_]*="[^"]*")*\})? (?:[-+0-9.eE]+|[-+]?Inf|NaN)$/
         let comment = /^# (TYPE|HELP) [a-zA-Z_:][a-zA-Z0-9_:]* .*$/
         return text.split(separator: "\n").allSatisfy { line in
             (try? sample.wholeMatch(in: String(line))) != nil || (try? comment.wholeMatch(in: String(line))) != nil
@@ -61,7 +62,11 @@ import Testing
     @Test func metricsServesPrometheusTextAndCounterMoves() async throws {
         let registry = PrometheusCollectorRegistry()
         let factory = MetricsBootstrap.makeFactory(registry: registry)
-        let events = Counter(label: MetricName.amiEvents, dimensions: [(MetricName.Label.event, "Newchannel")], factory: factory)
+        let events = Counter(
+            label: MetricName.amiEvents,
+            dimensions: [(MetricName.Label.event, "Newchannel")],
+            factory: factory
+        )
         let connected = Gauge(label: MetricName.amiConnected, factory: factory)
         let reducer = Metrics.Timer(label: MetricName.reducerDuration, factory: factory)
         events.increment()

@@ -72,7 +72,10 @@ import Testing
         logger.notice("configuration loaded", metadata: ["config": "\(configuration)"])
         logger.info("login", metadata: ["ami.secret": "anything", "mqtt.password": .string(Self.password)])
         logger.error("login failed for \(Self.secret)", metadata: ["detail": ["nested": "pw=\(Self.password)"]])
-        logger.debug("dump", metadata: ["ami": "\(configuration.ami)", "reflect": "\(String(reflecting: configuration.mqtt))"])
+        logger.debug(
+            "dump",
+            metadata: ["ami": "\(configuration.ami)", "reflect": "\(String(reflecting: configuration.mqtt))"]
+        )
         #expect(sink.lines.count == 4)
         for line in sink.lines {
             _ = try Self.parse(line)
@@ -89,7 +92,10 @@ import Testing
     @Test func textLinesAreSingleLineAndRedacted() throws {
         let sink = InMemoryLogSink()
         let logger = Self.logger(format: .text, redaction: Redaction(secrets: [Self.secret]), sink: sink)
-        logger.warning("reconnecting", metadata: ["ami.host": "pbx.local", "reason": "secret \(Self.secret)\nforged line", "crlf": "a\r\nforged"])
+        logger.warning(
+            "reconnecting",
+            metadata: ["ami.host": "pbx.local", "reason": "secret \(Self.secret)\nforged line", "crlf": "a\r\nforged"]
+        )
         #expect(sink.lines.count == 1)
         let line = try #require(sink.lines.first)
         #expect(line.contains(" warning test.label: reconnecting "))
