@@ -73,6 +73,18 @@ import Testing
         #expect(command.format == .json)
     }
 
+    /// Should exit 78 when the configuration is invalid, as cli.md promises.
+    @Test func invalidConfigurationExits78() async {
+        do {
+            _ = try await CommandSupport.loadOrExit(ConfigurationSources())
+            Issue.record("an empty configuration loaded")
+        } catch let exit as ExitCode {
+            #expect(exit.rawValue == 78)
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+
     /// Should exit 64 on bad usage, as cli.md promises.
     @Test func usageErrorsExit64() {
         do {

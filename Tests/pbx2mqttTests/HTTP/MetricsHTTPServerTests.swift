@@ -3,6 +3,7 @@ import Logging
 import Metrics
 import NIOCore
 import Prometheus
+import ServiceLifecycleTestKit
 import Synchronization
 import Testing
 
@@ -117,6 +118,29 @@ import Testing
             let head = try await RawHTTPClient.get("/healthz", port: port, method: "HEAD")
             #expect(head.status == 503)
             #expect(head.body.isEmpty)
+        }
+    }
+
+    /// Should return from run() when the service group shuts down gracefully.
+    @Test func gracefulShutdownEndsRun() async throws {
+        let server = try await MetricsHTTPServer.bind(
+            address: ListenAddress(host: "127.0.0.1", port: 0),
+            registry: PrometheusCollectorRegistry(),
+            health: { HealthStatus(amiConnected: true, brokerConnected: true) },
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+        )
+        let port = try #require(server.localAddress?.port)
+        try await testGracefulShutdown { trigger in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await server.run() }
+                let response = try await RawHTTPClient.get("/healthz", port: port)
+                #expect(response.status == 200)
+                trigger.triggerGracefulShutdown()
+                try await group.waitForAll()
+            }
+        }
+        await #expect(throws: (any Error).self) {
+            _ = try await RawHTTPClient.get("/healthz", port: port)
         }
     }
 
