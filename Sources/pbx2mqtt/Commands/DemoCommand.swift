@@ -49,7 +49,12 @@ struct DemoCommand: AsyncParsableCommand {
         } else {
             broker = .local(port: self.options.mqttPort.flatMap { Int($0) })
         }
-        return DemoOptions(agents: self.agents, queues: self.queues, callsPerSecond: self.callsPerSecond, broker: broker)
+        return DemoOptions(
+            agents: self.agents,
+            queues: self.queues,
+            callsPerSecond: self.callsPerSecond,
+            broker: broker
+        )
     }
 
     /// The configuration sources: demo credentials for the simulator and the broker address
@@ -77,7 +82,11 @@ struct DemoCommand: AsyncParsableCommand {
         let configuration = try await CommandSupport.loadOrExit(sources)
         let redaction = Redaction(configuration: configuration)
         let levels = LogLevelControl(configuration.log.level)
-        let logger = LoggingBootstrap.bootstrap(log: configuration.log, redaction: redaction, levelControl: levels)
+        let logger = LoggingBootstrap.bootstrap(
+            format: configuration.log.format,
+            levelControl: levels,
+            redaction: redaction
+        )
         MetricsBootstrap.bootstrap()
         let reload = ReloadContext(sources: sources, redaction: redaction, levels: levels)
         try await Daemon.run(configuration: configuration, mode: .demo(demo), logger: logger, reload: reload)

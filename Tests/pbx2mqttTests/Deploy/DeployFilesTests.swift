@@ -50,7 +50,9 @@ import Testing
         try directory.write("acl", acl, permissions: 0o644)
         try directory.write("passwd", "", permissions: 0o644)
         for user in ["pbx2mqtt", "dashboard", "crm"] {
-            let result = try await ProcessRunner.run(["mosquitto_passwd", "-b", directory.path("passwd"), user, "pw-\(user)"])
+            let result = try await ProcessRunner.run([
+                "mosquitto_passwd", "-b", directory.path("passwd"), user, "pw-\(user)",
+            ])
             #expect(result.status == 0, "\(result.stderr)")
         }
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: directory.path("passwd"))
@@ -123,9 +125,10 @@ import Testing
         let result = try await ProcessRunner.run(["systemd-analyze", "verify", path])
         #expect(result.status == 0)
         #expect(!result.stderr.contains("pbx2mqtt.service:"), "\(result.stderr)")
-        for directive in ["DynamicUser=yes", "NoNewPrivileges=yes", "ProtectSystem=strict", "CapabilityBoundingSet=\n",
-            "ExecReload=/bin/kill -HUP $MAINPID", "LoadCredential=ami-secret:", "RestartPreventExitStatus=64 78"]
-        {
+        for directive in [
+            "DynamicUser=yes", "NoNewPrivileges=yes", "ProtectSystem=strict", "CapabilityBoundingSet=\n",
+            "ExecReload=/bin/kill -HUP $MAINPID", "LoadCredential=ami-secret:", "RestartPreventExitStatus=64 78",
+        ] {
             #expect(unit.contains(directive), "\(directive)")
         }
     }
