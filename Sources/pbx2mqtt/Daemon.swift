@@ -84,7 +84,7 @@ enum Daemon {
                 authType: configuration.ami.authType == .md5 ? .md5 : .plain,
                 eventMask: "call,agent",
                 filters: configuration.ami.eventFilter ? AMIEventFilter.regexes : [],
-                keepaliveInterval: .seconds(Int64(max(configuration.ami.keepaliveSeconds, 1))),
+                keepaliveInterval: .seconds(Int64(max(configuration.ami.keepaliveSeconds, 0))),
                 backoff: AMIConfiguration.Backoff(maximum: .seconds(Int64(configuration.ami.reconnectMaxSeconds))),
                 maxPacketSize: configuration.ami.maxPacketSize
             ),

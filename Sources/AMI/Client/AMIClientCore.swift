@@ -419,6 +419,8 @@ final class AMIClientCore {
 
     private func scheduleKeepalive() {
         self.keepaliveTimer?.cancel()
+        // A zero interval turns keepalive off (ami.keepaliveSeconds: 0).
+        guard self.configuration.keepaliveInterval > .zero else { return }
         self.keepaliveTimer = self.eventLoop.assumeIsolated().scheduleTask(in: self.configuration.keepaliveInterval) {
             self.keepaliveTimer = nil
             guard self.machine.isConnected else { return }

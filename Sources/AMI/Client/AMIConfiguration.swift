@@ -54,6 +54,7 @@ public struct AMIConfiguration: Sendable, Hashable {
     /// refuses them the client logs it once and carries on with the `Events` mask alone.
     public var filters: [String]
     /// How often a `Ping` is sent while connected.
+    /// Zero turns keepalive off.
     public var keepaliveInterval: TimeAmount
     /// How long a `Ping` may stay unanswered before the connection is declared dead.
     public var keepaliveTimeout: TimeAmount

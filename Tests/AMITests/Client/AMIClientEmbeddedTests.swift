@@ -159,6 +159,17 @@ import Testing
         #expect(harness.delegate.states.last == .connecting(attempt: 1))
     }
 
+    /// Should send no Ping at all when keepalive is off (interval zero).
+    @Test func keepaliveOffSendsNoPing() throws {
+        var configuration = EmbeddedAMI.configuration()
+        configuration.keepaliveInterval = .zero
+        let harness = EmbeddedAMI(configuration: configuration)
+        try harness.connectPlain()
+        harness.advance(.seconds(120))
+        #expect(try harness.sent().isEmpty)
+        #expect(try #require(harness.factory.channels.first).isActive)
+    }
+
     /// Should not declare the connection dead while a long list is still arriving ahead of
     /// the Ping (Asterisk answers a session's actions in order).
     @Test func keepaliveToleratesSlowLongList() throws {
