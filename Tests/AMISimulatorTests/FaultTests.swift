@@ -57,9 +57,11 @@ import Testing
         let simulator = try await AMISimulator.start()
         defer { Task { try? await simulator.shutdown() } }
         let port = simulator.port
-        let refusing = Task { try await simulator.refuseConnections(for: .seconds(2)) }
+        // A long window, probed until it is seen: on a loaded machine the refusing task may
+        // start late, and each probe connect may be slow.
+        let refusing = Task { try await simulator.refuseConnections(for: .seconds(4)) }
         var refused = false
-        let deadline = ContinuousClock.now + .seconds(2)
+        let deadline = ContinuousClock.now + .seconds(4)
         while !refused, ContinuousClock.now < deadline {
             do {
                 let client = try await AMITestClient.connect(port: port)
