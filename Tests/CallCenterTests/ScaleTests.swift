@@ -1,4 +1,5 @@
 import AMI
+import PBXTestSupport
 import CallCenter
 import Testing
 

@@ -16,6 +16,21 @@ enum CommandSupport {
         }
     }
 
+    /// Loads the configuration, bootstraps logging and metrics once for the process, and runs
+    /// the daemon in `mode` until it stops: what `run` and `demo` share.
+    static func runDaemon(sources: ConfigurationSources, mode: DaemonMode) async throws {
+        let configuration = try await self.loadOrExit(sources)
+        let redaction = Redaction(configuration: configuration)
+        let levels = LogLevelControl(configuration.log.level)
+        let logger = LoggingBootstrap.bootstrap(format: configuration.log.format, levelControl: levels, redaction: redaction)
+        for path in sources.configFile.map(UnknownKeyScanner.unknownKeys(inFile:)) ?? [] {
+            logger.warning("unknown configuration key ignored", metadata: ["config.key": "\(path)"])
+        }
+        MetricsBootstrap.bootstrap()
+        let reload = ReloadContext(sources: sources, redaction: redaction, levels: levels)
+        try await Daemon.run(configuration: configuration, mode: mode, logger: logger, reload: reload)
+    }
+
     /// Lines warning about keys in the configuration file that pbx2mqtt does not know.
     static func unknownKeyWarnings(_ sources: ConfigurationSources) -> [String] {
         guard let file = sources.configFile else {

@@ -78,17 +78,6 @@ struct DemoCommand: AsyncParsableCommand {
     func run() async throws {
         let demo = try self.demoOptions()
         // Computed once: the demo secret is random, and a reload must see the same one.
-        let sources = self.sources(demo: demo)
-        let configuration = try await CommandSupport.loadOrExit(sources)
-        let redaction = Redaction(configuration: configuration)
-        let levels = LogLevelControl(configuration.log.level)
-        let logger = LoggingBootstrap.bootstrap(
-            format: configuration.log.format,
-            levelControl: levels,
-            redaction: redaction
-        )
-        MetricsBootstrap.bootstrap()
-        let reload = ReloadContext(sources: sources, redaction: redaction, levels: levels)
-        try await Daemon.run(configuration: configuration, mode: .demo(demo), logger: logger, reload: reload)
+        try await CommandSupport.runDaemon(sources: self.sources(demo: demo), mode: .demo(demo))
     }
 }

@@ -20,20 +20,6 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let sources = self.sources
-        let configuration = try await CommandSupport.loadOrExit(sources)
-        let redaction = Redaction(configuration: configuration)
-        let levels = LogLevelControl(configuration.log.level)
-        let logger = LoggingBootstrap.bootstrap(
-            format: configuration.log.format,
-            levelControl: levels,
-            redaction: redaction
-        )
-        for path in sources.configFile.map(UnknownKeyScanner.unknownKeys(inFile:)) ?? [] {
-            logger.warning("unknown configuration key ignored", metadata: ["config.key": "\(path)"])
-        }
-        MetricsBootstrap.bootstrap()
-        let reload = ReloadContext(sources: sources, redaction: redaction, levels: levels)
-        try await Daemon.run(configuration: configuration, mode: .run, logger: logger, reload: reload)
+        try await CommandSupport.runDaemon(sources: self.sources, mode: .run)
     }
 }

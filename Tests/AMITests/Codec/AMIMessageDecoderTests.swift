@@ -12,7 +12,7 @@ import Testing
         let bytes = try Fixtures.bytes(name)
         let whole = try decodeAMIFrames(bytes, chunkSizes: [])
         let single = try decodeAMIFrames(bytes, chunkSizes: [1])
-        var rng = SplitMix64(seed: UInt64(bytes.count))
+        var rng = SeededGenerator(seed: UInt64(bytes.count))
         let randomSizes = (0..<64).map { _ in Int(rng.next() % 300) + 1 }
         let random = try decodeAMIFrames(bytes, chunkSizes: randomSizes)
         #expect(single == whole)
@@ -111,18 +111,5 @@ import Testing
         #expect(throws: AMIDecodingError.truncatedPacket(bytes: 12)) {
             _ = try decodeAMIFrames(Array("Event: Half\r\n".utf8).dropLast(1).map { $0 }, chunkSizes: [5], expectBanner: false)
         }
-    }
-}
-
-/// A tiny deterministic generator so chunkings are reproducible.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { self.state = seed }
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

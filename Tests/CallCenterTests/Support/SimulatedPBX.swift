@@ -1,4 +1,5 @@
 import AMI
+import PBXTestSupport
 
 /// A tiny ground-truth PBX: random plausible operations emit the AMI events Asterisk would,
 /// and `stateLists` renders the current truth as the initial-state action lists. The
