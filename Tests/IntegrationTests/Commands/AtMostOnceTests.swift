@@ -30,8 +30,14 @@ import Testing
             let live = try await harness.client.waitForMessage(where: { $0.topic == "test/retained" && $0.json?["id"] as? String == "stale-2" })
             #expect(string(live.json, "error", "code") == "retained")
             #expect(await harness.commandActions().isEmpty)
+            // Clearing the retained commands is not a command: no reply, no action.
+            let replies = harness.client.messages.filter { $0.topic.hasPrefix("pbx/reply/") || $0.topic == "test/retained" }.count
             harness.client.publish("pbx/cmd/originate", json: "", retain: true)
             harness.client.publish("pbx/cmd/queue/pause", json: "", retain: true)
+            let after = try await harness.reply("queue/status", #"{"id":"after-clear"}"#)
+            #expect(string(after, "status") == "ok")
+            #expect(harness.client.messages.filter { $0.topic.hasPrefix("pbx/reply/") || $0.topic == "test/retained" }.count == replies)
+            #expect(await harness.commandActions().isEmpty)
         }
     }
 
