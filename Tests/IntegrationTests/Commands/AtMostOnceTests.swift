@@ -93,13 +93,16 @@ import Testing
     @Test func stalledAsteriskGivesTimeoutAndBusy() async throws {
         var policy = CommandHarness.testPolicy
         policy.maxInFlight = 1
+        // Long enough that the first command still waits when the second arrives, even on a
+        // loaded machine.
+        policy.timeoutSeconds = 4
         try await CommandHarness.run(policy: policy) { harness in
             await harness.simulator.setStalled(true)
             harness.client.publish("pbx/cmd/queue/pause", json: #"{"id":"slow-1","agent":"149","replyTo":"test/slow"}"#)
             try await Task.sleep(for: .milliseconds(200))
             let busy = try await harness.reply("queue/pause", #"{"id":"slow-2","agent":"150"}"#)
             #expect(string(busy, "error", "code") == "busy")
-            let timedOut = try await harness.client.waitForMessage(where: { $0.topic == "test/slow" })
+            let timedOut = try await harness.client.waitForMessage(timeout: 10, where: { $0.topic == "test/slow" })
             #expect(string(timedOut.json, "status") == "error")
             #expect(string(timedOut.json, "id") == "slow-1")
             #expect(string(timedOut.json, "error", "code") == "timeout")
