@@ -179,6 +179,18 @@ final class CommandHarness: Sendable {
         return try requireJSON(replies.last)
     }
 
+    /// `reply`, sent again while it is refused with `invalid_field` (nothing sent to Asterisk)
+    /// for up to `timeout` seconds: for call control right after a call came up, which the
+    /// bridge may not have seen bridged yet.
+    func replyOnceReady(_ command: String, _ json: String, timeout: Double = 5) async throws -> [String: Any] {
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            let reply = try await self.reply(command, json)
+            guard string(reply, "error", "code") == "invalid_field", Date() < deadline else { return reply }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
     /// Actions the simulator received that a command sent (keep-alives and the bridge's
     /// sync lists are not commands).
     func commandActions() async -> [ReceivedAction] {
