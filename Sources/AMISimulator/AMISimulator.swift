@@ -88,6 +88,11 @@ public final class AMISimulator: Sendable {
         await self.onLoop { $0.sessions.count }
     }
 
+    /// Calls in progress (originated or generated).
+    public func activeCallCount() async -> Int {
+        await self.onLoop { $0.calls.count }
+    }
+
     /// Simulated seconds since start.
     public func simulatedTime() async -> Double {
         await self.onLoop { core in
@@ -156,9 +161,10 @@ public final class AMISimulator: Sendable {
     /// Simulates an Asterisk restart: `Event: Shutdown` first when `graceful`, every
     /// connection closed, connections refused for `downtime`, state rebuilt (dynamic members
     /// gone, no channels), uptime back to 0 in the next FullyBooted.
-    public func restart(graceful: Bool = true, downtime: TimeAmount = .milliseconds(200)) async throws {
+    public func restart(graceful: Bool = true, downtime: Duration = .milliseconds(200)) async throws {
         let core = self.core
-        try await self.eventLoop.flatSubmit { core.value.restart(graceful: graceful, downtime: downtime) }.get()
+        let amount = Self.timeAmount(downtime)
+        try await self.eventLoop.flatSubmit { core.value.restart(graceful: graceful, downtime: amount) }.get()
     }
 
     /// Stalled: nothing is answered (not even Ping), no event is sent, sockets stay open;
@@ -174,9 +180,15 @@ public final class AMISimulator: Sendable {
 
     /// Closes the listener so that connecting fails (ECONNREFUSED) for `duration`, then
     /// listens on the same port again. Existing connections stay up. Returns when listening again.
-    public func refuseConnections(for duration: TimeAmount) async throws {
+    public func refuseConnections(for duration: Duration) async throws {
         let core = self.core
-        try await self.eventLoop.flatSubmit { core.value.refuse(for: duration) }.get()
+        let amount = Self.timeAmount(duration)
+        try await self.eventLoop.flatSubmit { core.value.refuse(for: amount) }.get()
+    }
+
+    private static func timeAmount(_ duration: Duration) -> TimeAmount {
+        let (seconds, attoseconds) = duration.components
+        return .nanoseconds(max(0, seconds * 1_000_000_000 + attoseconds / 1_000_000_000))
     }
 }
 

@@ -52,13 +52,16 @@ public final class MosquittoBroker: Sendable {
     /// - Parameters:
     ///   - username: with `password`, the only account; anonymous clients are then refused.
     ///   - password: that account's password (hashed into a file by `mosquitto_passwd -b`).
-    ///   - port: a fixed port (the demo's `--mqtt-port`); nil picks a free one.
-    public static func start(username: String? = nil, password: String? = nil, port fixedPort: Int? = nil) async throws -> MosquittoBroker {
+    ///   - port: a fixed port instead of a free one (e.g. to replace a killed broker by one with
+    ///     other credentials); then no other port is tried.
+    public static func start(
+        username: String? = nil, password: String? = nil, port fixedPort: Int? = nil
+    ) async throws -> MosquittoBroker {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("pbx2mqtt-mosquitto-\(UUID().uuidString)", isDirectory: true)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var lastError: (any Error)?
-        for _ in 0..<(fixedPort == nil ? 5 : 1) {
+        for _ in 0..<(fixedPort == nil ? 5 : 20) {
             let port = try fixedPort ?? Self.freePort()
             do {
                 try Self.writeConfig(directory: directory, port: port, username: username, password: password)
@@ -67,6 +70,7 @@ public final class MosquittoBroker: Sendable {
                     port: port, username: username, password: password, directory: directory, process: process)
             } catch {
                 lastError = error
+                if fixedPort != nil { try await Task.sleep(for: .milliseconds(100)) }
             }
         }
         try? FileManager.default.removeItem(at: directory)
@@ -104,23 +108,10 @@ public final class MosquittoBroker: Sendable {
         throw lastError ?? MosquittoBrokerError.notReady(port: self.port, log: self.logText)
     }
 
-    /// Ends the broker (SIGTERM, then SIGKILL) and deletes its folder. Idempotent.
+    /// Ends the broker and deletes its folder. Idempotent. SIGKILL straight away: persistence is
+    /// off so nothing is lost, and a child of the test process may inherit a blocked SIGTERM.
     public func stop() {
-        self.process.withLock { process in
-            guard let running = process else { return }
-            if running.isRunning {
-                running.terminate()
-                let deadline = Date().addingTimeInterval(2)
-                while running.isRunning && Date() < deadline {
-                    usleep(10_000)
-                }
-                if running.isRunning {
-                    kill(running.processIdentifier, SIGKILL)
-                }
-            }
-            running.waitUntilExit()
-            process = nil
-        }
+        self.kill9()
         try? FileManager.default.removeItem(at: self.directory)
     }
 

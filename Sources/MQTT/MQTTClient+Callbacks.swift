@@ -136,12 +136,33 @@ extension MQTTClient {
         guard self.storage.withLock({ $0.lifecycle == .running }) else { return }
         _ = mosquitto_loop_stop(self.handle, false)
         let rc = mosquitto_reconnect_async(self.handle)
-        if rc != Int32(MOSQ_ERR_SUCCESS.rawValue) {
-            self.logger.debug("MQTT reconnect attempt failed", metadata: ["mqtt.error": "\(Self.text(rc))"])
-        }
         let loop = mosquitto_loop_start(self.handle)
         if loop != Int32(MOSQ_ERR_SUCCESS.rawValue) {
             self.logger.info("MQTT network thread restart failed", metadata: ["mqtt.error": "\(Self.text(loop))"])
+        }
+        if rc != Int32(MOSQ_ERR_SUCCESS.rawValue) {
+            // Broker gone meanwhile: the new thread waits for a started connection (see `start`).
+            self.scheduleConnectRetry(attempt: 1)
+        }
+    }
+
+    /// Retries a connect that failed before libmosquitto's thread took over reconnecting (its
+    /// thread only starts working once a connection attempt is under way).
+    func scheduleConnectRetry(attempt: Int) {
+        let delay = Self.refusalBackoff(
+            attempt: attempt,
+            minSeconds: self.configuration.reconnectDelayMinSeconds,
+            maxSeconds: self.configuration.reconnectDelayMaxSeconds)
+        self.supervisor.asyncAfter(deadline: .now() + .seconds(delay)) { [weak self] in
+            guard let self, self.storage.withLock({ $0.lifecycle == .running }) else { return }
+            let rc = mosquitto_reconnect_async(self.handle)
+            if rc == Int32(MOSQ_ERR_SUCCESS.rawValue) {
+                return
+            }
+            self.logger.info(
+                "MQTT broker not reachable yet, retrying",
+                metadata: ["mqtt.error": "\(Self.text(rc))", "mqtt.attempt": "\(attempt)"])
+            self.scheduleConnectRetry(attempt: attempt + 1)
         }
     }
 }

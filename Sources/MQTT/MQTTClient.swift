@@ -21,6 +21,8 @@ public final class MQTTClient: @unchecked Sendable {
     /// Serialises loop restarts and `stop`, off libmosquitto's thread (the loop thread cannot be
     /// restarted or joined from inside its own callbacks).
     let supervisor = DispatchQueue(label: "pbx2mqtt.mqtt.supervisor")
+    /// Marks `supervisor` so `stop()` knows when it already runs on it.
+    private static let supervisorKey = DispatchSpecificKey<ObjectIdentifier>()
 
     // MARK: Lifecycle
 
@@ -38,6 +40,7 @@ public final class MQTTClient: @unchecked Sendable {
         var logger = logger
         logger[metadataKey: "mqtt.client_id"] = "\(configuration.clientID)"
         self.logger = logger
+        self.supervisor.setSpecific(key: Self.supervisorKey, value: ObjectIdentifier(self))
         // From here `deinit` runs on a throw and destroys the handle.
         try self.configure()
     }
@@ -116,6 +119,11 @@ public final class MQTTClient: @unchecked Sendable {
             self.storage.withLock { $0.lifecycle = .stopped; $0.onEvent = nil }
             throw MQTTError.from(loop, operation: "start network thread")
         }
+        if rc != Int32(MOSQ_ERR_SUCCESS.rawValue) {
+            // libmosquitto 2.0 leaves the client in its "new" state after a failed first connect
+            // and its network thread waits for that state to change: it would never retry.
+            self.scheduleConnectRetry(attempt: 1)
+        }
         self.logger.debug("MQTT client started", metadata: ["mqtt.host": "\(config.host)", "mqtt.port": "\(config.port)"])
     }
 
@@ -128,9 +136,13 @@ public final class MQTTClient: @unchecked Sendable {
             return previous
         }
         if previous == .running {
-            self.supervisor.sync {
-                _ = mosquitto_disconnect(self.handle)
-                _ = mosquitto_loop_stop(self.handle, false)
+            if DispatchQueue.getSpecific(key: Self.supervisorKey) == ObjectIdentifier(self) {
+                // The last reference went away inside a supervisor task: already serialised.
+                self.disconnectAndJoinLoop()
+            } else {
+                self.supervisor.sync {
+                    self.disconnectAndJoinLoop()
+                }
             }
             self.logger.debug("MQTT client stopped")
         }
@@ -138,6 +150,27 @@ public final class MQTTClient: @unchecked Sendable {
             state.onEvent = nil
             state.isConnected = false
         }
+    }
+
+    /// Ends libmosquitto's network thread. `mosquitto_disconnect` marks the client disconnected
+    /// and the thread leaves its loop when it next looks; but a reconnect attempt running at that
+    /// moment overwrites the mark, and the join would wait forever. A watchdog repeats the
+    /// disconnect until the join returns, and is itself waited for so it never touches a
+    /// destroyed handle.
+    private func disconnectAndJoinLoop() {
+        _ = mosquitto_disconnect(self.handle)
+        let joined = DispatchSemaphore(value: 0)
+        let watchdogDone = DispatchSemaphore(value: 0)
+        let handle = MosquittoHandle(pointer: self.handle)
+        DispatchQueue.global().async {
+            while joined.wait(timeout: .now() + .milliseconds(200)) == .timedOut {
+                _ = mosquitto_disconnect(handle.pointer)
+            }
+            watchdogDone.signal()
+        }
+        _ = mosquitto_loop_stop(self.handle, false)
+        joined.signal()
+        watchdogDone.wait()
     }
 
     // MARK: Outbound
@@ -268,4 +301,11 @@ public final class MQTTClient: @unchecked Sendable {
     static func text(_ rc: Int32) -> String {
         mosquitto_strerror(rc).map { String(cString: $0) } ?? "error \(rc)"
     }
+}
+
+/// Carries the `mosquitto*` into the stop watchdog. `@unchecked Sendable`: the watchdog only calls
+/// `mosquitto_disconnect`, which libmosquitto allows from any thread, and finishes before the
+/// handle can be destroyed.
+private struct MosquittoHandle: @unchecked Sendable {
+    let pointer: OpaquePointer
 }

@@ -108,3 +108,8 @@ extension MQTTProperties {
         return value.map { String(cString: $0) } ?? ""
     }
 }
+
+/// Frees a list made by `makeMosquittoList` (for tests, which cannot import CMosquitto).
+func mosquittoFreeProperties(_ list: inout OpaquePointer?) {
+    mosquitto_property_free_all(&list)
+}

@@ -6,7 +6,10 @@ import Synchronization
 ///
 /// Wait on it with `waitForOutput(containing:timeout:)` (e.g. until a subscriber printed that it
 /// is subscribed) and `waitForExit(timeout:)`; it is killed on timeout and on deinit, so a test
-/// never leaves a process behind.
+/// never leaves a process behind. Do not rely on a tool's own timer (`mosquitto_sub -W`): the
+/// child may inherit a blocked SIGALRM from the test process; pass `timeout` here instead.
+/// `mosquitto_sub` block-buffers stdout into a pipe: run it through `/usr/bin/stdbuf -oL` when
+/// waiting for its output line by line.
 public final class RunningCommand: Sendable {
     /// The outcome of a finished (or killed) command.
     public struct Result: Sendable {
@@ -70,18 +73,35 @@ public final class RunningCommand: Sendable {
 
     public var isRunning: Bool { self.process.isRunning }
 
+    /// The child's process id, to send it signals (SIGTERM, SIGHUP, SIGKILL).
+    public var processIdentifier: Int32 { self.process.processIdentifier }
+
+    /// Sends `signal` to the child.
+    public func send(signal: Int32) {
+        kill(self.process.processIdentifier, signal)
+    }
+
     /// Waits until stdout contains `text`; false on timeout or if the process ended without it.
     public func waitForOutput(containing text: String, timeout: Double = 5) async -> Bool {
+        await self.wait(for: text, in: { $0.stdout }, timeout: timeout)
+    }
+
+    /// Waits until stderr (where daemons log) contains `text`.
+    public func waitForStandardError(containing text: String, timeout: Double = 5) async -> Bool {
+        await self.wait(for: text, in: { $0.stderr }, timeout: timeout)
+    }
+
+    private func wait(for text: String, in stream: (RunningCommand) -> String, timeout: Double) async -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            if self.stdout.contains(text) { return true }
+            if stream(self).contains(text) { return true }
             if !self.process.isRunning {
                 try? await Task.sleep(for: .milliseconds(50))
-                return self.stdout.contains(text)
+                return stream(self).contains(text)
             }
             try? await Task.sleep(for: .milliseconds(20))
         }
-        return self.stdout.contains(text)
+        return stream(self).contains(text)
     }
 
     /// Waits for the process to end, killing it (SIGKILL) after `timeout` seconds.

@@ -11,11 +11,23 @@ import Darwin
 
 /// `ami-sim`: a fake Asterisk 22 manager interface with a simulated call center, for the
 /// demo and for trying pbx2mqtt without a PBX.
+///
+/// Faults can be triggered while it runs by typing commands on stdin (see `--help`).
 @main
 struct AMISimCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ami-sim",
-        abstract: "A fake Asterisk 22 AMI server with a simulated call center and random calls."
+        abstract: "A fake Asterisk 22 AMI server with a simulated call center and random calls.",
+        discussion: """
+            Commands read from stdin, one per line, script faults while it runs:
+              drop                      close every manager connection
+              restart [hard] [SECONDS]  Asterisk restart (Event: Shutdown unless hard), down for SECONDS (default 1)
+              stall SECONDS             answer nothing for SECONDS, sockets stay open
+              garbage                   send bytes that are not AMI to every connection
+              refuse SECONDS            refuse new connections for SECONDS
+              traffic CPS | stop        change or stop the call generator
+              status                    log connections and calls in progress
+            """
     )
 
     @Option(help: "Address to listen on.")
@@ -79,31 +91,100 @@ struct AMISimCommand: AsyncParsableCommand {
         )
         let simulator = try await AMISimulator.start(configuration: configuration, host: self.host, port: self.port, logger: logger)
         if self.cps > 0 {
-            await simulator.startTraffic(TrafficConfiguration(callsPerSecond: self.cps, seed: self.seed, abandonRate: self.abandonRate))
+            await simulator.startTraffic(self.traffic(cps: self.cps))
             logger.info("call generator started", metadata: ["cps": "\(self.cps)", "seed": "\(self.seed)"])
         }
-        await Self.waitForInterrupt()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await Self.waitForInterrupt() }
+            group.addTask {
+                for await line in Self.standardInputLines() {
+                    await self.control(line, simulator: simulator, logger: logger)
+                }
+                // stdin closed (e.g. run in the background): keep serving until a signal.
+                try? await Task.sleep(for: .seconds(365 * 24 * 3600))
+            }
+            await group.next()
+            group.cancelAll()
+        }
         logger.info("stopping")
         try await simulator.shutdown()
+    }
+
+    private func traffic(cps: Double) -> TrafficConfiguration {
+        TrafficConfiguration(callsPerSecond: cps, seed: self.seed, abandonRate: self.abandonRate)
+    }
+
+    /// Runs one stdin command.
+    private func control(_ line: String, simulator: AMISimulator, logger: Logger) async {
+        let words = line.split(separator: " ").map(String.init)
+        guard let command = words.first?.lowercased() else { return }
+        let seconds = { (index: Int, fallback: Double) -> Duration in
+            let value = words.count > index ? Double(words[index]) ?? fallback : fallback
+            return .milliseconds(Int64(max(0, value) * 1000))
+        }
+        do {
+            switch command {
+            case "drop":
+                await simulator.dropAllConnections()
+            case "restart":
+                let hard = words.dropFirst().contains("hard")
+                let number = words.dropFirst().first { Double($0) != nil }
+                let downtime: Duration = .milliseconds(Int64((number.flatMap(Double.init) ?? 1) * 1000))
+                try await simulator.restart(graceful: !hard, downtime: downtime)
+            case "stall":
+                await simulator.setStalled(true)
+                try await Task.sleep(for: seconds(1, 5))
+                await simulator.setStalled(false)
+            case "garbage":
+                await simulator.sendGarbage(Array("\u{1}\u{2}garbage without a colon\r\n\r\n".utf8))
+            case "refuse":
+                try await simulator.refuseConnections(for: seconds(1, 5))
+            case "traffic":
+                if words.count > 1, let cps = Double(words[1]), cps > 0 {
+                    await simulator.startTraffic(self.traffic(cps: cps))
+                } else {
+                    await simulator.stopTraffic()
+                }
+            case "status":
+                let connections = await simulator.connectionCount()
+                let calls = await simulator.activeCallCount()
+                logger.info("status", metadata: ["connections": "\(connections)", "calls": "\(calls)"])
+                return
+            default:
+                logger.warning("unknown command", metadata: ["command": "\(command)"])
+                return
+            }
+            logger.info("fault done", metadata: ["command": "\(line)"])
+        } catch {
+            logger.error("fault failed", metadata: ["command": "\(line)", "error": "\(error)"])
+        }
+    }
+
+    /// Lines typed on stdin, read on a background queue.
+    static func standardInputLines() -> AsyncStream<String> {
+        AsyncStream { continuation in
+            DispatchQueue.global().async {
+                while let line = readLine() {
+                    continuation.yield(line)
+                }
+                continuation.finish()
+            }
+        }
     }
 
     /// Returns on SIGINT or SIGTERM.
     static func waitForInterrupt() async {
         signal(SIGINT, SIG_IGN)
         signal(SIGTERM, SIG_IGN)
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let queue = DispatchQueue(label: "ami-sim.signals")
-            let sources = [SIGINT, SIGTERM].map { DispatchSource.makeSignalSource(signal: $0, queue: queue) }
-            nonisolated(unsafe) var resumed = false
-            for source in sources {
-                source.setEventHandler {
-                    guard !resumed else { return }
-                    resumed = true
-                    for s in sources { s.cancel() }
-                    continuation.resume()
-                }
-                source.resume()
-            }
+        let (signals, continuation) = AsyncStream.makeStream(of: Int32.self)
+        let queue = DispatchQueue(label: "ami-sim.signals")
+        let sources = [SIGINT, SIGTERM].map { number in
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            source.setEventHandler { continuation.yield(number) }
+            source.resume()
+            return source
         }
+        for await _ in signals { break }
+        for source in sources { source.cancel() }
     }
 }

@@ -16,20 +16,17 @@ import UnixSignals
 /// and runs them as one `ServiceGroup` until SIGTERM or SIGINT.
 enum Daemon {
     /// Runs the daemon in `mode` with `configuration` until shutdown.
-    static func run(configuration: AppConfiguration, mode: DaemonMode, logger: Logger) async throws {
+    static func run(configuration: AppConfiguration, mode: DaemonMode, logger: Logger, reload: ReloadContext) async throws {
+        Self.unblockSignals()
         var configuration = configuration
         var demo: DemoEnvironment?
         if case .demo(let options) = mode {
             let environment = try await DemoEnvironment.start(options: options, configuration: configuration, logger: logger)
-            configuration.ami.port = environment.simulator.port
-            if let broker = environment.broker {
-                configuration.mqtt.host = broker.host
-                configuration.mqtt.port = broker.port
-            }
+            environment.apply(to: &configuration)
             demo = environment
         }
         do {
-            try await self.serve(configuration: configuration, demo: demo, logger: logger)
+            try await self.serve(configuration: configuration, demo: demo, logger: logger, reload: reload)
         } catch {
             try? await demo?.stop()
             throw error
@@ -37,9 +34,12 @@ enum Daemon {
         try await demo?.stop()
     }
 
-    private static func serve(configuration: AppConfiguration, demo: DemoEnvironment?, logger: Logger) async throws {
+    private static func serve(configuration: AppConfiguration, demo: DemoEnvironment?, logger: Logger, reload: ReloadContext) async throws {
         let bridge = try self.makeBridge(configuration: configuration, logger: logger)
-        var services: [any Service] = [BridgeService(bridge: bridge)]
+        let reloader = ReloadService(bridge: bridge, configuration: configuration, context: reload, logger: logger) { next in
+            demo?.apply(to: &next)
+        }
+        var services: [any Service] = [BridgeService(bridge: bridge), reloader]
         if let address = configuration.http.listen {
             let server = try await MetricsHTTPServer.bind(
                 address: address,
@@ -67,8 +67,15 @@ enum Daemon {
 
     /// Builds the three parts from the validated configuration.
     static func makeBridge(configuration: AppConfiguration, logger: Logger) throws -> PBXBridge {
-        let layout = try TopicLayout(prefix: configuration.mqtt.prefix)
-        let ami = AMIClient(
+        let bridgeConfiguration = try self.bridgeConfiguration(configuration)
+        let ami = self.makeAMIClient(configuration, eventLoop: MultiThreadedEventLoopGroup.singleton.next(), logger: logger)
+        let mqtt = try self.makeMQTTClient(configuration, layout: bridgeConfiguration.layout, logger: logger)
+        return PBXBridge(configuration: bridgeConfiguration, ami: ami, mqtt: mqtt, logger: logger)
+    }
+
+    /// The AMI client, on `eventLoop` (the bridge keeps its state on the same loop).
+    static func makeAMIClient(_ configuration: AppConfiguration, eventLoop: any EventLoop, logger: Logger) -> AMIClient {
+        AMIClient(
             configuration: AMIConfiguration(
                 host: configuration.ami.host,
                 port: configuration.ami.port,
@@ -81,14 +88,18 @@ enum Daemon {
                 backoff: AMIConfiguration.Backoff(maximum: .seconds(Int64(configuration.ami.reconnectMaxSeconds))),
                 maxPacketSize: configuration.ami.maxPacketSize
             ),
-            eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
+            eventLoopGroup: eventLoop,
             logger: logger
         )
+    }
+
+    /// The MQTT client, with `{p}/bridge/state` offline as its Last Will.
+    static func makeMQTTClient(_ configuration: AppConfiguration, layout: TopicLayout, logger: Logger) throws -> MQTTClient {
         var offline = JSONWriter()
         offline.beginObject()
         offline.field("state", "offline")
         offline.endObject()
-        let mqtt = try MQTTClient(
+        return try MQTTClient(
             configuration: MQTTConfiguration(
                 host: configuration.mqtt.host,
                 port: configuration.mqtt.port,
@@ -104,8 +115,12 @@ enum Daemon {
             ),
             logger: logger
         )
-        let bridgeConfiguration = BridgeConfiguration(
-            layout: layout,
+    }
+
+    /// The bridge's own settings: topics, QoS, model scope and command policy.
+    static func bridgeConfiguration(_ configuration: AppConfiguration) throws -> BridgeConfiguration {
+        BridgeConfiguration(
+            layout: try TopicLayout(prefix: configuration.mqtt.prefix),
             stateQoS: MQTTQoS(rawValue: UInt8(configuration.mqtt.qos.state)) ?? .atLeastOnce,
             eventQoS: MQTTQoS(rawValue: UInt8(configuration.mqtt.qos.event)) ?? .atLeastOnce,
             replyQoS: MQTTQoS(rawValue: UInt8(configuration.mqtt.qos.reply)) ?? .atLeastOnce,
@@ -126,7 +141,17 @@ enum Daemon {
             ),
             amiHost: "\(configuration.ami.host):\(configuration.ami.port)"
         )
-        return PBXBridge(configuration: bridgeConfiguration, ami: ami, mqtt: mqtt, logger: logger)
+    }
+
+    /// A daemon must not inherit blocked termination signals (a parent may have blocked them
+    /// for its own threads): SIGTERM, SIGINT and SIGHUP are what stop and reload it.
+    private static func unblockSignals() {
+        var set = sigset_t()
+        sigemptyset(&set)
+        for signal in [SIGTERM, SIGINT, SIGHUP] {
+            sigaddset(&set, signal)
+        }
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 }
 

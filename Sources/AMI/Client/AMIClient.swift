@@ -85,7 +85,8 @@ public final class AMIClient: Sendable {
 
     /// `send(_:timeout:)` for async callers.
     public func send(_ action: AMIAction, timeout: TimeAmount? = nil) async throws -> AMIResponse {
-        try await self.send(action, timeout: timeout).get()
+        let future: EventLoopFuture<AMIResponse> = self.send(action, timeout: timeout)
+        return try await future.get()
     }
 
     /// Logs off when connected, closes the connection and stops reconnecting.

@@ -195,6 +195,7 @@ final class AMIClientCore {
         switch self.pending.receive(message) {
         case .completed(let response, let waiter):
             waiter.timer?.cancel()
+            self.machine.actionProgressReceived()
             switch waiter {
             case .caller(let promise, _):
                 promise.succeed(response)
@@ -202,14 +203,14 @@ final class AMIClientCore {
                 self.run(self.machine.internalResponse(kind, response))
             }
         case .collected:
-            break
+            self.machine.actionProgressReceived()
         case .event:
             if let name = message.eventName, name.caseInsensitiveEquals("Shutdown") {
                 self.logger.info(
                     "Asterisk is shutting down",
                     metadata: [
-                        "ami.shutdown": "\(message["Shutdown"] ?? "")",
-                        "ami.restart": "\(message["Restart"] ?? "")",
+                        AMILogMetadata.shutdown: "\(message["Shutdown"] ?? "")",
+                        AMILogMetadata.restart: "\(message["Restart"] ?? "")",
                     ]
                 )
             }
@@ -228,6 +229,21 @@ final class AMIClientCore {
     }
 
     private func actionTimedOut(_ actionID: String) {
+        if case .machine(let kind, _)? = self.pending.waiter(for: actionID) {
+            let action = self.machine.internalActionTimedOut(kind)
+            if case .extendTimeout(let delay) = action {
+                let timer = self.eventLoop.assumeIsolated().scheduleTask(in: delay) {
+                    self.actionTimedOut(actionID)
+                }
+                self.pending.replaceWaiter(actionID: actionID, with: .machine(kind, timer: timer))
+                self.logger.debug("AMI keepalive waits behind earlier answers", metadata: [AMILogMetadata.actionID: "\(actionID)"])
+                return
+            }
+            _ = self.pending.abandon(actionID: actionID)
+            self.logger.debug("AMI internal action timed out", metadata: [AMILogMetadata.actionID: "\(actionID)"])
+            self.run(action)
+            return
+        }
         guard let (action, waiter) = self.pending.abandon(actionID: actionID) else { return }
         switch waiter {
         case .caller(let promise, _):
@@ -236,9 +252,8 @@ final class AMIClientCore {
                 metadata: [AMILogMetadata.actionID: "\(actionID)", AMILogMetadata.action: "\(action)"]
             )
             promise.fail(AMIClientError.timeout(action: action))
-        case .machine(let kind, _):
-            self.logger.debug("AMI internal action timed out", metadata: [AMILogMetadata.actionID: "\(actionID)"])
-            self.run(self.machine.internalActionTimedOut(kind))
+        case .machine:
+            preconditionFailure("internal actions are handled above")
         }
     }
 
@@ -350,6 +365,9 @@ final class AMIClientCore {
             self.scheduleKeepalive()
             self.delegate?.amiConnectionStateChanged(.connected(info))
 
+        case .extendTimeout:
+            preconditionFailure("only actionTimedOut receives extendTimeout")
+
         case .close:
             self.keepaliveTimer?.cancel()
             self.keepaliveTimer = nil
@@ -364,7 +382,7 @@ final class AMIClientCore {
             self.stopTimers()
             self.failAllPending()
             self.logger.info(
-                "AMI connection lost, reconnecting",
+                "AMI disconnected, reconnecting after a delay",
                 metadata: [
                     AMILogMetadata.error: "\(reason)",
                     AMILogMetadata.retryIn: "\(Double(delay.nanoseconds) / 1e9)s",
@@ -424,7 +442,7 @@ final class AMIClientCore {
         if !denied.isEmpty {
             let metadata: Logger.Metadata = [
                 AMILogMetadata.message: "\(denied[0].message)",
-                "ami.filters_refused": "\(denied.count)",
+                AMILogMetadata.filtersRefused: "\(denied.count)",
             ]
             if self.filterDenialLogged {
                 self.logger.debug("Asterisk refused the event filters; using the Events mask alone", metadata: metadata)

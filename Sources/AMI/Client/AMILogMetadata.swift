@@ -14,4 +14,7 @@ enum AMILogMetadata {
     static let message = "ami.message"
     static let reason = "ami.reason"
     static let raw = "ami.raw"
+    static let shutdown = "ami.shutdown"
+    static let restart = "ami.restart"
+    static let filtersRefused = "ami.filters_refused"
 }

@@ -56,12 +56,23 @@ struct AMIConnectionStateMachine {
         case reportConnected(AMIServerInfo, filterRefusals: [FilterRefusal])
         /// Close the channel; `channelClosed()` follows.
         case close
+        /// The timed-out internal action stays pending: re-arm its timer for this long.
+        case extendTimeout(TimeAmount)
         /// The connection is gone: fail pending actions with `.connectionClosed`, stop the
         /// keepalive, report `.disconnected(reason, retryIn: delay)` and call
         /// `reconnectTimerFired()` after `delay`.
         case scheduleReconnect(reason: AMIClientError, delay: TimeAmount)
         /// Shutdown done: fail pending actions, report `.shutdown`, complete `shutdown()`.
         case finishShutdown
+    }
+
+    /// The keepalive Ping's progress.
+    private enum PingState: Hashable {
+        /// No Ping unanswered.
+        case idle
+        /// A Ping is unanswered; `progressSeen` once an answer to an earlier action (a
+        /// response or list item) arrived after it was sent.
+        case outstanding(progressSeen: Bool)
     }
 
     private struct Banner: Hashable {
@@ -82,8 +93,8 @@ struct AMIConnectionStateMachine {
         case loggingIn(attempt: Int, banner: Banner)
         /// Logged in; `waiting` Filter actions still unanswered.
         case filtering(banner: Banner, waiting: Int, refusals: [FilterRefusal])
-        /// Ready for actions; `pingOutstanding` while a keepalive Ping is unanswered.
-        case connected(banner: Banner, pingOutstanding: Bool)
+        /// Ready for actions.
+        case connected(banner: Banner, ping: PingState)
         /// Closing the channel on purpose; `attempt` is nil when the connection had logged in.
         case closing(attempt: Int?, reason: AMIClientError)
         /// Waiting for the reconnect timer; `attempt` is the next attempt's number.
@@ -306,7 +317,7 @@ struct AMIConnectionStateMachine {
                 return .close
             }
             if self.configuration.filters.isEmpty {
-                self.state = .connected(banner: banner, pingOutstanding: false)
+                self.state = .connected(banner: banner, ping: .idle)
                 return .reportConnected(self.serverInfo(banner), filterRefusals: [])
             }
             self.state = .filtering(banner: banner, waiting: self.configuration.filters.count, refusals: [])
@@ -323,11 +334,11 @@ struct AMIConnectionStateMachine {
                 self.state = .filtering(banner: banner, waiting: waiting - 1, refusals: refusals)
                 return .none
             }
-            self.state = .connected(banner: banner, pingOutstanding: false)
+            self.state = .connected(banner: banner, ping: .idle)
             return .reportConnected(self.serverInfo(banner), filterRefusals: refusals)
 
         case (.ping, .connected(let banner, _)):
-            self.state = .connected(banner: banner, pingOutstanding: false)
+            self.state = .connected(banner: banner, ping: .idle)
             return .none
 
         case (.logoff, .shuttingDown):
@@ -350,6 +361,11 @@ struct AMIConnectionStateMachine {
         case (.filter, .filtering):
             self.state = .closing(attempt: nil, reason: .timeout(action: "Filter"))
             return .close
+        case (.ping, .connected(let banner, .outstanding(progressSeen: true))):
+            // Asterisk answers a session's actions in order: the Ping waits behind a long
+            // list that is still arriving. The connection is alive; wait once more.
+            self.state = .connected(banner: banner, ping: .outstanding(progressSeen: false))
+            return .extendTimeout(self.configuration.keepaliveTimeout)
         case (.ping, .connected):
             self.state = .closing(attempt: nil, reason: .keepaliveTimeout)
             return .close
@@ -360,10 +376,18 @@ struct AMIConnectionStateMachine {
         }
     }
 
+    /// A response or list item for an earlier action arrived: Asterisk is working through
+    /// the session's queue, so an unanswered Ping is not yet a dead connection.
+    mutating func actionProgressReceived() {
+        if case .connected(let banner, .outstanding(progressSeen: false)) = self.state {
+            self.state = .connected(banner: banner, ping: .outstanding(progressSeen: true))
+        }
+    }
+
     /// The keepalive interval has passed.
     mutating func keepaliveTimerFired() -> Action {
-        guard case .connected(let banner, false) = self.state else { return .none }
-        self.state = .connected(banner: banner, pingOutstanding: true)
+        guard case .connected(let banner, .idle) = self.state else { return .none }
+        self.state = .connected(banner: banner, ping: .outstanding(progressSeen: false))
         let ping = Outgoing(
             kind: .ping,
             actionID: self.makeActionID(),

@@ -127,6 +127,17 @@ struct PendingActions<Waiter> {
         return (entry.action, entry.waiter)
     }
 
+    /// Who waits for `actionID`, if it is pending.
+    func waiter(for actionID: String) -> Waiter? { self.entries[actionID]?.waiter }
+
+    /// Replaces the waiter of a pending action (to re-arm its timer); false when not pending.
+    @discardableResult
+    mutating func replaceWaiter(actionID: String, with waiter: Waiter) -> Bool {
+        guard self.entries[actionID] != nil else { return false }
+        self.entries[actionID]?.waiter = waiter
+        return true
+    }
+
     /// Removes every pending action (the connection closed) and returns their waiters.
     mutating func removeAll() -> [(actionID: String, action: String, waiter: Waiter)] {
         let all = self.entries.map { (actionID: $0.key, action: $0.value.action, waiter: $0.value.waiter) }

@@ -57,7 +57,14 @@ extension SimulatorCore {
 
     func isAvailable(_ member: SimMember) -> Bool {
         let status = self.memberStatus(member)
-        return !member.paused && !member.ringing && !member.inCall && (status == .notInUse || status == .unknown)
+        guard !member.paused, status == .notInUse || status == .unknown else { return false }
+        // The same agent may be a member of several queues: one call at a time.
+        for queue in self.queues {
+            for other in queue.members where other.interface == member.interface && (other.ringing || other.inCall) {
+                return false
+            }
+        }
+        return true
     }
 
     func isAnyMemberAvailable(_ queue: SimQueue) -> Bool {

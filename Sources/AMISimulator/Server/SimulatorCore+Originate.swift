@@ -182,8 +182,7 @@ extension SimulatorCore {
         self.broadcast(AMIEventFactory.hangupRequest(two, cause: cause, soft: false))
         self.hangupChannel(one, cause: cause, request: false)
         if let agent = call.agentExtension {
-            self.broadcast(AMIEventFactory.hangupHandler("HangupHandlerRun", two))
-            self.setDeviceState("Custom:\(agent)", .notInUse)
+            self.runAgentHangupHandler(two, stateInterface: "Custom:\(agent)")
         }
         self.hangupChannel(two, cause: cause, request: false)
         self.changeDevice("Local/\(one.exten)@\(one.context)", .notInUse)

@@ -62,6 +62,10 @@ extension SimulatorCore {
                 core.callerHangsUp(call)
             }
         }
+        // Queue(q,r,,,120): after two minutes unanswered the caller leaves and is hung up.
+        caller.patienceTimer = self.schedule(after: Self.queueMaxWait) { core in
+            core.queueTimedOut(caller)
+        }
         self.distribute(queue)
         return call
     }
@@ -153,6 +157,7 @@ extension SimulatorCore {
     /// Hangs up an agent leg that did not get the call.
     func dropLeg(_ leg: SimAgentLeg, caller: SimChannel, dialStatus: String, cause: Int) {
         self.broadcast(AMIEventFactory.dialEnd(caller: caller, dest: leg.one, status: dialStatus))
+        self.runAgentHangupHandler(leg.two, stateInterface: leg.member.stateInterface)
         self.hangupChannel(leg.two, cause: cause)
         self.hangupChannel(leg.one, cause: cause, request: false)
         leg.member.ringing = false
@@ -165,6 +170,7 @@ extension SimulatorCore {
         let member = leg.member
         let exten = Self.agentExtension(of: member)
         self.cancel(caller.ringTimer)
+        self.cancel(caller.patienceTimer)
         self.broadcast(AMIEventFactory.newexten(leg.two, application: "Set", data: "DEVICE_STATE(Custom:\(exten))=INUSE"))
         member.ringing = false
         member.inCall = true
@@ -201,6 +207,9 @@ extension SimulatorCore {
         leg.two.application = "Wait"
         let talk = caller.call.plan?.talkTime ?? 3
         leg.two.applicationData = String(Int(talk))
+        self.broadcast(AMIEventFactory.varSet(caller.channel, variable: "BRIDGEPEER", value: leg.one.name))
+        self.broadcast(AMIEventFactory.varSet(leg.one, variable: "BRIDGEPEER", value: caller.channel.name))
+        self.broadcast(AMIEventFactory.varSet(caller.channel, variable: "DIALEDPEERNUMBER", value: "\(exten)@agents/n"))
         caller.call.connected = leg
         caller.call.connectedAt = self.now
         caller.call.channels += [leg.one, leg.two]
@@ -237,6 +246,7 @@ extension SimulatorCore {
         }
         let queue = caller.queue
         self.cancel(caller.ringTimer)
+        self.cancel(caller.patienceTimer)
         let one = call.channels[0]
         self.broadcast(AMIEventFactory.hangupRequest(caller.channel, cause: 0, soft: false))
         self.hangupChannel(one, cause: 0, request: false)
@@ -247,6 +257,10 @@ extension SimulatorCore {
         let position = (queue.callers.firstIndex { $0 === caller } ?? 0) + 1
         queue.callers.removeAll { $0 === caller }
         queue.abandoned += 1
+        let waited = Int(self.now - caller.joinedAt)
+        self.broadcast(AMIEventFactory.varSet(caller.channel, variable: "QUEUEWAIT", value: String(waited)))
+        self.broadcast(AMIEventFactory.varSet(caller.channel, variable: "ABANDONED", value: "TRUE"))
+        self.broadcast(AMIEventFactory.varSet(caller.channel, variable: "QUEUEPOSITION", value: String(position)))
         self.broadcast(AMIEventFactory.queueCallerAbandon(
             caller.channel, queue: queue.name, position: position,
             originalPosition: caller.originalPosition, holdTime: Int(self.now - caller.joinedAt)
@@ -283,18 +297,22 @@ extension SimulatorCore {
         switch endedBy {
         case .agent:
             member.inCall = false
+            self.broadcast(AMIEventFactory.newexten(leg.two, application: "Set", data: "DEVICE_STATE(\(member.stateInterface))=NOT_INUSE"))
+            self.setDeviceState(member.stateInterface, .notInUse)
+            self.runAgentHangupHandler(leg.two, stateInterface: member.stateInterface)
             self.hangupChannel(leg.two, cause: 16, soft: true)
             self.broadcast(AMIEventFactory.bridgeChannel("BridgeLeave", id: bridge, channels: 1, channel: leg.one))
             self.hangupChannel(leg.one, cause: 16)
             self.broadcast(AMIEventFactory.bridgeChannel("BridgeLeave", id: bridge, channels: 0, channel: caller.channel))
             self.broadcast(AMIEventFactory.bridge("BridgeDestroy", id: bridge, channels: 0))
-            self.setDeviceState(member.stateInterface, .notInUse)
+            self.setQueueExitVariables(caller.channel, answered: talk, dialed: talk + call.holdTime)
             self.broadcast(complete)
             self.hangupChannel(caller.channel, cause: 16, soft: true)
             self.hangupChannel(one, cause: 16)
         case .caller:
             self.broadcast(AMIEventFactory.hangupRequest(caller.channel, cause: 0, soft: false))
             self.hangupChannel(one, cause: 0, request: false)
+            self.setQueueExitVariables(caller.channel, answered: talk, dialed: talk + call.holdTime)
             self.broadcast(complete)
             self.broadcast(AMIEventFactory.bridgeChannel("BridgeLeave", id: bridge, channels: 1, channel: caller.channel))
             self.hangupChannel(caller.channel, cause: 16, request: false)
@@ -302,8 +320,7 @@ extension SimulatorCore {
             self.broadcast(AMIEventFactory.bridge("BridgeDestroy", id: bridge, channels: 0))
             self.hangupChannel(leg.one, cause: 16)
             member.inCall = false
-            self.broadcast(AMIEventFactory.hangupHandler("HangupHandlerRun", leg.two))
-            self.setDeviceState(member.stateInterface, .notInUse)
+            self.runAgentHangupHandler(leg.two, stateInterface: member.stateInterface)
             self.hangupChannel(leg.two, cause: 16, soft: true)
         }
         let exten = Self.agentExtension(of: member)
@@ -311,5 +328,60 @@ extension SimulatorCore {
         self.changeDevice("Local/\(queue.configuration.incomingExtension)@incoming", .notInUse)
         self.finish(call)
         self.scheduleDistribute(queue)
+    }
+
+    /// Variables app_queue sets on the caller when it leaves the queue after an answer.
+    func setQueueExitVariables(_ channel: SimChannel, answered: Int, dialed: Int) {
+        self.broadcast(AMIEventFactory.varSet(channel, variable: "ANSWEREDTIME", value: String(answered)))
+        self.broadcast(AMIEventFactory.varSet(channel, variable: "ANSWEREDTIME_MS", value: String(answered * 1000)))
+        self.broadcast(AMIEventFactory.varSet(channel, variable: "DIALEDTIME", value: String(dialed)))
+        self.broadcast(AMIEventFactory.varSet(channel, variable: "DIALEDTIME_MS", value: String(dialed * 1000)))
+    }
+
+    /// The agents' `agent-hangup` handler (Gosub): it sets the agent's Custom state back to
+    /// NOT_INUSE, whichever way the leg ended.
+    func runAgentHangupHandler(_ channel: SimChannel, stateInterface: String) {
+        self.broadcast(AMIEventFactory.hangupHandler("HangupHandlerRun", channel))
+        self.broadcast(AMIEventFactory.varSet(channel, variable: "LOCAL(ARGC)", value: "0"))
+        channel.context = "agent-hangup"
+        channel.exten = "s"
+        channel.priority = 1
+        self.broadcast(AMIEventFactory.newexten(channel, application: "ExecIf", data: "1?Set(DEVICE_STATE(\(stateInterface))=NOT_INUSE)"))
+        self.setDeviceState(stateInterface, .notInUse)
+        channel.priority = 2
+        self.broadcast(AMIEventFactory.newexten(channel, application: "Return", data: ""))
+        self.broadcast(AMIEventFactory.varSet(channel, variable: "ARGC", value: ""))
+        self.broadcast(AMIEventFactory.varSet(channel, variable: "GOSUB_RETVAL", value: ""))
+    }
+
+    /// The `Queue()` timeout of the fixtures' dialplan (`Queue(q,r,,,120)`).
+    static let queueMaxWait = 120.0
+
+    /// Nobody answered within the Queue() timeout: the caller leaves (no abandon) and the
+    /// dialplan hangs up.
+    func queueTimedOut(_ caller: SimQueueCaller) {
+        let call = caller.call
+        guard !call.ended, call.connected == nil, caller.queue.callers.contains(where: { $0 === caller }) else { return }
+        let queue = caller.queue
+        self.cancel(caller.ringTimer)
+        for leg in caller.ringing {
+            self.dropLeg(leg, caller: caller.channel, dialStatus: "CANCEL", cause: 0)
+        }
+        caller.ringing = []
+        let position = (queue.callers.firstIndex { $0 === caller } ?? 0) + 1
+        queue.callers.removeAll { $0 === caller }
+        if queue.callers.isEmpty {
+            self.changeDevice("Queue:\(queue.name)", .notInUse)
+        }
+        self.broadcast(AMIEventFactory.queueCaller("QueueCallerLeave", caller.channel, queue: queue.name, position: position, count: queue.callers.count))
+        self.broadcast(AMIEventFactory.varSet(caller.channel, variable: "QUEUESTATUS", value: "TIMEOUT"))
+        caller.channel.priority = 5
+        caller.channel.application = "Hangup"
+        caller.channel.applicationData = ""
+        self.broadcast(AMIEventFactory.newexten(caller.channel, application: "Hangup", data: ""))
+        self.hangupChannel(caller.channel, cause: 16, soft: true)
+        self.hangupChannel(call.channels[0], cause: 16)
+        self.changeDevice("Local/\(queue.configuration.incomingExtension)@incoming", .notInUse)
+        self.finish(call)
     }
 }

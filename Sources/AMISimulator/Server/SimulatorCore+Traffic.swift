@@ -77,7 +77,7 @@ extension SimulatorCore {
                     buffers.append(nil)
                 }
             }
-            self.pumpFirehose(session: session, buffers: buffers, next: 0, count: count) { written in
+            self.pumpFirehose(session: session, buffers: buffers, next: 0, written: 0, count: count) { written in
                 total += written
                 remaining -= 1
                 if remaining == 0 { promise.succeed(total) }
@@ -85,20 +85,21 @@ extension SimulatorCore {
         }
     }
 
-    private func pumpFirehose(session: SimSession, buffers: [ByteBuffer?], next: Int, count: Int, done: @escaping (Int) -> Void) {
+    private func pumpFirehose(session: SimSession, buffers: [ByteBuffer?], next: Int, written: Int, count: Int, done: @escaping (Int) -> Void) {
         var index = next
-        var written = 0
+        var written = written
         let channel = session.channel
         while index < count {
             if session.closing || self.shutDown {
-                done(index)
+                done(written)
                 return
             }
             if !channel.isWritable {
                 channel.flush()
                 let resume = index
+                let sofar = written
                 self.firehoseWaiters[session.id] = { [self] in
-                    self.pumpFirehose(session: session, buffers: buffers, next: resume, count: count, done: done)
+                    self.pumpFirehose(session: session, buffers: buffers, next: resume, written: sofar, count: count, done: done)
                 }
                 return
             }
@@ -110,6 +111,6 @@ extension SimulatorCore {
             index += 1
         }
         channel.flush()
-        done(count)
+        done(written)
     }
 }

@@ -7,6 +7,8 @@ import NIOPosix
 /// The simulated Asterisk: sessions, call center state and timeline, all owned by one event
 /// loop. Every method runs on `eventLoop`; the public `AMISimulator` hops onto it.
 final class SimulatorCore {
+    /// The action log keeps the most recent actions only, so a long demo run stays bounded.
+    static let maxRecordedActions = 100_000
     let eventLoop: any EventLoop
     let configuration: SimulatorConfiguration
     let logger: Logger
@@ -102,6 +104,7 @@ final class SimulatorCore {
 
     /// Keeps one NIO timer armed for the earliest task (real-time mode).
     func armPump() {
+        guard !self.stalled, !self.shutDown else { return }
         guard case .realTime(let scale) = self.configuration.clock, let next = self.scheduler.nextTime else { return }
         let delay = max(0, (next - self.simAnchor) * max(scale, 0))
         let deadline = self.realAnchor + .nanoseconds(Int64(min(delay, 1e6) * 1e9))
@@ -111,10 +114,10 @@ final class SimulatorCore {
         self.pumpTask = self.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [self] in
             self.pumpTask = nil
             self.pumpDeadline = nil
+            // Stalled: nothing runs; `setStalled(false)` re-arms the pump.
+            guard !self.stalled else { return }
             self.syncNow()
-            if !self.stalled {
-                self.runDue(upTo: self.now)
-            }
+            self.runDue(upTo: self.now)
             self.armPump()
         }
     }
@@ -153,6 +156,9 @@ final class SimulatorCore {
     func received(_ message: AMIMessage, from session: SimSession) {
         guard !session.closing else { return }
         self.received.append(ReceivedAction(session: session.id, username: session.username, message: message))
+        if self.received.count > Self.maxRecordedActions {
+            self.received.removeFirst(self.received.count - Self.maxRecordedActions / 2)
+        }
         if self.stalled {
             session.stalledActions.append(message)
             return
@@ -220,7 +226,8 @@ final class SimulatorCore {
         }
     }
 
-    /// Re-anchors real↔simulated time (after a stall, simulated time does not jump).
+    /// Re-anchors real↔simulated time and drops the armed timer (after a stall, what fell
+    /// due meanwhile runs at once, as a hung Asterisk catching up would).
     func simAnchorReset() {
         self.realAnchor = .now()
         self.simAnchor = self.now
@@ -271,6 +278,7 @@ final class SimulatorCore {
     }
 
     func resetState() {
+        self.syncNow()
         self.scheduler.removeAll()
         self.pumpTask?.cancel()
         self.pumpTask = nil

@@ -11,6 +11,8 @@ struct SimScheduler {
     private var heap: [Task] = []
     private var nextSequence = 0
     private var cancelled: Set<Int> = []
+    /// Ids still in the heap, so that cancelling a task that already ran leaves no trace.
+    private var pending: Set<Int> = []
 
     var isEmpty: Bool { self.heap.isEmpty }
     var nextTime: Double? { self.heap.first?.time }
@@ -21,23 +23,28 @@ struct SimScheduler {
         self.nextSequence += 1
         let task = Task(time: time, sequence: self.nextSequence, id: self.nextSequence, run: run)
         self.heap.append(task)
+        self.pending.insert(task.id)
         self.siftUp(self.heap.count - 1)
         return task.id
     }
 
     mutating func cancel(_ id: Int) {
-        self.cancelled.insert(id)
+        if self.pending.contains(id) {
+            self.cancelled.insert(id)
+        }
     }
 
     mutating func removeAll() {
         self.heap.removeAll()
         self.cancelled.removeAll()
+        self.pending.removeAll()
     }
 
     /// The next task due at or before `time`, skipping cancelled ones.
     mutating func popDue(upTo time: Double) -> Task? {
         while let first = self.heap.first, first.time <= time {
             let task = self.removeFirst()
+            self.pending.remove(task.id)
             if self.cancelled.remove(task.id) != nil { continue }
             return task
         }

@@ -15,9 +15,10 @@ public final class PBXBridge: @unchecked Sendable {
     public static let version = "0.1.0"
 
     public let eventLoop: any EventLoop
-    public let configuration: BridgeConfiguration
-    let ami: AMIClient
-    let mqtt: MQTTClient
+    /// Replaced by `reconfigure` (SIGHUP); read on `eventLoop` only once started.
+    public private(set) var configuration: BridgeConfiguration
+    private(set) var ami: AMIClient
+    private(set) var mqtt: MQTTClient
     let logger: Logger
     let clock: @Sendable () -> CallCenterTime
     let metrics: BridgeMetrics
@@ -38,6 +39,11 @@ public final class PBXBridge: @unchecked Sendable {
     var started = false
     var stopping = false
     lazy var commands = CommandCenter(bridge: self)
+    /// Looks for stale retained topics after the first broker connect; nil once done.
+    var sweep: StaleTopicSweep?
+    var sweptOnce = false
+    /// Whether a full AMI sync has completed since the process started.
+    var hasSynced = false
     /// Unknown status codes already logged, so each is logged once.
     var loggedUnknownCodes: Set<String> = []
 
@@ -70,15 +76,80 @@ public final class PBXBridge: @unchecked Sendable {
         self.eventLoop.submit {
             guard !self.started else { return }
             self.started = true
-            // Retain as published: a retained command must be seen as retained (and refused)
-            // even when it arrives live, not only when replayed on subscribe.
-            try self.mqtt.subscribe(self.configuration.layout.commandFilter, qos: .atLeastOnce, retainAsPublished: true)
-            try self.mqtt.start { [weak self] event in
-                guard let self else { return }
-                self.eventLoop.execute { self.handle(mqtt: event) }
-            }
-            self.ami.start(delegate: AMIDelegate(bridge: self))
+            try self.startMQTT(self.mqtt)
+            self.ami.start(delegate: AMIDelegate(bridge: self, client: self.ami))
             self.logger.info("bridge started", metadata: ["mqtt.prefix": "\(self.configuration.layout.prefix)"])
+        }
+    }
+
+    private func startMQTT(_ client: MQTTClient) throws {
+        // Retain as published: a retained command must be seen as retained (and refused)
+        // even when it arrives live, not only when replayed on subscribe.
+        try client.subscribe(self.configuration.layout.commandFilter, qos: .atLeastOnce, retainAsPublished: true)
+        let id = ObjectIdentifier(client)
+        try client.start { [weak self] event in
+            guard let self else { return }
+            self.eventLoop.execute {
+                // Events of a client replaced by `reconfigure` are stale.
+                guard ObjectIdentifier(self.mqtt) == id else { return }
+                self.handle(mqtt: event)
+            }
+        }
+    }
+
+    /// Applies a reloaded configuration without a restart.
+    ///
+    /// Command policy and QoS apply at once. A changed model scope or agent templates rebuild
+    /// the model from a fresh AMI sync, so subscribers see exactly what moved in or out of
+    /// scope. A new AMI client (connection settings changed) replaces the old one, which logs
+    /// off. A new MQTT client (broker settings or prefix changed) replaces the old one; with a
+    /// new prefix the old retained topics are cleared first, so nothing stale stays behind.
+    /// - Parameters:
+    ///   - ami: a new, unstarted client on this bridge's `eventLoop`, or nil to keep the current one.
+    ///   - mqtt: a new, unstarted client, or nil to keep the current one.
+    public func reconfigure(_ configuration: BridgeConfiguration, ami: AMIClient? = nil, mqtt: MQTTClient? = nil) -> EventLoopFuture<Void> {
+        self.eventLoop.flatSubmit {
+            let old = self.configuration
+            self.configuration = configuration
+            self.commands.parser = CommandParser(policy: configuration.commands)
+            if let mqtt {
+                let previous = self.mqtt
+                if old.layout != configuration.layout {
+                    // Clear everything under the old prefix while the old session is still up.
+                    for topic in self.retained.keys {
+                        self.send(MQTTMessage(topic: topic, payload: [], qos: old.stateQoS, retain: true), kind: .state)
+                    }
+                    for topic in [old.layout.bridgeState, old.layout.bridgeAMI] {
+                        self.send(MQTTMessage(topic: topic, payload: [], qos: .atLeastOnce, retain: true), kind: .state)
+                    }
+                    self.retained = [:]
+                    for change in self.model.fullView {
+                        guard case .set(let key, let value) = change, let topic = self.topic(for: key) else { continue }
+                        self.retained[topic] = PayloadEncoder.encode(value)
+                    }
+                }
+                self.mqtt = mqtt
+                self.mqttConnected = false
+                previous.stop()
+                do {
+                    try self.startMQTT(mqtt)
+                } catch {
+                    self.logger.error("MQTT client could not start after reload", metadata: ["error": "\(error)"])
+                }
+            }
+            if let ami {
+                let previous = self.ami
+                self.ami = ami
+                self.syncGeneration += 1
+                self.syncBuffer = nil
+                ami.start(delegate: AMIDelegate(bridge: self, client: ami))
+                return previous.shutdown()
+            }
+            if old.callCenter != configuration.callCenter, case .connected = self.amiState {
+                self.syncGeneration += 1
+                self.startSync()
+            }
+            return self.eventLoop.makeSucceededVoidFuture()
         }
     }
 
@@ -203,6 +274,11 @@ public final class PBXBridge: @unchecked Sendable {
         self.publish(changes)
         self.publish(events)
         self.logNewDiagnostics()
+        self.hasSynced = true
+        if self.sweep != nil {
+            self.sweep?.finishSync()
+            self.clearStaleTopics()
+        }
         self.metrics.synced(changes: changes.count, millis: now.millisecondsSinceEpoch - started.millisecondsSinceEpoch)
         self.logger.info(
             "AMI state synchronised",
@@ -254,6 +330,7 @@ public final class PBXBridge: @unchecked Sendable {
         case .connected:
             self.mqttConnected = true
             self.metrics.mqttConnected(true)
+            self.startSweepIfNeeded()
             self.logger.info("MQTT connected; republishing retained state", metadata: ["mqtt.topics": "\(self.retained.count)"])
             self.publishBridgeState(online: !self.stopping)
             self.publishAMIState()
@@ -269,10 +346,59 @@ public final class PBXBridge: @unchecked Sendable {
             self.metrics.mqttConnected(false)
             self.logger.info("MQTT disconnected", metadata: ["mqtt.reason": "\(reason)"])
         case .message(let message):
+            if self.sweep != nil {
+                self.sweep?.received(topic: message.topic, retained: message.retain, empty: message.payload.isEmpty)
+            }
             guard let command = self.configuration.layout.commandName(of: message.topic) else { return }
             self.commands.handle(command: command, message: message)
         default:
             break
+        }
+    }
+
+    // MARK: Stale retained topics
+
+    /// How long the broker gets to replay the retained state topics after the subscribe.
+    static let sweepWindow = TimeAmount.seconds(1)
+
+    private func startSweepIfNeeded() {
+        guard !self.sweptOnce, self.sweep == nil else { return }
+        let layout = self.configuration.layout
+        self.sweep = StaleTopicSweep(layout: layout)
+        if self.hasSynced {
+            self.sweep?.finishSync()
+        }
+        let client = self.mqtt
+        do {
+            for filter in StaleTopicSweep.filters(layout) {
+                try client.subscribe(filter, qos: .atMostOnce)
+            }
+        } catch {
+            self.logger.info("could not look for stale retained topics", metadata: ["error": "\(error)"])
+            self.sweep = nil
+            return
+        }
+        self.eventLoop.scheduleTask(in: Self.sweepWindow) {
+            for filter in StaleTopicSweep.filters(layout) {
+                try? client.unsubscribe(filter)
+            }
+            guard self.sweep != nil else { return }
+            self.sweep?.finishHarvest()
+            self.clearStaleTopics()
+        }
+    }
+
+    /// Clears what the sweep found once it can tell (harvest and first sync both done).
+    private func clearStaleTopics() {
+        guard let sweep = self.sweep, let stale = sweep.stale(current: self.retained) else { return }
+        self.sweep = nil
+        self.sweptOnce = true
+        guard sweep.layout == self.configuration.layout else { return }
+        for topic in stale {
+            self.send(MQTTMessage(topic: topic, payload: [], qos: self.configuration.stateQoS, retain: true), kind: .state)
+        }
+        if !stale.isEmpty {
+            self.logger.info("cleared stale retained topics left by an earlier run", metadata: ["mqtt.topics": "\(stale.count)"])
         }
     }
 
@@ -365,16 +491,20 @@ public final class PBXBridge: @unchecked Sendable {
     }
 }
 
-/// Forwards the AMI client's callbacks (already on the bridge's loop) without a retain cycle.
+/// Forwards the AMI client's callbacks (already on the bridge's loop) without a retain cycle,
+/// and only while its client is the bridge's current one (a reload may replace it).
 private struct AMIDelegate: AMIClientDelegate {
     weak var bridge: PBXBridge?
+    weak var client: AMIClient?
 
     func amiConnectionStateChanged(_ state: AMIConnectionState) {
-        self.bridge?.handle(amiState: state)
+        guard let bridge = self.bridge, let client = self.client, client === bridge.ami else { return }
+        bridge.handle(amiState: state)
     }
 
     func amiEventReceived(_ event: AMIMessage) {
-        self.bridge?.handle(amiEvent: event)
+        guard let bridge = self.bridge, let client = self.client, client === bridge.ami else { return }
+        bridge.handle(amiEvent: event)
     }
 }
 

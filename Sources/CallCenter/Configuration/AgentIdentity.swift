@@ -25,14 +25,19 @@ public struct AgentIdentity: Sendable, Hashable {
             self.channelSuffix = channelSuffix
         }
 
+        /// The part of `name` between the prefix and `suffix`, compared as UTF-8 bytes (ids
+        /// and technology names are ASCII; byte comparison avoids grapheme breaking).
         func match(_ name: Substring, suffix: String) -> Substring? {
-            guard name.count > self.prefix.count + suffix.count,
-                name.hasPrefix(self.prefix), name.hasSuffix(suffix)
+            let bytes = name.utf8
+            let prefixBytes = self.prefix.utf8
+            let suffixBytes = suffix.utf8
+            guard bytes.count > prefixBytes.count + suffixBytes.count,
+                bytes.prefix(prefixBytes.count).elementsEqual(prefixBytes),
+                bytes.suffix(suffixBytes.count).elementsEqual(suffixBytes)
             else { return nil }
-            let start = name.index(name.startIndex, offsetBy: self.prefix.count)
-            let end = name.index(name.endIndex, offsetBy: -suffix.count)
-            guard start < end else { return nil }
-            return name[start..<end]
+            let start = bytes.index(bytes.startIndex, offsetBy: prefixBytes.count)
+            let end = bytes.index(bytes.endIndex, offsetBy: -suffixBytes.count)
+            return Substring(bytes[start..<end])
         }
     }
 

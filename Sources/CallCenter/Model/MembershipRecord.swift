@@ -20,22 +20,3 @@ struct MembershipRecord: Sendable, Hashable {
         MemberCounts(members: 1, available: (!self.paused && self.deviceAvailable) ? 1 : 0, paused: self.paused ? 1 : 0)
     }
 }
-
-/// Member counters of a queue, kept incrementally so no event scans all members.
-struct MemberCounts: Sendable, Hashable {
-    var members = 0
-    var available = 0
-    var paused = 0
-
-    static func += (lhs: inout MemberCounts, rhs: MemberCounts) {
-        lhs.members += rhs.members
-        lhs.available += rhs.available
-        lhs.paused += rhs.paused
-    }
-
-    static func -= (lhs: inout MemberCounts, rhs: MemberCounts) {
-        lhs.members -= rhs.members
-        lhs.available -= rhs.available
-        lhs.paused -= rhs.paused
-    }
-}

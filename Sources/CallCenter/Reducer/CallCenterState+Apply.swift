@@ -246,15 +246,17 @@ extension CallCenterState {
 
     mutating func callerJoin(_ message: AMIMessage, at time: CallCenterTime) {
         let event = "QueueCallerJoin"
-        guard let queue = self.queueName(message, event: event),
+        guard let queue = self.required(message, "Queue", event: event),
             let uniqueId = self.required(message, "Uniqueid", event: event)
         else { return }
+        // The caller's queue is shown on the agent's phoneNumber even for untracked queues.
+        self.setChannelQueue(uniqueId, queue)
+        guard self.configuration.tracks(queue: queue) else { return }
         self.ensureQueue(queue, at: time)
         if self.queues[queue]?.callers[uniqueId] == nil {
             self.queues[queue]?.callers[uniqueId] = time
             self.queues[queue]?.waitingSince = time
         }
-        self.setChannelQueue(uniqueId, queue)
         self.touchQueue(queue)
     }
 
@@ -313,15 +315,16 @@ extension CallCenterState {
 
     mutating func agentConnect(_ message: AMIMessage, at time: CallCenterTime) {
         let event = "AgentConnect"
-        guard let queue = self.queueName(message, event: event) else { return }
+        guard let queue = self.required(message, "Queue", event: event) else { return }
+        if let uniqueId = message["Uniqueid"], !uniqueId.isEmpty {
+            self.setChannelQueue(uniqueId, queue)
+        }
+        guard self.configuration.tracks(queue: queue) else { return }
         self.ensureQueue(queue, at: time)
         if let hold = Self.int(message["HoldTime"]), let record = self.queues[queue] {
             // app_queue's running average: new = (3 * old + sample) / 4.
             self.queues[queue]?.holdTime = (record.holdTime * 3 + hold) / 4
             self.touchQueue(queue)
-        }
-        if let uniqueId = message["Uniqueid"], !uniqueId.isEmpty {
-            self.setChannelQueue(uniqueId, queue)
         }
     }
 
@@ -355,10 +358,16 @@ extension CallCenterState {
         guard let uniqueId = self.required(message, "Uniqueid", event: event) else { return nil }
         let number = Self.callerID(message["CallerIDNum"])
         let name = Self.callerID(message["CallerIDName"])
+        let connectedNumber = Self.callerID(message["ConnectedLineNum"])
+        let connectedName = Self.callerID(message["ConnectedLineName"])
         if var channel = self.channels[uniqueId] {
-            if channel.callerNumber != number || channel.callerName != name {
+            if channel.callerNumber != number || channel.callerName != name
+                || channel.connectedNumber != connectedNumber || channel.connectedName != connectedName
+            {
                 channel.callerNumber = number
                 channel.callerName = name
+                channel.connectedNumber = connectedNumber
+                channel.connectedName = connectedName
                 self.channels[uniqueId] = channel
                 if let bridge = channel.bridge { self.touchBridge(bridge) }
             }
@@ -367,7 +376,8 @@ extension CallCenterState {
         let channelName = message["Channel"] ?? ""
         let agent = self.identity.agent(channel: channelName)
         self.channels[uniqueId] = ChannelRecord(
-            name: channelName, callerNumber: number, callerName: name, agent: agent, bridge: nil, queue: nil
+            name: channelName, callerNumber: number, callerName: name, connectedNumber: connectedNumber,
+            connectedName: connectedName, agent: agent, bridge: nil, queue: nil
         )
         if let agent {
             self.agentChannels[agent, default: []].insert(uniqueId)

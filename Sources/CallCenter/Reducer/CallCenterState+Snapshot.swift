@@ -18,9 +18,11 @@ extension CallCenterState {
         previous: CallCenterState? = nil
     ) -> CallCenterState {
         var state = CallCenterState(configuration: configuration)
+        state.buildingSnapshot = true
         for item in items {
             _ = state.apply(item, at: time)
         }
+        state.buildingSnapshot = false
         if let previous {
             state.carryOverTimes(from: previous)
         }

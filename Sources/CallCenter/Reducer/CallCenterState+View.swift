@@ -42,22 +42,36 @@ extension CallCenterState {
 
     /// The party a known agent is bridged with: the other channel (not the agent's own) in
     /// a bridge with one of the agent's channels; the smallest Uniqueid wins when several do.
+    /// Number and name come from the agent channel's connected line, which Asterisk keeps
+    /// right in both directions (on an outbound call the far channel's caller id is the
+    /// agent's own, copied by Dial); the far channel's caller id is the fallback.
     func phoneNumber(of agent: String) -> PhoneNumberValue? {
         guard self.agents[agent] != nil, let own = self.agentChannels[agent] else { return nil }
-        var best: (id: String, channel: ChannelRecord)?
+        var best: (id: String, channel: ChannelRecord, mine: ChannelRecord)?
         for id in own {
-            guard let bridge = self.channels[id]?.bridge, let members = self.bridges[bridge] else { continue }
+            guard let mine = self.channels[id], let bridge = mine.bridge, let members = self.bridges[bridge] else {
+                continue
+            }
             for other in members where !own.contains(other) {
                 guard let channel = self.channels[other], channel.agent != agent else { continue }
                 if let current = best, current.id <= other { continue }
-                best = (other, channel)
+                best = (other, channel, mine)
             }
         }
         guard let best else { return nil }
+        let useConnected = !best.mine.connectedNumber.isEmpty
         return PhoneNumberValue(
-            agent: agent, number: best.channel.callerNumber, name: best.channel.callerName,
+            agent: agent,
+            number: useConnected ? best.mine.connectedNumber : best.channel.callerNumber,
+            name: useConnected ? best.mine.connectedName : best.channel.callerName,
             queue: best.channel.queue, uniqueId: best.id
         )
+    }
+
+    /// When the longest-waiting caller of `queue` joined (nil: nobody waits), for a live
+    /// wait display; the published `longestWaitSeconds` only moves on queue events.
+    public func oldestWaitingCallerJoined(queue: String) -> CallCenterTime? {
+        self.queues[queue]?.callers.values.min()
     }
 
     /// Every retained value, sorted by key: what to republish after a broker reconnect.

@@ -27,6 +27,8 @@ public struct CallCenterState: Sendable, Equatable {
     /// Keys touched by the event being applied, in first-touch order.
     var touched: [StateKey] = []
     var touchedSet: Set<StateKey> = []
+    /// While a snapshot is being built the view is rebuilt once at the end, not per item.
+    var buildingSnapshot = false
 
     /// An empty model (nothing known yet).
     public init(configuration: CallCenterConfiguration = CallCenterConfiguration()) {
@@ -36,13 +38,15 @@ public struct CallCenterState: Sendable, Equatable {
 
     public static func == (lhs: CallCenterState, rhs: CallCenterState) -> Bool {
         lhs.configuration == rhs.configuration && lhs.agents == rhs.agents && lhs.queues == rhs.queues
-            && lhs.channels == rhs.channels && lhs.bridges == rhs.bridges && lhs.view == rhs.view
+            && lhs.channels == rhs.channels && lhs.bridges == rhs.bridges && lhs.agentChannels == rhs.agentChannels
+            && lhs.view == rhs.view
             && lhs.diagnostics == rhs.diagnostics
     }
 
     // MARK: Change tracking
 
     mutating func touch(_ key: StateKey) {
+        if self.buildingSnapshot { return }
         if self.touchedSet.insert(key).inserted {
             self.touched.append(key)
         }

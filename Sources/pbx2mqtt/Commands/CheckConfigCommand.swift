@@ -16,7 +16,11 @@ struct CheckConfigCommand: AsyncParsableCommand {
     var format: EffectiveConfiguration.Format = .yaml
 
     func run() async throws {
-        let configuration = try await CommandSupport.loadOrExit(self.sources)
+        let sources = self.sources
+        for warning in CommandSupport.unknownKeyWarnings(sources) {
+            CommandSupport.printError(warning)
+        }
+        let configuration = try await CommandSupport.loadOrExit(sources)
         print(Self.report(configuration, format: self.format))
     }
 

@@ -16,8 +16,16 @@ enum CommandSupport {
         }
     }
 
+    /// Lines warning about keys in the configuration file that pbx2mqtt does not know.
+    static func unknownKeyWarnings(_ sources: ConfigurationSources) -> [String] {
+        guard let file = sources.configFile else {
+            return []
+        }
+        return UnknownKeyScanner.unknownKeys(inFile: file).map { "pbx2mqtt: warning: \($0): unknown key, ignored" }
+    }
+
     /// Writes one message to standard error (before logging is bootstrapped).
     static func printError(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
+        try? FileHandle.standardError.write(contentsOf: Data((message + "\n").utf8))
     }
 }

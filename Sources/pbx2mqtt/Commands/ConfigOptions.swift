@@ -119,7 +119,8 @@ struct ConfigOptions: ParsableArguments {
             (.mqttPasswordFile, self.mqttPasswordFile), (.mqttTLSCAFile, self.mqttTLSCAFile),
             (.mqttTLSCertFile, self.mqttTLSCertFile), (.mqttTLSKeyFile, self.mqttTLSKeyFile),
             (.mqttProtocol, self.mqttProtocol), (.mqttPrefix, self.prefix), (.mqttQoSState, self.mqttQoSState),
-            (.mqttQoSEvent, self.mqttQoSEvent), (.mqttQoSReply, self.mqttQoSReply), (.mqttMaxQueued, self.mqttMaxQueued),
+            (.mqttQoSEvent, self.mqttQoSEvent), (.mqttQoSReply, self.mqttQoSReply),
+            (.mqttMaxQueued, self.mqttMaxQueued),
             (.modelAgentInterface, self.agentInterface), (.modelAgentStateInterface, self.agentStateInterface),
             (.commandsOriginateContext, self.originateContext), (.commandsMaxInFlight, self.commandsMaxInFlight),
             (.commandsTimeoutSeconds, self.commandsTimeoutSeconds),
@@ -129,7 +130,8 @@ struct ConfigOptions: ParsableArguments {
             values[key.yamlPath] = .string(value)
         }
         let bools: [(ConfigurationKey, Bool?)] = [
-            (.amiTLS, self.amiTLS), (.amiEventFilter, self.amiEventFilter), (.commandsAllowRawChannels, self.allowRawChannels),
+            (.amiTLS, self.amiTLS), (.amiEventFilter, self.amiEventFilter),
+            (.commandsAllowRawChannels, self.allowRawChannels),
         ]
         for case (let key, let value?) in bools {
             values[key.yamlPath] = .bool(value)

@@ -49,7 +49,12 @@ struct DemoCommand: AsyncParsableCommand {
         } else {
             broker = .local(port: self.options.mqttPort.flatMap { Int($0) })
         }
-        return DemoOptions(agents: self.agents, queues: self.queues, callsPerSecond: self.callsPerSecond, broker: broker)
+        return DemoOptions(
+            agents: self.agents,
+            queues: self.queues,
+            callsPerSecond: self.callsPerSecond,
+            broker: broker
+        )
     }
 
     /// The configuration sources: demo credentials for the simulator and the broker address
@@ -72,10 +77,18 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         let demo = try self.demoOptions()
-        let configuration = try await CommandSupport.loadOrExit(self.sources(demo: demo))
+        // Computed once: the demo secret is random, and a reload must see the same one.
+        let sources = self.sources(demo: demo)
+        let configuration = try await CommandSupport.loadOrExit(sources)
         let redaction = Redaction(configuration: configuration)
-        let logger = LoggingBootstrap.bootstrap(log: configuration.log, redaction: redaction)
+        let levels = LogLevelControl(configuration.log.level)
+        let logger = LoggingBootstrap.bootstrap(
+            format: configuration.log.format,
+            levelControl: levels,
+            redaction: redaction
+        )
         MetricsBootstrap.bootstrap()
-        try await Daemon.run(configuration: configuration, mode: .demo(demo), logger: logger)
+        let reload = ReloadContext(sources: sources, redaction: redaction, levels: levels)
+        try await Daemon.run(configuration: configuration, mode: .demo(demo), logger: logger, reload: reload)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logging
 
 /// `pbx2mqtt run`: the daemon against a real Asterisk.
 struct RunCommand: AsyncParsableCommand {
@@ -19,10 +20,20 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let configuration = try await CommandSupport.loadOrExit(self.sources)
+        let sources = self.sources
+        let configuration = try await CommandSupport.loadOrExit(sources)
         let redaction = Redaction(configuration: configuration)
-        let logger = LoggingBootstrap.bootstrap(log: configuration.log, redaction: redaction)
+        let levels = LogLevelControl(configuration.log.level)
+        let logger = LoggingBootstrap.bootstrap(
+            format: configuration.log.format,
+            levelControl: levels,
+            redaction: redaction
+        )
+        for path in sources.configFile.map(UnknownKeyScanner.unknownKeys(inFile:)) ?? [] {
+            logger.warning("unknown configuration key ignored", metadata: ["config.key": "\(path)"])
+        }
         MetricsBootstrap.bootstrap()
-        try await Daemon.run(configuration: configuration, mode: .run, logger: logger)
+        let reload = ReloadContext(sources: sources, redaction: redaction, levels: levels)
+        try await Daemon.run(configuration: configuration, mode: .run, logger: logger, reload: reload)
     }
 }

@@ -85,7 +85,9 @@ enum ConfigurationLoader {
         // The file path travels through a ConfigReader because FileProvider's path initialiser
         // takes a SystemPackage.FilePath, a module this target does not depend on.
         let locator = ConfigReader(
-            provider: InMemoryProvider(values: [Self.absoluteKey("filePath"): ConfigValue(.string(path), isSecret: false)])
+            provider: InMemoryProvider(values: [
+                Self.absoluteKey("filePath"): ConfigValue(.string(path), isSecret: false)
+            ])
         )
         let secrets = Set(ConfigurationKey.all.filter(\.isSecret).map(\.yamlPath))
         do {
@@ -120,7 +122,9 @@ enum ConfigurationLoader {
         let port = settings.int(.amiPort, default: Defaults.amiPort, range: 1...65535)
         let username = settings.string(.amiUsername)
         if username == nil {
-            settings.record(.missing(key: ConfigurationKey.amiUsername.yamlPath, hint: "the AMI user from manager.conf"))
+            settings.record(
+                .missing(key: ConfigurationKey.amiUsername.yamlPath, hint: "the AMI user from manager.conf")
+            )
         }
         let secretFile = settings.string(.amiSecretFile)
         let secret = Self.readSecret(
@@ -130,6 +134,15 @@ enum ConfigurationLoader {
             file: secretFile,
             required: true
         )
+        if let username, let reason = Self.amiValueProblem(username) {
+            settings.record(.invalidValue(key: ConfigurationKey.amiUsername.yamlPath, value: username, reason: reason))
+        }
+        if let secret, let reason = Self.amiValueProblem(secret.value) {
+            // The value is a secret: name the key, never echo it.
+            settings.record(
+                .invalidValue(key: ConfigurationKey.amiSecret.yamlPath, value: Redaction.mask, reason: reason)
+            )
+        }
         let authType = settings.choice(.amiAuthType, default: AppConfiguration.AMI.AuthType.md5)
         if settings.bool(.amiTLS, default: false) {
             settings.record(
@@ -146,7 +159,11 @@ enum ConfigurationLoader {
             secret: secret ?? Secret(""),
             secretFile: secretFile,
             authType: authType,
-            keepaliveSeconds: settings.int(.amiKeepaliveSeconds, default: Defaults.amiKeepaliveSeconds, range: 0...3600),
+            keepaliveSeconds: settings.int(
+                .amiKeepaliveSeconds,
+                default: Defaults.amiKeepaliveSeconds,
+                range: 0...3600
+            ),
             reconnectMaxSeconds: settings.int(
                 .amiReconnectMaxSeconds,
                 default: Defaults.amiReconnectMaxSeconds,
@@ -162,7 +179,7 @@ enum ConfigurationLoader {
         let port = settings.int(.mqttPort, default: Defaults.mqttPort, range: 1...65535)
         let clientIDTemplate = settings.string(.mqttClientID, default: Defaults.mqttClientID)
         let clientID = clientIDTemplate.replacingOccurrences(of: "{hostname}", with: hostname)
-        if clientID.contains(where: { $0.isNewline || $0 == "\0" }) {
+        if clientID.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) {
             settings.record(
                 .invalidValue(
                     key: ConfigurationKey.mqttClientID.yamlPath,
@@ -218,14 +235,18 @@ enum ConfigurationLoader {
         guard caFile != nil || certFile != nil || keyFile != nil else {
             return nil
         }
-        for (key, path) in [(ConfigurationKey.mqttTLSCAFile, caFile), (.mqttTLSCertFile, certFile), (.mqttTLSKeyFile, keyFile)] {
+        for (key, path) in [
+            (ConfigurationKey.mqttTLSCAFile, caFile), (.mqttTLSCertFile, certFile), (.mqttTLSKeyFile, keyFile),
+        ] {
             if let path, !FileManager.default.isReadableFile(atPath: path) {
                 settings.record(.unreadableFile(key: key.yamlPath, path: path, reason: Self.unreadableReason(path)))
             }
         }
         if (certFile == nil) != (keyFile == nil) {
             let missing = certFile == nil ? ConfigurationKey.mqttTLSCertFile : .mqttTLSKeyFile
-            settings.record(.missing(key: missing.yamlPath, hint: "a client certificate needs both certFile and keyFile"))
+            settings.record(
+                .missing(key: missing.yamlPath, hint: "a client certificate needs both certFile and keyFile")
+            )
         }
         return AppConfiguration.MQTT.TLS(caFile: caFile, certFile: certFile, keyFile: keyFile)
     }
@@ -237,7 +258,9 @@ enum ConfigurationLoader {
             (ConfigurationKey.modelAgentInterface, agentInterface), (.modelAgentStateInterface, agentStateInterface),
         ] {
             if !template.contains(AppConfiguration.Model.agentPlaceholder) {
-                settings.record(.missingPlaceholder(key: key.yamlPath, placeholder: AppConfiguration.Model.agentPlaceholder))
+                settings.record(
+                    .missingPlaceholder(key: key.yamlPath, placeholder: AppConfiguration.Model.agentPlaceholder)
+                )
             } else if let reason = Self.amiValueProblem(template) {
                 settings.record(.invalidValue(key: key.yamlPath, value: template, reason: reason))
             }
@@ -276,7 +299,8 @@ enum ConfigurationLoader {
             }
         }
         let context = settings.string(.commandsOriginateContext, default: Defaults.originateContext)
-        if context.isEmpty || !context.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_-.".contains($0)) }) {
+        if context.isEmpty || !context.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_-.".contains($0)) })
+        {
             settings.record(
                 .invalidValue(
                     key: ConfigurationKey.commandsOriginateContext.yamlPath,
@@ -290,7 +314,11 @@ enum ConfigurationLoader {
             originateContext: context,
             allowRawChannels: settings.bool(.commandsAllowRawChannels, default: false),
             maxInFlight: settings.int(.commandsMaxInFlight, default: Defaults.commandsMaxInFlight, range: 1...100_000),
-            timeoutSeconds: settings.int(.commandsTimeoutSeconds, default: Defaults.commandsTimeoutSeconds, range: 1...3600)
+            timeoutSeconds: settings.int(
+                .commandsTimeoutSeconds,
+                default: Defaults.commandsTimeoutSeconds,
+                range: 1...3600
+            )
         )
     }
 
@@ -302,7 +330,9 @@ enum ConfigurationLoader {
         case .success(let address):
             return AppConfiguration.HTTP(listen: address)
         case .failure(let failure):
-            settings.record(.invalidValue(key: ConfigurationKey.httpListen.yamlPath, value: text, reason: failure.reason))
+            settings.record(
+                .invalidValue(key: ConfigurationKey.httpListen.yamlPath, value: text, reason: failure.reason)
+            )
             return AppConfiguration.HTTP(listen: nil)
         }
     }
@@ -378,7 +408,7 @@ enum ConfigurationLoader {
         if prefix.contains("+") || prefix.contains("#") {
             return "must not contain the MQTT wildcards '+' or '#'"
         }
-        if prefix.contains("\0") {
+        if prefix.unicodeScalars.contains("\0") {
             return "must not contain NUL"
         }
         if prefix.hasPrefix("$") {
@@ -392,7 +422,8 @@ enum ConfigurationLoader {
 
     /// Why `value` cannot be placed into an AMI header, or nil when it can.
     private static func amiValueProblem(_ value: String) -> String? {
-        value.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" })
+        // Scalars, not Characters: "\r\n" is one Character equal to neither "\r" nor "\n".
+        value.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" })
             ? "must not contain CR, LF or NUL" : nil
     }
 }

@@ -39,6 +39,16 @@ struct DemoEnvironment: Sendable {
         return DemoEnvironment(simulator: simulator, broker: broker, options: options)
     }
 
+    /// Points a (re)loaded configuration at the demo's own simulator and broker.
+    func apply(to configuration: inout AppConfiguration) {
+        configuration.ami.host = "127.0.0.1"
+        configuration.ami.port = self.simulator.port
+        if let broker = self.broker {
+            configuration.mqtt.host = broker.host
+            configuration.mqtt.port = broker.port
+        }
+    }
+
     func stop() async throws {
         self.broker?.stop()
         try await self.simulator.shutdown()

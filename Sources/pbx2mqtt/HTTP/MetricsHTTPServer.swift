@@ -62,7 +62,10 @@ final class MetricsHTTPServer: Service, Sendable {
                 }
             }
         let server = MetricsHTTPServer(serverChannel: serverChannel, registry: registry, health: health, logger: logger)
-        logger.info("http endpoint listening", metadata: ["http.address": "\(server.localAddress.map { "\($0)" } ?? "?")"])
+        logger.info(
+            "http endpoint listening",
+            metadata: ["http.address": "\(server.localAddress.map { "\($0)" } ?? "?")"]
+        )
         return server
     }
 
@@ -144,7 +147,8 @@ final class MetricsHTTPServer: Service, Sendable {
 
     /// The response to `method uri`; the whole routing table of the endpoint.
     func response(method: HTTPMethod, uri: String) async -> HTTPResponse {
-        let path = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? uri
+        let path =
+            uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? uri
         guard path == "/metrics" || path == "/healthz" else {
             return .text(.notFound, "not found\n")
         }

@@ -17,8 +17,9 @@ final class StandardErrorLogSink: LogSink {
         var bytes = Data(line.utf8)
         bytes.append(0x0A)
         // One write per line under a lock, so concurrent loggers never interleave characters.
+        // A closed stderr must not crash the daemon: the line is dropped.
         self.lock.withLock { _ in
-            FileHandle.standardError.write(bytes)
+            try? FileHandle.standardError.write(contentsOf: bytes)
         }
     }
 }

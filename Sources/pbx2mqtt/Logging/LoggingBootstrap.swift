@@ -2,20 +2,22 @@ import Logging
 
 /// Installs the pbx2mqtt log backend; called exactly once, by the command about to run.
 enum LoggingBootstrap {
-    /// Bootstraps swift-log with ``PBXLogHandler`` at the configured level and format.
+    /// Bootstraps swift-log with ``PBXLogHandler`` in the configured format.
     ///
     /// - Parameters:
-    ///   - log: Level and line format from the configuration.
-    ///   - redaction: Known secrets to scrub; keep it to ``Redaction/update(secrets:)`` on reload.
+    ///   - format: Line format from the configuration (fixed for the life of the process).
+    ///   - levelControl: The shared level; set its `level` on reload.
+    ///   - redaction: Known secrets to scrub; call ``Redaction/update(secrets:)`` on reload.
     ///   - sink: Where lines go (standard error by default).
     /// - Returns: The root logger, labelled `pbx2mqtt`.
     static func bootstrap(
-        log: AppConfiguration.Log,
+        format: AppConfiguration.Log.Format,
+        levelControl: LogLevelControl,
         redaction: Redaction,
         sink: any LogSink = StandardErrorLogSink()
     ) -> Logger {
         LoggingSystem.bootstrap { label in
-            PBXLogHandler(label: label, format: log.format, level: log.level, sink: sink, redaction: redaction)
+            PBXLogHandler(label: label, format: format, levelControl: levelControl, sink: sink, redaction: redaction)
         }
         return Logger(label: "pbx2mqtt")
     }
@@ -27,8 +29,9 @@ enum LoggingBootstrap {
         redaction: Redaction,
         sink: any LogSink
     ) -> Logger {
-        Logger(label: label) { label in
-            PBXLogHandler(label: label, format: log.format, level: log.level, sink: sink, redaction: redaction)
+        let control = LogLevelControl(log.level)
+        return Logger(label: label) { label in
+            PBXLogHandler(label: label, format: log.format, levelControl: control, sink: sink, redaction: redaction)
         }
     }
 }

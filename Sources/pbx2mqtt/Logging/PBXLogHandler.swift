@@ -15,24 +15,31 @@ struct PBXLogHandler: LogHandler {
     let format: AppConfiguration.Log.Format
     let sink: any LogSink
     let redaction: Redaction
-    var logLevel: Logger.Level
+    /// The shared level, followed until this logger sets its own.
+    let levelControl: LogLevelControl
+    private var ownLevel: Logger.Level?
     var metadata: Logger.Metadata = [:]
     var metadataProvider: Logger.MetadataProvider?
 
     init(
         label: String,
         format: AppConfiguration.Log.Format,
-        level: Logger.Level,
+        levelControl: LogLevelControl,
         sink: any LogSink,
         redaction: Redaction,
         metadataProvider: Logger.MetadataProvider? = nil
     ) {
         self.label = label
         self.format = format
-        self.logLevel = level
+        self.levelControl = levelControl
         self.sink = sink
         self.redaction = redaction
         self.metadataProvider = metadataProvider
+    }
+
+    var logLevel: Logger.Level {
+        get { self.ownLevel ?? self.levelControl.level }
+        set { self.ownLevel = newValue }
     }
 
     subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -59,9 +66,13 @@ struct PBXLogHandler: LogHandler {
         let error = event.error.map { self.redaction.scrub(String(describing: $0)) }
         switch self.format {
         case .json:
-            self.sink.write(line: self.jsonLine(ts: timestamp, level: event.level, message: message, fields: fields, error: error))
+            self.sink.write(
+                line: self.jsonLine(ts: timestamp, level: event.level, message: message, fields: fields, error: error)
+            )
         case .text:
-            self.sink.write(line: self.textLine(ts: timestamp, level: event.level, message: message, fields: fields, error: error))
+            self.sink.write(
+                line: self.textLine(ts: timestamp, level: event.level, message: message, fields: fields, error: error)
+            )
         }
     }
 
@@ -102,8 +113,23 @@ struct PBXLogHandler: LogHandler {
         if let error {
             line += " error=\(Self.text(.string(error)))"
         }
-        // A value with a line break must not forge a second log line.
-        return line.replacing("\n", with: "\\n").replacing("\r", with: "\\r")
+        // A value with a line break must not forge a second log line. Scalars, not Characters:
+        // "\r\n" is a single Character that matches neither "\r" nor "\n".
+        guard line.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" }) else {
+            return line
+        }
+        var escaped = String.UnicodeScalarView()
+        for scalar in line.unicodeScalars {
+            switch scalar {
+            case "\r":
+                escaped.append(contentsOf: "\\r".unicodeScalars)
+            case "\n":
+                escaped.append(contentsOf: "\\n".unicodeScalars)
+            default:
+                escaped.append(scalar)
+            }
+        }
+        return String(escaped)
     }
 
     /// Nested dictionaries become dotted keys; arrays stay values.

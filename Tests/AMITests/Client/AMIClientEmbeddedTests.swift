@@ -159,6 +159,40 @@ import Testing
         #expect(harness.delegate.states.last == .connecting(attempt: 1))
     }
 
+    /// Should not declare the connection dead while a long list is still arriving ahead of
+    /// the Ping (Asterisk answers a session's actions in order).
+    @Test func keepaliveToleratesSlowLongList() throws {
+        let harness = EmbeddedAMI(configuration: EmbeddedAMI.configuration())
+        try harness.connectPlain()
+        let list = harness.client.send(AMIAction("QueueStatus"), timeout: .seconds(60))
+        let listID = try harness.sentOne().actionID ?? ""
+        try harness.feed(AMIMessage(["Response": "Success", "ActionID": listID, "EventList": "start"]))
+        harness.advance(.seconds(10))
+        let ping = try harness.sentOne()
+        #expect(ping.actionName == "Ping")
+        for second in 0..<12 {
+            try harness.feed(AMIMessage(["Event": "QueueMember", "Queue": "q1", "Name": "Agent \(second)", "ActionID": listID]))
+            harness.advance(.seconds(1))
+        }
+        #expect(try harness.channel.isActive)
+        try harness.feed(
+            AMIMessage(["Event": "QueueStatusComplete", "ActionID": listID, "EventList": "Complete", "ListItems": "12"]),
+            AMIMessage(["Response": "Success", "ActionID": ping.actionID ?? "", "Ping": "Pong"])
+        )
+        #expect(try EmbeddedAMI.result(list)?.get().events.count == 12)
+        #expect(try harness.channel.isActive)
+        guard case .connected? = harness.delegate.states.last else {
+            Issue.record("expected still connected, got \(harness.delegate.states)")
+            return
+        }
+        // Without progress, the next unanswered Ping still ends the connection.
+        harness.advance(.seconds(10))
+        #expect(try harness.sentOne().actionName == "Ping")
+        harness.advance(.seconds(5))
+        #expect(harness.factory.channels.first?.isActive == false)
+        #expect(harness.delegate.states.contains { if case .disconnected(.keepaliveTimeout, _) = $0 { true } else { false } })
+    }
+
     /// Should fail only the timed-out action, drop its late answer (not leak its list items
     /// as events) and keep serving other actions.
     @Test func perActionTimeoutFailsOnlyThatAction() throws {

@@ -150,6 +150,18 @@ import Testing
         #expect(machine.channelClosed() == .scheduleReconnect(reason: .keepaliveTimeout, delay: .milliseconds(500)))
     }
 
+    /// Should give a Ping more time while answers to earlier actions keep arriving (the Ping
+    /// waits behind a long list), but only as long as they do.
+    @Test func keepaliveWaitsBehindProgress() throws {
+        var machine = Self.connectedMachine()
+        _ = try #require(Self.single(machine.keepaliveTimerFired()))
+        machine.actionProgressReceived()
+        #expect(machine.internalActionTimedOut(.ping) == .extendTimeout(.seconds(5)))
+        machine.actionProgressReceived()
+        #expect(machine.internalActionTimedOut(.ping) == .extendTimeout(.seconds(5)))
+        #expect(machine.internalActionTimedOut(.ping) == .close)
+    }
+
     /// Should log off when connected at shutdown, close on Goodbye, then finish.
     @Test func shutdownLogsOffThenFinishes() throws {
         var machine = Self.connectedMachine()

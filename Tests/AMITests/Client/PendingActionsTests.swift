@@ -1,4 +1,5 @@
 @testable import AMI
+import Foundation
 import PBXTestSupport
 import Testing
 
@@ -174,5 +175,56 @@ import Testing
             Issue.record("after removeAll nothing is collected")
             return
         }
+    }
+}
+
+@Suite struct PendingActionsTranscriptTests {
+    static let transcriptsWithSent: [String] = {
+        ((try? Fixtures.transcriptNames()) ?? []).filter {
+            FileManager.default.fileExists(atPath: Fixtures.directory.appendingPathComponent($0 + ".sent").path)
+        }
+    }()
+
+    /// Should, for every real transcript, complete each action sent with an ActionID with the
+    /// answer Asterisk gave, every list holding exactly `ListItems` items, and leave only
+    /// events carrying no pending list's ActionID to the event consumer.
+    @Test(arguments: Self.transcriptsWithSent)
+    func correlatesEveryTranscript(name: String) throws {
+        let sent = try decodeAMIMessages(Fixtures.bytes(name + ".sent"), expectBanner: false)
+        let received = try decodeAMIMessages(Fixtures.bytes(name))
+        var pending = PendingActions<String>()
+        for action in sent {
+            guard let id = action.actionID else { continue }
+            pending.add(actionID: id, action: action.actionName ?? "", waiter: id)
+        }
+        var completed: [String: AMIResponse] = [:]
+        for message in received {
+            switch pending.receive(message) {
+            case .completed(let response, let id):
+                completed[id] = response
+            case .collected:
+                break
+            case .event:
+                // An event for a list still open would be a routing bug.
+                if let id = message.actionID, let response = completed[id] {
+                    #expect(!response.isList || message.eventName == "OriginateResponse", "\(name): \(message)")
+                }
+            case .unknownResponse(let id):
+                #expect(id == nil, "\(name): response to an unregistered ActionID \(id ?? "")")
+            case .late:
+                Issue.record("\(name): nothing was abandoned")
+            }
+        }
+        for (id, response) in completed where response.isList {
+            let count = try #require(response.completion?["ListItems"], "\(name) \(id)")
+            #expect(count == "\(response.events.count)", "\(name) \(id) \(response.action)")
+            #expect(response.events.allSatisfy { $0.actionID == id })
+        }
+        // Only a failed login leaves actions unanswered (Asterisk ignores them).
+        let unanswered = sent.compactMap(\.actionID).filter { completed[$0] == nil }
+        if !name.contains("bad") {
+            #expect(unanswered.isEmpty, "\(name): unanswered \(unanswered)")
+        }
+        #expect(!completed.isEmpty)
     }
 }

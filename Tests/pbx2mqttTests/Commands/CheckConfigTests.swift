@@ -73,6 +73,18 @@ import Testing
         #expect(command.format == .json)
     }
 
+    /// Should exit 78 when the configuration is invalid, as cli.md promises.
+    @Test func invalidConfigurationExits78() async {
+        do {
+            _ = try await CommandSupport.loadOrExit(ConfigurationSources())
+            Issue.record("an empty configuration loaded")
+        } catch let exit as ExitCode {
+            #expect(exit.rawValue == 78)
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+
     /// Should exit 64 on bad usage, as cli.md promises.
     @Test func usageErrorsExit64() {
         do {
@@ -87,7 +99,15 @@ import Testing
     @Test func demoLayersSimulatorCredentialsAndBroker() async throws {
         let command = try DemoCommand.parse(["--broker", "10.0.0.5:1884", "--agents", "50", "--cps", "2"])
         let demo = try command.demoOptions()
-        #expect(demo == DemoOptions(agents: 50, queues: DemoOptions.defaultQueues, callsPerSecond: 2, broker: .external(host: "10.0.0.5", port: 1884)))
+        #expect(
+            demo
+                == DemoOptions(
+                    agents: 50,
+                    queues: DemoOptions.defaultQueues,
+                    callsPerSecond: 2,
+                    broker: .external(host: "10.0.0.5", port: 1884)
+                )
+        )
         var sources = command.sources(demo: demo)
         sources.environment = ["PBX2MQTT_AMI_SECRET_FILE": "/nonexistent"]
         let configuration = try await ConfigurationLoader.load(sources)

@@ -112,21 +112,24 @@ import Testing
         defer { directory.remove() }
         let secretFile = try directory.write("ami-secret", "from-file\n")
         let configuration = try await ConfigurationLoader.load(
-            ConfigurationSources(environment: [
-                "PBX2MQTT_AMI_USERNAME": "u",
-                "PBX2MQTT_AMI_SECRET_FILE": secretFile,
-                "PBX2MQTT_AMI_AUTH_TYPE": "plain",
-                "PBX2MQTT_MQTT_CLIENT_ID": "bridge-{hostname}",
-                "PBX2MQTT_MQTT_PROTOCOL": "3.1.1",
-                "PBX2MQTT_MQTT_PREFIX": "acme/pbx",
-                "PBX2MQTT_MODEL_AGENT_INTERFACE": "PJSIP/{agent}",
-                "PBX2MQTT_MODEL_AGENT_STATE_INTERFACE": "PJSIP/{agent}",
-                "PBX2MQTT_MODEL_QUEUES": "sales,support",
-                "PBX2MQTT_COMMANDS_ALLOW_DESTINATIONS": "^[0-9]{2,6}$ ^0[1-9][0-9]{8}$",
-                "PBX2MQTT_HTTP_LISTEN": "127.0.0.1:9108",
-                "PBX2MQTT_LOG_FORMAT": "json",
-                "AMI_HOST": "ignored-without-prefix",
-            ], hostname: "h1")
+            ConfigurationSources(
+                environment: [
+                    "PBX2MQTT_AMI_USERNAME": "u",
+                    "PBX2MQTT_AMI_SECRET_FILE": secretFile,
+                    "PBX2MQTT_AMI_AUTH_TYPE": "plain",
+                    "PBX2MQTT_MQTT_CLIENT_ID": "bridge-{hostname}",
+                    "PBX2MQTT_MQTT_PROTOCOL": "3.1.1",
+                    "PBX2MQTT_MQTT_PREFIX": "acme/pbx",
+                    "PBX2MQTT_MODEL_AGENT_INTERFACE": "PJSIP/{agent}",
+                    "PBX2MQTT_MODEL_AGENT_STATE_INTERFACE": "PJSIP/{agent}",
+                    "PBX2MQTT_MODEL_QUEUES": "sales,support",
+                    "PBX2MQTT_COMMANDS_ALLOW_DESTINATIONS": "^[0-9]{2,6}$ ^0[1-9][0-9]{8}$",
+                    "PBX2MQTT_HTTP_LISTEN": "127.0.0.1:9108",
+                    "PBX2MQTT_LOG_FORMAT": "json",
+                    "AMI_HOST": "ignored-without-prefix",
+                ],
+                hostname: "h1"
+            )
         )
         #expect(configuration.ami.secret.value == "from-file")
         #expect(configuration.ami.secretFile == secretFile)
@@ -171,12 +174,18 @@ import Testing
 
     /// Should accept `:port` as loopback and bracketed IPv6 hosts for http.listen.
     @Test func httpListenDefaultsToLoopbackHost() async throws {
-        #expect(try await Self.load(flags: ["http.listen": .string(":9108")]).http.listen
-            == ListenAddress(host: "127.0.0.1", port: 9108))
-        #expect(try await Self.load(flags: ["http.listen": .string("[::1]:9108")]).http.listen
-            == ListenAddress(host: "::1", port: 9108))
-        #expect(try await Self.load(flags: ["http.listen": .string("0.0.0.0:9108")]).http.listen
-            == ListenAddress(host: "0.0.0.0", port: 9108))
+        #expect(
+            try await Self.load(flags: ["http.listen": .string(":9108")]).http.listen
+                == ListenAddress(host: "127.0.0.1", port: 9108)
+        )
+        #expect(
+            try await Self.load(flags: ["http.listen": .string("[::1]:9108")]).http.listen
+                == ListenAddress(host: "::1", port: 9108)
+        )
+        #expect(
+            try await Self.load(flags: ["http.listen": .string("0.0.0.0:9108")]).http.listen
+                == ListenAddress(host: "0.0.0.0", port: 9108)
+        )
     }
 
     /// Should name the key and the reason for each kind of invalid value.
@@ -205,6 +214,8 @@ import Testing
         (["log.level": "verbose"], "log.level", "trace"),
         (["log.format": "xml"], "log.format", "text, json"),
         (["ami.secretFile": "/nonexistent/secret"], "ami.secret", "set only one"),
+        (["ami.username": "bridge\r\nAction: Originate"], "ami.username", "CR, LF or NUL"),
+        (["ami.secret": "pw\r\nAction: Originate"], "ami.secret", "'********' must not contain CR, LF or NUL"),
     ])
     func invalidValueErrorNamesItsKey(flags: [String: String], key: String, reason: String) async {
         let errors = await Self.errors(flags: flags.mapValues { .string($0) })
@@ -231,8 +242,15 @@ import Testing
         defer { directory.remove() }
         let empty = try directory.write("empty", " \n")
         let environment = ["PBX2MQTT_AMI_SECRET": ""]
-        let missingFile = await Self.errors(environment: environment, flags: ["ami.secretFile": .string(directory.path("nope"))])
-        #expect(missingFile == [.unreadableFile(key: "ami.secretFile", path: directory.path("nope"), reason: "no such file")])
+        let missingFile = await Self.errors(
+            environment: environment,
+            flags: ["ami.secretFile": .string(directory.path("nope"))]
+        )
+        #expect(
+            missingFile == [
+                .unreadableFile(key: "ami.secretFile", path: directory.path("nope"), reason: "no such file")
+            ]
+        )
         let emptyFile = await Self.errors(environment: environment, flags: ["ami.secretFile": .string(empty)])
         #expect(emptyFile == [.unreadableFile(key: "ami.secretFile", path: empty, reason: "the file is empty")])
     }
@@ -270,7 +288,8 @@ import Testing
     /// Should load the documented example configuration shipped in Config/.
     @Test func shippedExampleConfigurationIsValid() async throws {
         let example = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .appendingPathComponent("Config/pbx2mqtt.yaml").path
         let configuration = try await ConfigurationLoader.load(
             ConfigurationSources(configFile: example, environment: ["PBX2MQTT_AMI_SECRET": "x"])

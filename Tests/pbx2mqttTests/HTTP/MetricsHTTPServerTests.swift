@@ -3,6 +3,7 @@ import Logging
 import Metrics
 import NIOCore
 import Prometheus
+import ServiceLifecycleTestKit
 import Synchronization
 import Testing
 
@@ -50,7 +51,8 @@ import Testing
 
     /// Checks every line is a Prometheus text-format comment or `name{labels} value` sample.
     static func isPrometheusText(_ text: String) -> Bool {
-        let sample = /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[a-zA-Z_][a-zA-Z0-9_]*="[^"]*"(,[a-zA-Z_][a-zA-Z0-9_]*="[^"]*")*\})? (?:[-+0-9.eE]+|[-+]?Inf|NaN)$/
+        let sample =
+            /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[a-zA-Z_][a-zA-Z0-9_]*="[^"]*"(,[a-zA-Z_][a-zA-Z0-9_]*="[^"]*")*\})? (?:[-+0-9.eE]+|[-+]?Inf|NaN)$/
         let comment = /^# (TYPE|HELP) [a-zA-Z_:][a-zA-Z0-9_:]* .*$/
         return text.split(separator: "\n").allSatisfy { line in
             (try? sample.wholeMatch(in: String(line))) != nil || (try? comment.wholeMatch(in: String(line))) != nil
@@ -61,7 +63,11 @@ import Testing
     @Test func metricsServesPrometheusTextAndCounterMoves() async throws {
         let registry = PrometheusCollectorRegistry()
         let factory = MetricsBootstrap.makeFactory(registry: registry)
-        let events = Counter(label: MetricName.amiEvents, dimensions: [(MetricName.Label.event, "Newchannel")], factory: factory)
+        let events = Counter(
+            label: MetricName.amiEvents,
+            dimensions: [(MetricName.Label.event, "Newchannel")],
+            factory: factory
+        )
         let connected = Gauge(label: MetricName.amiConnected, factory: factory)
         let reducer = Metrics.Timer(label: MetricName.reducerDuration, factory: factory)
         events.increment()
@@ -112,6 +118,29 @@ import Testing
             let head = try await RawHTTPClient.get("/healthz", port: port, method: "HEAD")
             #expect(head.status == 503)
             #expect(head.body.isEmpty)
+        }
+    }
+
+    /// Should return from run() when the service group shuts down gracefully.
+    @Test func gracefulShutdownEndsRun() async throws {
+        let server = try await MetricsHTTPServer.bind(
+            address: ListenAddress(host: "127.0.0.1", port: 0),
+            registry: PrometheusCollectorRegistry(),
+            health: { HealthStatus(amiConnected: true, brokerConnected: true) },
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+        )
+        let port = try #require(server.localAddress?.port)
+        try await testGracefulShutdown { trigger in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await server.run() }
+                let response = try await RawHTTPClient.get("/healthz", port: port)
+                #expect(response.status == 200)
+                trigger.triggerGracefulShutdown()
+                try await group.waitForAll()
+            }
+        }
+        await #expect(throws: (any Error).self) {
+            _ = try await RawHTTPClient.get("/healthz", port: port)
         }
     }
 

@@ -43,7 +43,9 @@ enum RawHTTPClient {
         var headers: [String: String] = [:]
         for line in headLines.dropFirst() {
             if let colon = line.firstIndex(of: ":") {
-                headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                    in: .whitespaces
+                )
             }
         }
         return Response(status: status, headers: headers, body: String(raw[split.upperBound...]))

@@ -50,7 +50,7 @@ import Testing
         )
         #expect(sink.lines.count == 1)
         let line = try #require(sink.lines.first)
-        #expect(!line.contains("\n"))
+        #expect(!line.unicodeScalars.contains { $0 == "\n" || $0 == "\r" })
         let object = try Self.parse(line)
         #expect(object["level"] as? String == "info")
         #expect(object["label"] as? String == "test.label")
@@ -72,7 +72,10 @@ import Testing
         logger.notice("configuration loaded", metadata: ["config": "\(configuration)"])
         logger.info("login", metadata: ["ami.secret": "anything", "mqtt.password": .string(Self.password)])
         logger.error("login failed for \(Self.secret)", metadata: ["detail": ["nested": "pw=\(Self.password)"]])
-        logger.debug("dump", metadata: ["ami": "\(configuration.ami)", "reflect": "\(String(reflecting: configuration.mqtt))"])
+        logger.debug(
+            "dump",
+            metadata: ["ami": "\(configuration.ami)", "reflect": "\(String(reflecting: configuration.mqtt))"]
+        )
         #expect(sink.lines.count == 4)
         for line in sink.lines {
             _ = try Self.parse(line)
@@ -89,13 +92,17 @@ import Testing
     @Test func textLinesAreSingleLineAndRedacted() throws {
         let sink = InMemoryLogSink()
         let logger = Self.logger(format: .text, redaction: Redaction(secrets: [Self.secret]), sink: sink)
-        logger.warning("reconnecting", metadata: ["ami.host": "pbx.local", "reason": "secret \(Self.secret)\nforged line"])
+        logger.warning(
+            "reconnecting",
+            metadata: ["ami.host": "pbx.local", "reason": "secret \(Self.secret)\nforged line", "crlf": "a\r\nforged"]
+        )
         #expect(sink.lines.count == 1)
         let line = try #require(sink.lines.first)
         #expect(line.contains(" warning test.label: reconnecting "))
         #expect(line.contains("ami.host=pbx.local"))
         #expect(!line.contains(Self.secret))
-        #expect(!line.contains("\n"))
+        #expect(!line.unicodeScalars.contains { $0 == "\n" || $0 == "\r" })
+        #expect(line.contains(#"a\r\nforged"#))
     }
 
     /// Should drop events below the configured level.
@@ -110,6 +117,26 @@ import Testing
         logger.error("kept")
         #expect(sink.lines.count == 1)
         #expect(sink.lines.first?.contains("\"kept\"") == true)
+    }
+
+    /// Should follow the shared level control unless a logger set its own level.
+    @Test func sharedLevelControlChangesLevelAfterBootstrap() {
+        let sink = InMemoryLogSink()
+        let control = LogLevelControl(.warning)
+        let factory: @Sendable (String) -> any LogHandler = { label in
+            PBXLogHandler(label: label, format: .json, levelControl: control, sink: sink, redaction: Redaction())
+        }
+        let shared = Logger(label: "shared", factory: factory)
+        var pinned = Logger(label: "pinned", factory: factory)
+        pinned.logLevel = .error
+        shared.info("dropped at warning")
+        control.level = .debug
+        #expect(shared.logLevel == .debug)
+        shared.debug("kept at debug")
+        pinned.warning("dropped by the pinned level")
+        #expect(pinned.logLevel == .error)
+        #expect(sink.lines.count == 1)
+        #expect(sink.lines.first?.contains("kept at debug") == true)
     }
 
     /// Should scrub updated secrets after a reload and never very short ones.

@@ -56,10 +56,16 @@ import Testing
         }
     }
 
-    static func configuration(port: Int, authType: AMIConfiguration.AuthType = .md5, secret: String = "bridgepw") -> AMIConfiguration {
+    static func configuration(
+        port: Int,
+        authType: AMIConfiguration.AuthType = .md5,
+        secret: String = "bridgepw",
+        keepalive: Bool = false
+    ) -> AMIConfiguration {
         AMIConfiguration(
             host: "127.0.0.1", port: port, username: "bridge", secret: secret, authType: authType,
-            keepaliveInterval: .milliseconds(200), keepaliveTimeout: .milliseconds(300),
+            // Long enough not to fire on a loaded CI machine, except in the keepalive test.
+            keepaliveInterval: keepalive ? .milliseconds(200) : .seconds(60), keepaliveTimeout: .milliseconds(300),
             actionTimeout: .seconds(2), connectTimeout: .seconds(2),
             backoff: .init(initial: .milliseconds(100), factor: 2, maximum: .seconds(1), jitter: 0)
         )
@@ -70,13 +76,14 @@ import Testing
         secret: String = "bridgepw",
         authType: AMIConfiguration.AuthType = .md5,
         switches: Switches = Switches(),
+        keepalive: Bool = false,
         _ body: (AMIClient, ScriptedAMIServer, RecordingDelegate) async throws -> Void
     ) async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let server = try await ScriptedAMIServer.start(group: group, script: Self.asterisk(switches: switches))
         let delegate = RecordingDelegate()
         let client = AMIClient(
-            configuration: Self.configuration(port: server.port, authType: authType, secret: secret),
+            configuration: Self.configuration(port: server.port, authType: authType, secret: secret, keepalive: keepalive),
             eventLoopGroup: group,
             logger: CapturingLogHandler.logger().0
         )
@@ -164,7 +171,7 @@ import Testing
     /// Should detect a stalled server through the keepalive and reconnect once it answers.
     @Test func keepaliveDetectsStall() async throws {
         let switches = Switches()
-        try await Self.withClient(switches: switches) { client, server, delegate in
+        try await Self.withClient(switches: switches, keepalive: true) { client, server, delegate in
             #expect(await eventually { Self.isConnected(delegate) })
             switches.stalled.withLock { $0 = true }
             #expect(await eventually { delegate.states.contains { if case .disconnected(.keepaliveTimeout, _) = $0 { true } else { false } } })

@@ -1,0 +1,54 @@
+/// Finds retained state topics that an earlier run left on the broker and that no longer
+/// describe anything: an agent removed, a member logged off or a queue deleted while the
+/// bridge was stopped.
+///
+/// The bridge cannot know such topics from Asterisk (they are gone there), only from the
+/// broker. So after its first connect it briefly subscribes to its own state topics, collects
+/// the retained ones the broker replays, and once the first AMI sync is done clears every one
+/// that the fresh model does not hold. A pure value: the bridge feeds it and acts on its answer.
+struct StaleTopicSweep: Sendable {
+    /// The filters covering every retained state topic of `layout`.
+    static func filters(_ layout: TopicLayout) -> [String] {
+        [layout.prefix + "/agent/+/+", layout.prefix + "/agent/+/queueMemberStatus/+", layout.prefix + "/queue/+/+"]
+    }
+
+    private static let agentLeaves: Set<Substring> = ["extensionStatus", "name", "phoneNumber"]
+    private static let queueLeaves: Set<Substring> = ["count", "stats"]
+
+    let layout: TopicLayout
+    private(set) var harvested: Set<String> = []
+    private(set) var harvestDone = false
+    private(set) var synced = false
+
+    init(layout: TopicLayout) {
+        self.layout = layout
+    }
+
+    /// Records a message from the broker; only retained, non-empty state topics count.
+    mutating func received(topic: String, retained: Bool, empty: Bool) {
+        guard !self.harvestDone, retained, !empty, self.isStateTopic(topic) else { return }
+        self.harvested.insert(topic)
+    }
+
+    mutating func finishHarvest() { self.harvestDone = true }
+    mutating func finishSync() { self.synced = true }
+
+    /// The topics to clear, once both the harvest and the first sync are done; nil before.
+    func stale(current: [String: [UInt8]]) -> [String]? {
+        guard self.harvestDone, self.synced else { return nil }
+        return self.harvested.filter { current[$0] == nil }.sorted()
+    }
+
+    /// Whether `topic` is one of the retained state topics (not an event, command or reply).
+    func isStateTopic(_ topic: String) -> Bool {
+        let prefix = self.layout.prefix + "/"
+        guard topic.hasPrefix(prefix) else { return false }
+        let parts = topic.dropFirst(prefix.count).split(separator: "/", omittingEmptySubsequences: false)
+        switch (parts.first, parts.count) {
+        case ("agent", 3): return Self.agentLeaves.contains(parts[2])
+        case ("agent", 4): return parts[2] == "queueMemberStatus"
+        case ("queue", 3): return Self.queueLeaves.contains(parts[2])
+        default: return false
+        }
+    }
+}

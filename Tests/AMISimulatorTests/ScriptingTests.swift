@@ -1,0 +1,72 @@
+import AMI
+import AMISimulator
+import Testing
+
+/// The Swift scripting API and the actions the captures do not cover.
+@Suite struct ScriptingTests {
+    /// Should deliver a raw event to logged-in sessions whose mask covers its class.
+    @Test func emitRespectsMasks() async throws {
+        let simulator = try await AMISimulator.start(configuration: SimulatorConfiguration(clock: .manual))
+        defer { Task { try? await simulator.shutdown() } }
+        let agent = try await AMITestClient.connect(port: simulator.port)
+        try await agent.login(events: "agent")
+        let system = try await AMITestClient.connect(port: simulator.port)
+        try await system.login(events: "system")
+        await simulator.emit(AMIMessage(["Event": "QueueMemberStatus", "Privilege": "agent,all", "Queue": "q9"]))
+        try await agent.barrier()
+        try await system.barrier()
+        #expect(agent.messages.contains { $0["Queue"] == "q9" })
+        #expect(!system.messages.contains { $0["Queue"] == "q9" })
+    }
+
+    /// Should build the generated call center: every agent logged in, hints listed.
+    @Test func generatedCallCenter() async throws {
+        let simulator = try await AMISimulator.start(configuration: SimulatorConfiguration(callCenter: .generated(agents: 7, queues: 3), clock: .manual))
+        defer { Task { try? await simulator.shutdown() } }
+        let client = try await AMITestClient.connect(port: simulator.port)
+        try await client.login(events: "off")
+        try await client.action("QueueSummary")
+        try await client.action("ExtensionStateList")
+        try await client.waitFor("both lists") { messages in
+            messages.contains { $0.eventName == "QueueSummaryComplete" } && messages.contains { $0.eventName == "ExtensionStateListComplete" }
+        }
+        let summaries = client.messages.filter { $0.eventName == "QueueSummary" }
+        #expect(summaries.map { $0["Queue"] } == ["q1", "q2", "q3"])
+        #expect(summaries.compactMap { Int($0["LoggedIn"] ?? "") }.reduce(0, +) >= 7)
+        #expect(client.messages.filter { $0.eventName == "ExtensionStatus" }.count == 7)
+    }
+
+    /// Should park a live channel (ParkedCall) and refuse unknown or missing channels.
+    @Test func park() async throws {
+        let simulator = try await AMISimulator.start(configuration: SimulatorConfiguration(clock: .manual))
+        defer { Task { try? await simulator.shutdown() } }
+        let client = try await AMITestClient.connect(port: simulator.port)
+        try await client.login()
+        try await client.action("Originate", ["Channel": "Local/148@agents", "Application": "Wait", "Data": "30", "Variable": "__TALKTIME=30"])
+        let channel = try #require(client.messages.first { $0.eventName == "OriginateResponse" }?["Channel"])
+        let parked = try await client.action("Park", ["Channel": channel])
+        #expect(parked["Message"] == "Park successful")
+        try await client.waitFor("ParkedCall") { $0.contains { $0.eventName == "ParkedCall" && $0["ParkeeChannel"] == channel } }
+        #expect(try await client.action("Park", ["Channel": "Local/nosuch-1;1"])["Message"] == "Channel does not exist: Local/nosuch-1;1")
+        #expect(try await client.action("Park")["Message"] == "Channel not specified")
+        await simulator.advance(by: 31)
+        #expect(await simulator.activeCallCount() == 0)
+    }
+
+    /// Should pause an interface in every queue it belongs to when no Queue is given.
+    @Test func pauseInAllQueues() async throws {
+        let simulator = try await AMISimulator.start(configuration: SimulatorConfiguration(clock: .manual))
+        defer { Task { try? await simulator.shutdown() } }
+        let client = try await AMITestClient.connect(port: simulator.port)
+        try await client.login()
+        try await client.action("QueueAdd", ["Queue": "q1", "Interface": "Local/149@agents/n", "MemberName": "Bob", "StateInterface": "Custom:149"])
+        let pause = try await client.action("QueuePause", ["Interface": "Local/149@agents/n", "Paused": "true", "Reason": "lunch"])
+        #expect(pause["Message"] == "Interface paused successfully")
+        try await client.barrier()
+        let pauses = client.messages.filter { $0.eventName == "QueueMemberPause" }
+        #expect(Set(pauses.compactMap { $0["Queue"] }) == ["q1", "q2"])
+        #expect(pauses.allSatisfy { $0["Paused"] == "1" && $0["PausedReason"] == "lunch" })
+        let reset = try await client.action("QueueReset", ["Queue": "q1"])
+        #expect(reset["Message"] == "Queue stats reset successfully")
+    }
+}

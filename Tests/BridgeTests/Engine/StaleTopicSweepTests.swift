@@ -1,0 +1,36 @@
+@testable import Bridge
+import Testing
+
+@Suite struct StaleTopicSweepTests {
+    let layout = try! TopicLayout(prefix: "pbx")
+
+    /// Should report only retained state topics the current state lacks, and only once both
+    /// the harvest and the first sync are done.
+    @Test func reportsStaleStateTopicsWhenBothPhasesAreDone() {
+        var sweep = StaleTopicSweep(layout: self.layout)
+        sweep.received(topic: "pbx/agent/147/extensionStatus", retained: true, empty: false)
+        sweep.received(topic: "pbx/agent/999/queueMemberStatus/q9", retained: true, empty: false)
+        sweep.received(topic: "pbx/queue/gone/stats", retained: true, empty: false)
+        sweep.received(topic: "pbx/agent/998/name", retained: false, empty: false)  // live echo
+        sweep.received(topic: "pbx/agent/997/phoneNumber", retained: true, empty: true)  // already cleared
+        sweep.received(topic: "pbx/agent/996/agentCalled", retained: true, empty: false)  // not state
+        sweep.received(topic: "other/agent/1/name", retained: true, empty: false)
+        let current: [String: [UInt8]] = ["pbx/agent/147/extensionStatus": [1]]
+        #expect(sweep.stale(current: current) == nil)
+        sweep.finishHarvest()
+        #expect(sweep.stale(current: current) == nil)
+        sweep.finishSync()
+        #expect(sweep.stale(current: current) == ["pbx/agent/999/queueMemberStatus/q9", "pbx/queue/gone/stats"])
+    }
+
+    /// Should recognise exactly the contract's retained state topics.
+    @Test func knowsStateTopics() {
+        let sweep = StaleTopicSweep(layout: self.layout)
+        for topic in ["pbx/agent/1/extensionStatus", "pbx/agent/1/name", "pbx/agent/1/phoneNumber", "pbx/agent/1/queueMemberStatus/q", "pbx/queue/q/count", "pbx/queue/q/stats"] {
+            #expect(sweep.isStateTopic(topic), "\(topic)")
+        }
+        for topic in ["pbx/agent/1/agentComplete", "pbx/queue/q/callerAbandon", "pbx/bridge/state", "pbx/cmd/originate", "pbx/agent/1/queueMemberStatus/q/x", "pbx/queue/q"] {
+            #expect(!sweep.isStateTopic(topic), "\(topic)")
+        }
+    }
+}

@@ -1,0 +1,110 @@
+import AMISimulator
+import Foundation
+import LocalMosquitto
+import Logging
+import PBXTestSupport
+
+/// The real `pbx2mqtt` executable run as a child process against an in-process simulator and a
+/// private broker: signals, exit codes, logs and the HTTP endpoint are tested as an operator
+/// would meet them.
+final class DaemonProcess: Sendable {
+    let simulator: AMISimulator
+    let broker: MosquittoBroker
+    let configFile: URL
+    let process: RunningCommand
+    let httpPort: Int
+
+    static let amiSecret = "ami-Secr3t-value"
+    static let mqttPassword = "mqtt-Passw0rd-value"
+
+    /// `.build/debug/pbx2mqtt`, built by `swift build --build-tests` before the tests run.
+    static var executable: String {
+        Fixtures.repositoryRoot.appendingPathComponent(".build/debug/pbx2mqtt").path
+    }
+
+    private init(simulator: AMISimulator, broker: MosquittoBroker, configFile: URL, process: RunningCommand, httpPort: Int) {
+        self.simulator = simulator
+        self.broker = broker
+        self.configFile = configFile
+        self.process = process
+        self.httpPort = httpPort
+    }
+
+    /// Starts simulator, broker (requiring a password) and the daemon with a YAML file.
+    static func start(extraYAML: String = "") async throws -> DaemonProcess {
+        guard FileManager.default.isExecutableFile(atPath: self.executable) else {
+            throw DaemonProcessError.notBuilt(self.executable)
+        }
+        let simulator = try await AMISimulator.start(
+            configuration: SimulatorConfiguration(users: [SimulatorUser(username: "bridge", secret: self.amiSecret)]),
+            host: "127.0.0.1", port: 0, logger: Logger(label: "sim", factory: { _ in SwiftLogNoOpLogHandler() })
+        )
+        let broker = try await MosquittoBroker.start(username: "bridge", password: self.mqttPassword)
+        let httpPort = try MosquittoBroker.freePort()
+        let configFile = FileManager.default.temporaryDirectory.appendingPathComponent("pbx2mqtt-\(UUID().uuidString).yaml")
+        try self.yaml(simulatorPort: simulator.port, brokerPort: broker.port, httpPort: httpPort, extra: extraYAML)
+            .write(to: configFile, atomically: true, encoding: .utf8)
+        let process = try RunningCommand(self.executable, ["run", "--config", configFile.path])
+        return DaemonProcess(simulator: simulator, broker: broker, configFile: configFile, process: process, httpPort: httpPort)
+    }
+
+    static func yaml(simulatorPort: Int, brokerPort: Int, httpPort: Int, extra: String) -> String {
+        """
+        ami:
+          host: 127.0.0.1
+          port: \(simulatorPort)
+          username: bridge
+          secret: \(self.amiSecret)
+          reconnectMaxSeconds: 1
+        mqtt:
+          host: 127.0.0.1
+          port: \(brokerPort)
+          username: bridge
+          password: \(self.mqttPassword)
+          clientId: daemon-under-test
+        http:
+          listen: 127.0.0.1:\(httpPort)
+        log:
+          level: debug
+          format: json
+        \(extra)
+        """
+    }
+
+    /// Rewrites the YAML file (for a SIGHUP reload).
+    func rewrite(_ text: String) throws {
+        try text.write(to: self.configFile, atomically: true, encoding: .utf8)
+    }
+
+    /// A recorder logged in to the password-protected broker.
+    func recorder() throws -> TopicRecorder {
+        try TopicRecorder(port: self.broker.port, username: "bridge", password: Self.mqttPassword)
+    }
+
+    /// `curl` on the daemon's HTTP endpoint: status code and body.
+    func http(_ path: String) async throws -> (status: Int, body: String) {
+        let result = try await RunningCommand.run(
+            "/usr/bin/curl", ["-s", "-m", "3", "-w", "\n%{http_code}", "http://127.0.0.1:\(self.httpPort)\(path)"]
+        )
+        var lines = result.stdout.components(separatedBy: "\n")
+        let status = Int(lines.popLast() ?? "") ?? 0
+        return (status, lines.joined(separator: "\n"))
+    }
+
+    func stop() async {
+        self.process.terminate()
+        try? await self.simulator.shutdown()
+        self.broker.stop()
+        try? FileManager.default.removeItem(at: self.configFile)
+    }
+}
+
+enum DaemonProcessError: Error, CustomStringConvertible {
+    case notBuilt(String)
+
+    var description: String {
+        switch self {
+        case .notBuilt(let path): "\(path) is missing: run `swift build --build-tests` before `swift test --skip-build` (scripts/test does)"
+        }
+    }
+}

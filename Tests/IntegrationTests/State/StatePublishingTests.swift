@@ -1,0 +1,163 @@
+import AMISimulator
+import Bridge
+import InMemoryLogging
+import Foundation
+import LocalMosquitto
+import Logging
+import NIOCore
+import PBXTestSupport
+import Testing
+
+/// The whole chain through a real mosquitto: simulated Asterisk → bridge → broker → an
+/// independent subscriber.
+@Suite(.serialized) struct StatePublishingTests {
+    /// The retained topics the fixtures' call center (q1; q2 with Bob 149 and Carol 150;
+    /// hints 146–150) gives.
+    static let fixtureTopics: Set<String> = [
+        "pbx/bridge/state", "pbx/bridge/ami",
+        "pbx/agent/146/extensionStatus", "pbx/agent/147/extensionStatus", "pbx/agent/148/extensionStatus",
+        "pbx/agent/149/extensionStatus", "pbx/agent/150/extensionStatus",
+        "pbx/agent/149/name", "pbx/agent/150/name",
+        "pbx/agent/149/queueMemberStatus/q2", "pbx/agent/150/queueMemberStatus/q2",
+        "pbx/queue/q1/count", "pbx/queue/q1/stats", "pbx/queue/q2/count", "pbx/queue/q2/stats",
+    ]
+
+    /// Should publish exactly the call center's retained topics, then follow live changes and
+    /// publish one-off events unretained.
+    @Test func publishesRetainedStateAndLiveChanges() async throws {
+        let harness = try await BridgeHarness.start()
+        let recorder = try TopicRecorder(port: harness.broker.port)
+        defer { recorder.stop() }
+        let synced = await recorder.wait { Set($0.keys) == Self.fixtureTopics }
+        #expect(synced, "topics: \(recorder.state.keys.sorted())")
+        #expect(recorder.json("pbx/agent/149/name")?["name"] as? String == "Bob")
+        #expect(recorder.json("pbx/agent/149/extensionStatus")?["status"] as? String == "not_inuse")
+        #expect(recorder.json("pbx/bridge/state")?["state"] as? String == "online")
+        #expect(recorder.json("pbx/bridge/ami")?["state"] as? String == "connected")
+        #expect(recorder.json("pbx/queue/q2/stats")?["members"] as? Int == 2)
+
+        await harness.simulator.setDeviceState("Custom:149", .inUse)
+        let changed = await recorder.wait {
+            $0["pbx/agent/149/extensionStatus"]?.contains("\"inuse\"") == true
+                && $0["pbx/agent/149/queueMemberStatus/q2"]?.contains("\"inuse\"") == true
+        }
+        #expect(changed)
+        // Nothing else moved, so nothing else was republished.
+        #expect(recorder.messages(on: "pbx/agent/150/extensionStatus").count == 1)
+
+        await harness.simulator.startTraffic(TrafficConfiguration(callsPerSecond: 20, abandonRate: 0, talkTime: 0.2...0.3, ringTime: 0.05...0.1, maxCalls: 1, queues: ["q2"]))
+        let called = await recorder.wait(timeout: 8) { _ in
+            !(recorder.messages(on: "pbx/agent/150/agentCalled") + recorder.messages(on: "pbx/agent/149/agentCalled")).isEmpty
+        }
+        #expect(called)
+        let events = recorder.messages(on: "pbx/agent/150/agentCalled") + recorder.messages(on: "pbx/agent/149/agentCalled")
+        #expect(events.allSatisfy { !$0.retained })
+        await harness.stop()
+    }
+
+    /// Should put the whole retained state back within 2 s after the broker is killed with
+    /// SIGKILL (losing every retained message) and restarted on the same port.
+    @Test func republishesAfterBrokerCrash() async throws {
+        let harness = try await BridgeHarness.start()
+        let before = try TopicRecorder(port: harness.broker.port)
+        #expect(await before.wait { Set($0.keys) == Self.fixtureTopics })
+        let expected = before.state.filter { !$0.key.hasPrefix("pbx/bridge/") }
+        before.stop()
+
+        harness.broker.kill9()
+        try await harness.broker.restart()
+        let restarted = Date()
+        let after = try TopicRecorder(port: harness.broker.port)
+        defer { after.stop() }
+        let back = await after.wait(timeout: 5) { state in
+            expected.allSatisfy { state[$0.key] == $0.value } && state["pbx/bridge/state"]?.contains("online") == true
+        }
+        let seconds = Date().timeIntervalSince(restarted)
+        #expect(back, "retained state not back: \(after.state.keys.sorted())")
+        #expect(seconds < 2, "took \(seconds) s")
+        await harness.stop()
+    }
+
+    /// Should, after Asterisk restarts with different state, end with exactly the new state:
+    /// vanished members cleared, changed values published, unchanged topics left alone.
+    @Test func resyncsAfterAMIReconnectPublishingOnlyDifferences() async throws {
+        let harness = try await BridgeHarness.start()
+        let recorder = try TopicRecorder(port: harness.broker.port)
+        defer { recorder.stop() }
+        #expect(await recorder.wait { Set($0.keys) == Self.fixtureTopics })
+        // A dynamic member, added through the bridge's own command: a restart forgets it.
+        let added = try await RunningCommand.run(
+            "/usr/bin/mosquitto_pub",
+            ["-h", "127.0.0.1", "-p", "\(harness.broker.port)", "-t", "pbx/cmd/queue/add", "-m", #"{"queue":"q1","agent":"147","name":"Alice"}"#]
+        )
+        #expect(added.exitCode == 0)
+        #expect(await recorder.wait { _ in recorder.json("pbx/reply/queue/add")?["status"] as? String == "ok" })
+        #expect(await recorder.wait { $0["pbx/agent/147/queueMemberStatus/q1"] != nil && $0.count == Self.fixtureTopics.count + 2 })
+        let mark = recorder.sequence
+
+        let restart = Task { try await harness.simulator.restart(graceful: true, downtime: .milliseconds(1500)) }
+        try await Task.sleep(for: .milliseconds(500))
+        // While Asterisk is down (state already rebuilt without the dynamic member):
+        await harness.simulator.setDeviceState("Custom:150", .inUse)
+        try await restart.value
+
+        let resynced = await recorder.wait(timeout: 8) {
+            $0["pbx/agent/147/queueMemberStatus/q1"] == nil && $0["pbx/agent/147/name"] == nil
+                && $0["pbx/agent/150/extensionStatus"]?.contains("\"inuse\"") == true
+                && $0["pbx/bridge/ami"]?.contains("connected") == true
+        }
+        #expect(resynced, "state: \(recorder.state)")
+        #expect(Set(recorder.state.keys) == Self.fixtureTopics)
+        // The member left: `loggedoff` first, then the topic was cleared.
+        let member = recorder.messages(on: "pbx/agent/147/queueMemberStatus/q1").filter { $0.sequence > mark }
+        #expect(member.map { $0.payload.isEmpty ? "cleared" : ($0.payload.contains("loggedoff") ? "loggedoff" : "other") } == ["loggedoff", "cleared"])
+        // Unchanged topics were not republished.
+        let moved = Set(recorder.counts(after: mark).keys)
+        for topic in ["pbx/agent/149/extensionStatus", "pbx/agent/149/name", "pbx/agent/149/queueMemberStatus/q2", "pbx/agent/146/extensionStatus", "pbx/queue/q1/count", "pbx/queue/q2/count"] {
+            #expect(!moved.contains(topic), "\(topic) was republished")
+        }
+        await harness.stop()
+    }
+
+    /// Should report a broker refusing the password clearly and keep retrying with backoff,
+    /// never hammering and never crashing.
+    @Test func brokerRefusingPasswordIsRetriedWithBackoff() async throws {
+        let harness = try await BridgeHarness.start(brokerCredentials: ("bridge", "right-password"), bridgePassword: "wrong-password")
+        try await Task.sleep(for: .seconds(3))
+        // The bridge logs each refusal once at error level (the MQTT client's own line is info).
+        let refusals = harness.logs.entries.filter { $0.level == .error && "\($0.message)".contains("MQTT broker refused the connection") }
+        #expect(refusals.count >= 1)
+        #expect(refusals.count <= 4, "\(refusals.count) attempts in 3 s")
+        let health = try await harness.bridge.health().get()
+        #expect(!health.mqttConnected)
+        #expect(health.amiConnected)
+        #expect(!harness.logs.entries.contains { "\($0.message) \($0.metadata)".contains("wrong-password") })
+        await harness.stop()
+    }
+}
+
+@Suite struct StaleRetainedTopicTests {
+    /// Should clear retained state topics an earlier run left for things that no longer exist,
+    /// and keep everything that still does.
+    @Test func clearsTopicsLeftByAnEarlierRun() async throws {
+        let broker = try await MosquittoBroker.start()
+        defer { broker.stop() }
+        for (topic, payload) in [
+            ("pbx/agent/999/extensionStatus", #"{"agent":"999","status":"inuse"}"#),
+            ("pbx/agent/149/queueMemberStatus/q9", #"{"agent":"149","queue":"q9"}"#),
+            ("pbx/queue/gone/count", #"{"queue":"gone","count":3}"#),
+            ("pbx/agent/149/name", #"{"agent":"149","name":"Old name"}"#),
+        ] {
+            let result = try await RunningCommand.run("/usr/bin/mosquitto_pub", ["-h", "127.0.0.1", "-p", "\(broker.port)", "-r", "-t", topic, "-m", payload])
+            #expect(result.exitCode == 0)
+        }
+        let harness = try await BridgeHarness.start(broker: broker)
+        let recorder = try TopicRecorder(port: broker.port)
+        defer { recorder.stop() }
+        let clean = await recorder.wait(timeout: 6) { Set($0.keys) == StatePublishingTests.fixtureTopics }
+        #expect(clean, "state: \(recorder.state.keys.sorted())")
+        #expect(recorder.json("pbx/agent/149/name")?["name"] as? String == "Bob")
+        #expect(harness.logged("cleared stale retained topics"))
+        await harness.stop()
+    }
+}
