@@ -11,6 +11,7 @@ Needs Debian's python3-paho-mqtt (call /usr/bin/python3, not a pyenv python).
 """
 import argparse
 import json
+import socket
 import threading
 import time
 import uuid
@@ -26,6 +27,8 @@ parser.add_argument("--prefix", default="pbx")
 parser.add_argument("--agent", default="2001")
 parser.add_argument("--queue", default=None)
 parser.add_argument("-n", type=int, default=200)
+parser.add_argument("--command", default="queue/pause", choices=["queue/pause", "queue/status"],
+                    help="queue/status never reaches Asterisk: it isolates the MQTT side")
 args = parser.parse_args()
 
 response_topic = f"rtt/{uuid.uuid4()}"
@@ -51,6 +54,8 @@ def on_message(client, userdata, message):
 client = mqtt.Client(client_id=f"rtt-{uuid.uuid4().hex[:8]}", protocol=mqtt.MQTTv5)
 client.on_connect, client.on_subscribe, client.on_message = on_connect, on_subscribe, on_message
 client.connect(args.host, args.port)
+# Nagle off on this side, so that only the bridge's own latency is measured.
+client.socket().setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 client.loop_start()
 subscribed.wait(10)
 
@@ -66,7 +71,9 @@ for index in range(args.n):
     props.CorrelationData = corr
     arrived.clear()
     started = time.perf_counter()
-    client.publish(f"{args.prefix}/cmd/queue/pause", json.dumps(body), qos=1, properties=props)
+    if args.command == "queue/status":
+        body = {"queue": args.queue} if args.queue else {}
+    client.publish(f"{args.prefix}/cmd/{args.command}", json.dumps(body), qos=1, properties=props)
     if not arrived.wait(5):
         errors += 1
         continue
@@ -85,7 +92,7 @@ def pct(p):
 
 
 if samples:
-    print(f"queue/pause round trip over {len(samples)} requests ({errors} failed): "
+    print(f"{args.command} round trip over {len(samples)} requests ({errors} failed): "
           f"p50 {pct(50):.2f} ms, p90 {pct(90):.2f} ms, p99 {pct(99):.2f} ms, max {samples[-1]:.2f} ms")
 else:
     print(f"no successful request ({errors} failed)")

@@ -49,6 +49,11 @@ final class CommandCenter: @unchecked Sendable {
             replyTo: nil,
             command: name
         )
+        if message.retain && message.payload.isEmpty {
+            // Someone clearing a retained command: nothing was asked, nothing to answer.
+            self.logger.debug("retained command cleared", metadata: ["mqtt.topic": "\(message.topic)"])
+            return
+        }
         if message.retain {
             // Never executed, but still answered where the sender asked, with its id.
             let routing = self.parser.routing(of: message.payload)

@@ -30,8 +30,14 @@ import Testing
             let live = try await harness.client.waitForMessage(where: { $0.topic == "test/retained" && $0.json?["id"] as? String == "stale-2" })
             #expect(string(live.json, "error", "code") == "retained")
             #expect(await harness.commandActions().isEmpty)
+            // Clearing the retained commands is not a command: no reply, no action.
+            let replies = harness.client.messages.filter { $0.topic.hasPrefix("pbx/reply/") || $0.topic == "test/retained" }.count
             harness.client.publish("pbx/cmd/originate", json: "", retain: true)
             harness.client.publish("pbx/cmd/queue/pause", json: "", retain: true)
+            let after = try await harness.reply("queue/status", #"{"id":"after-clear"}"#)
+            #expect(string(after, "status") == "ok")
+            #expect(harness.client.messages.filter { $0.topic.hasPrefix("pbx/reply/") || $0.topic == "test/retained" }.count == replies)
+            #expect(await harness.commandActions().isEmpty)
         }
     }
 
@@ -65,7 +71,10 @@ import Testing
 
     /// Should answer `ami_unavailable` at once while Asterisk is unreachable, without queueing.
     @Test func amiDownGivesAmiUnavailable() async throws {
-        try await CommandHarness.run { harness in
+        // A long AMI timeout, so that "at once" is told apart from "after the timeout".
+        var policy = CommandHarness.testPolicy
+        policy.timeoutSeconds = 60
+        try await CommandHarness.run(policy: policy) { harness in
             await harness.stopSimulator()
             try await Self.waitUntil { (try? await harness.bridge.health().get().amiConnected) == false }
             let started = Date()
@@ -73,7 +82,7 @@ import Testing
             #expect(string(pause, "status") == "error")
             #expect(string(pause, "id") == "down-1")
             #expect(string(pause, "error", "code") == "ami_unavailable")
-            #expect(Date().timeIntervalSince(started) < CommandHarness.testPolicy.timeoutSeconds + 4)
+            #expect(Date().timeIntervalSince(started) < 15)
             let originate = try await harness.reply("originate", #"{"from":"147","to":"100"}"#)
             #expect(string(originate, "error", "code") == "ami_unavailable")
             // The model is still served from memory.
@@ -87,13 +96,16 @@ import Testing
     @Test func stalledAsteriskGivesTimeoutAndBusy() async throws {
         var policy = CommandHarness.testPolicy
         policy.maxInFlight = 1
+        // Long enough that the first command still waits when the second arrives, even on a
+        // loaded machine.
+        policy.timeoutSeconds = 8
         try await CommandHarness.run(policy: policy) { harness in
             await harness.simulator.setStalled(true)
             harness.client.publish("pbx/cmd/queue/pause", json: #"{"id":"slow-1","agent":"149","replyTo":"test/slow"}"#)
             try await Task.sleep(for: .milliseconds(200))
             let busy = try await harness.reply("queue/pause", #"{"id":"slow-2","agent":"150"}"#)
             #expect(string(busy, "error", "code") == "busy")
-            let timedOut = try await harness.client.waitForMessage(where: { $0.topic == "test/slow" })
+            let timedOut = try await harness.client.waitForMessage(timeout: 30, where: { $0.topic == "test/slow" })
             #expect(string(timedOut.json, "status") == "error")
             #expect(string(timedOut.json, "id") == "slow-1")
             #expect(string(timedOut.json, "error", "code") == "timeout")
@@ -104,7 +116,7 @@ import Testing
         }
     }
 
-    static func waitUntil(timeout: Double = 5, _ condition: () async -> Bool) async throws {
+    static func waitUntil(timeout: Double = 15, _ condition: () async -> Bool) async throws {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if await condition() { return }

@@ -76,7 +76,7 @@ import Testing
             try await harness.placeQueueCall()
             _ = try await harness.client.waitForMessage(where: { $0.topic == "pbx/agent/147/phoneNumber" && !$0.message.payload.isEmpty })
 
-            let park = try await harness.reply("park", #"{"id":"park-1","agent":"147"}"#)
+            let park = try await harness.replyOnceReady("park", #"{"agent":"147"}"#)
             #expect(string(park, "status") == "ok")
             #expect(string(park, "data", "parkingSpace") == "701")
             let parkAction = try #require(await harness.commandActions().first { $0.name == "Park" })
@@ -109,7 +109,7 @@ import Testing
             _ = try await harness.reply("queue/add", #"{"queue":"q1","agent":"148"}"#)
             try await harness.placeQueueCall()
             _ = try await harness.client.waitForMessage(where: { $0.topic == "pbx/agent/148/phoneNumber" && !$0.message.payload.isEmpty })
-            let redirect = try await harness.reply("redirect", #"{"id":"rd-1","agent":"148","to":"300","context":"outbound"}"#)
+            let redirect = try await harness.replyOnceReady("redirect", #"{"agent":"148","to":"300","context":"outbound"}"#)
             #expect(string(redirect, "status") == "ok")
             let action = try #require(await harness.commandActions().first { $0.name == "Redirect" })
             #expect(action.message["Channel"]?.hasPrefix("Local/100@incoming-") == true)
@@ -148,13 +148,14 @@ import Testing
                 await harness.simulator.emit(Self.bridgeEnter(channel: channel, uniqueID: ownID, bridge: "bridge-\(index)"))
                 await harness.simulator.emit(Self.bridgeEnter(channel: "PJSIP/trunk-0000000\(index)", uniqueID: "peer-\(index)", bridge: "bridge-\(index)"))
             }
+            // A later event on the same AMI connection: once its topic is published, the
+            // bridge has applied the BridgeEnter events before it.
+            await harness.simulator.setDeviceState("Custom:147", .onHold)
+            _ = try await harness.client.waitForMessage(where: {
+                $0.topic == "pbx/agent/147/extensionStatus" && $0.json?["status"] as? String == "onhold"
+            })
             let before = await harness.commandActions().count
-            var redirect: [String: Any] = [:]
-            for _ in 0..<50 {
-                redirect = try await harness.reply("redirect", #"{"id":"amb-2","agent":"147","to":"300"}"#)
-                if value(redirect, "error", "candidates") as? [String] == ["PJSIP/trunk-00000000", "PJSIP/trunk-00000001"] { break }
-                try await Task.sleep(for: .milliseconds(20))
-            }
+            let redirect = try await harness.reply("redirect", #"{"id":"amb-2","agent":"147","to":"300"}"#)
             #expect(string(redirect, "error", "code") == "invalid_field")
             #expect(value(redirect, "error", "candidates") as? [String] == ["PJSIP/trunk-00000000", "PJSIP/trunk-00000001"])
             #expect(string(redirect, "error", "message")?.contains("2 calls") == true)

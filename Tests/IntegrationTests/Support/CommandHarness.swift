@@ -25,7 +25,8 @@ final class CommandHarness: Sendable {
         allowedContexts: ["outbound"],
         allowRawChannels: false,
         maxInFlight: 100,
-        timeoutSeconds: 1
+        // Generous: the tests run on loaded 2-core machines; only the timeout test waits it out.
+        timeoutSeconds: 5
     )
 
     let simulator: AMISimulator
@@ -126,7 +127,7 @@ final class CommandHarness: Sendable {
     }
 
     /// Polls with `queue/status` (no AMI action) until the bridge answers with AMI connected.
-    func waitUntilReady(timeout: Double = 10) async throws {
+    func waitUntilReady(timeout: Double = 30) async throws {
         let deadline = Date().addingTimeInterval(timeout)
         var attempt = 0
         while Date() < deadline {
@@ -148,7 +149,7 @@ final class CommandHarness: Sendable {
     /// Sends `json` to `{p}/cmd/{command}` (MQTT 5, with a fresh Response Topic and
     /// Correlation Data) and returns every reply that arrives until `until` holds for one.
     func request(
-        _ command: String, _ json: String, until isLast: @escaping @Sendable (ReceivedMessage) -> Bool = { _ in true }, timeout: Double = 5
+        _ command: String, _ json: String, until isLast: @escaping @Sendable (ReceivedMessage) -> Bool = { _ in true }, timeout: Double = 15
     ) async throws -> [ReceivedMessage] {
         let token = UUID().uuidString
         let responseTopic = "test/replies/\(token)"
@@ -174,9 +175,21 @@ final class CommandHarness: Sendable {
     }
 
     /// `request` for commands with one reply.
-    func reply(_ command: String, _ json: String, timeout: Double = 5) async throws -> [String: Any] {
+    func reply(_ command: String, _ json: String, timeout: Double = 15) async throws -> [String: Any] {
         let replies = try await self.request(command, json, timeout: timeout)
         return try requireJSON(replies.last)
+    }
+
+    /// `reply`, sent again while it is refused with `invalid_field` (nothing sent to Asterisk)
+    /// for up to `timeout` seconds: for call control right after a call came up, which the
+    /// bridge may not have seen bridged yet.
+    func replyOnceReady(_ command: String, _ json: String, timeout: Double = 15) async throws -> [String: Any] {
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            let reply = try await self.reply(command, json)
+            guard string(reply, "error", "code") == "invalid_field", Date() < deadline else { return reply }
+            try await Task.sleep(for: .milliseconds(20))
+        }
     }
 
     /// Actions the simulator received that a command sent (keep-alives and the bridge's
@@ -242,7 +255,7 @@ final class CommandHarness: Sendable {
 
         var description: String {
             switch self {
-            case .notReady: "the bridge did not answer queue/status within 10 s"
+            case .notReady: "the bridge did not answer queue/status within 30 s"
             case .noReply(let command, let json): "no reply to \(command) \(json)"
             case .wrongCorrelation(let text): "a reply came back with other correlation data: \(text)"
             }

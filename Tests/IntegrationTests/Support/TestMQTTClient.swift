@@ -48,7 +48,7 @@ final class TestMQTTClient: Sendable {
                 client.received.withLock { $0.append(ReceivedMessage(message: message)) }
             }
         }
-        let deadline = Date().addingTimeInterval(10)
+        let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
             if mqtt.isConnected {
                 _ = try? mqtt.publish(MQTTMessage(topic: probe, payload: Array("probe".utf8), qos: .atLeastOnce, retain: false))
@@ -59,8 +59,9 @@ final class TestMQTTClient: Sendable {
                 try await Task.sleep(for: .milliseconds(20))
             }
         }
+        let connected = mqtt.isConnected
         mqtt.stop()
-        throw TestMQTTClientError.notConnected
+        throw TestMQTTClientError.notConnected(connected: connected, brokerRunning: broker.isRunning, brokerLog: String(broker.logText.suffix(1_500)))
     }
 
     func publish(_ topic: String, json: String, retain: Bool = false, properties: MQTTProperties = MQTTProperties()) {
@@ -81,7 +82,7 @@ final class TestMQTTClient: Sendable {
     }
 
     /// Waits for the first received message (past or future) for which `matches` holds.
-    func waitForMessage(timeout: Double = 5, where matches: @Sendable (ReceivedMessage) -> Bool) async throws -> ReceivedMessage {
+    func waitForMessage(timeout: Double = 15, where matches: @Sendable (ReceivedMessage) -> Bool) async throws -> ReceivedMessage {
         let deadline = Date().addingTimeInterval(timeout)
         repeat {
             if let found = self.received.withLock({ $0.first(where: matches) }) {
@@ -98,12 +99,13 @@ final class TestMQTTClient: Sendable {
 }
 
 enum TestMQTTClientError: Error, CustomStringConvertible {
-    case notConnected
+    case notConnected(connected: Bool, brokerRunning: Bool, brokerLog: String)
     case timeout
 
     var description: String {
         switch self {
-        case .notConnected: "the test MQTT client did not connect and subscribe within 10 s"
+        case .notConnected(let connected, let running, let log):
+            "the test MQTT client did not connect and subscribe within 30 s (connected: \(connected), broker running: \(running)); broker log tail:\n\(log)"
         case .timeout: "no matching MQTT message arrived in time"
         }
     }
