@@ -86,6 +86,7 @@ public final class MosquittoBroker: Sendable {
                 kill(running.processIdentifier, SIGKILL)
             }
             running.waitUntilExit()
+            BrokerReaper.forget(running.processIdentifier)
             process = nil
         }
     }
@@ -231,6 +232,7 @@ public final class MosquittoBroker: Sendable {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
+        BrokerReaper.track(process.processIdentifier)
         let deadline = Date().addingTimeInterval(5)
         while Date() < deadline {
             if !process.isRunning { break }
@@ -241,6 +243,7 @@ public final class MosquittoBroker: Sendable {
             kill(process.processIdentifier, SIGKILL)
         }
         process.waitUntilExit()
+        BrokerReaper.forget(process.processIdentifier)
         let log = (try? String(contentsOf: directory.appendingPathComponent("mosquitto.log"), encoding: .utf8)) ?? ""
         throw MosquittoBrokerError.notReady(port: port, log: String(log.suffix(2_000)))
     }
