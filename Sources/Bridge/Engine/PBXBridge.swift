@@ -128,29 +128,56 @@ public final class PBXBridge: @unchecked Sendable {
                         self.retained[topic] = PayloadEncoder.encode(value)
                     }
                 }
-                self.mqtt = mqtt
+                // The old session's queue (the clears above) must reach the broker before it
+                // disconnects, and the new client, often with the same client id, may connect
+                // only after that: a second session with the id would take the first over.
                 self.mqttConnected = false
-                previous.stop()
-                do {
-                    try self.startMQTT(mqtt)
-                } catch {
-                    self.logger.error("MQTT client could not start after reload", metadata: ["error": "\(error)"])
+                return self.drained(previous, within: .seconds(3)).flatMap {
+                    previous.stop()
+                    self.mqtt = mqtt
+                    do {
+                        try self.startMQTT(mqtt)
+                    } catch {
+                        self.logger.error("MQTT client could not start after reload", metadata: ["error": "\(error)"])
+                    }
+                    return self.replaceAMI(ami, callCenterChanged: old.callCenter != configuration.callCenter)
                 }
             }
-            if let ami {
-                let previous = self.ami
-                self.ami = ami
-                self.syncGeneration += 1
-                self.syncBuffer = nil
-                ami.start(delegate: AMIDelegate(bridge: self, client: ami))
-                return previous.shutdown()
-            }
-            if old.callCenter != configuration.callCenter, case .connected = self.amiState {
-                self.syncGeneration += 1
-                self.startSync()
-            }
-            return self.eventLoop.makeSucceededVoidFuture()
+            return self.replaceAMI(ami, callCenterChanged: old.callCenter != configuration.callCenter)
         }
+    }
+
+    /// Succeeds once `client` has no publication waiting for the broker, or after `limit`.
+    private func drained(_ client: MQTTClient, within limit: TimeAmount) -> EventLoopFuture<Void> {
+        let promise = self.eventLoop.makePromise(of: Void.self)
+        let deadline = NIODeadline.now() + limit
+        @Sendable func check() {
+            if client.queuedMessageCount == 0 || NIODeadline.now() >= deadline {
+                promise.succeed()
+            } else {
+                self.eventLoop.scheduleTask(in: .milliseconds(10)) { check() }
+            }
+        }
+        check()
+        return promise.futureResult
+    }
+
+    /// Swaps in a new AMI client (the old one logs off), or resyncs when only the model's
+    /// scope or templates changed.
+    private func replaceAMI(_ ami: AMIClient?, callCenterChanged: Bool) -> EventLoopFuture<Void> {
+        if let ami {
+            let previous = self.ami
+            self.ami = ami
+            self.syncGeneration += 1
+            self.syncBuffer = nil
+            ami.start(delegate: AMIDelegate(bridge: self, client: ami))
+            return previous.shutdown()
+        }
+        if callCenterChanged, case .connected = self.amiState {
+            self.syncGeneration += 1
+            self.startSync()
+        }
+        return self.eventLoop.makeSucceededVoidFuture()
     }
 
     /// Publishes `offline`, lets in-flight commands end, logs off from Asterisk and
@@ -162,6 +189,7 @@ public final class PBXBridge: @unchecked Sendable {
             self.publishBridgeState(online: false)
             return self.commands.drain(within: grace)
                 .flatMap { self.ami.shutdown() }
+                .flatMap { self.drained(self.mqtt, within: .seconds(1)) }
                 .map {
                     self.mqtt.stop()
                     self.logger.info("bridge stopped")

@@ -48,7 +48,7 @@ final class DaemonProcess: Sendable {
         return DaemonProcess(simulator: simulator, broker: broker, configFile: configFile, process: process, httpPort: httpPort)
     }
 
-    static func yaml(simulatorPort: Int, brokerPort: Int, httpPort: Int, extra: String) -> String {
+    static func yaml(simulatorPort: Int, brokerPort: Int, httpPort: Int, prefix: String = "pbx", extra: String) -> String {
         """
         ami:
           host: 127.0.0.1
@@ -62,6 +62,7 @@ final class DaemonProcess: Sendable {
           username: bridge
           password: \(self.mqttPassword)
           clientId: daemon-under-test
+          prefix: \(prefix)
         http:
           listen: 127.0.0.1:\(httpPort)
         log:

@@ -24,7 +24,8 @@ import Glibc
         #expect(!result.timedOut)
         #expect(result.exitCode == 0)
         #expect(Date().timeIntervalSince(stopping) < 5)
-        #expect(await recorder.wait { $0["pbx/bridge/state"]?.contains("offline") == true })
+        // The bridge's own offline (with version and time), not the Last Will: a clean stop.
+        #expect(await recorder.wait { $0["pbx/bridge/state"]?.contains(#""state":"offline","version""#) == true })
 
         let lines = result.stderr.split(separator: "\n").map(String.init)
         #expect(lines.count > 5)
@@ -70,6 +71,33 @@ import Glibc
         await daemon.simulator.setDeviceState("Custom:146", .inUse)
         #expect(await recorder.wait { $0["pbx/agent/146/extensionStatus"]?.contains("\"inuse\"") == true })
         #expect(recorder.json("pbx/bridge/state")?["state"] as? String == "online")
+        await daemon.stop()
+    }
+
+    /// Should move the retained topics on a prefix change: the new prefix gets the whole state,
+    /// the old one is left empty (no stale copies), and the Last Will moves with it.
+    @Test func sighupPrefixChangeMovesRetainedTopics() async throws {
+        let daemon = try await DaemonProcess.start()
+        let recorder = try TopicRecorder(port: daemon.broker.port, filter: "#", username: "bridge", password: DaemonProcess.mqttPassword)
+        defer { recorder.stop() }
+        #expect(await recorder.wait(timeout: 15) { $0["pbx/agent/149/name"] != nil && $0["pbx/bridge/state"] != nil })
+        let oldTopics = Set(recorder.state.keys)
+
+        try daemon.rewrite(DaemonProcess.yaml(simulatorPort: daemon.simulator.port, brokerPort: daemon.broker.port, httpPort: daemon.httpPort, prefix: "pbx2", extra: ""))
+        daemon.process.send(signal: SIGHUP)
+        let moved = await recorder.wait(timeout: 10) { state in
+            state.keys.allSatisfy { $0.hasPrefix("pbx2/") } && state["pbx2/agent/149/name"] != nil
+                && state["pbx2/bridge/state"]?.contains("online") == true
+        }
+        #expect(moved, "state: \(recorder.state.keys.sorted())")
+        #expect(Set(recorder.state.keys) == Set(oldTopics.map { "pbx2/" + $0.dropFirst("pbx/".count) }))
+        // A fresh subscriber finds nothing left under the old prefix.
+        let fresh = try TopicRecorder(port: daemon.broker.port, filter: "pbx/#", username: "bridge", password: DaemonProcess.mqttPassword)
+        defer { fresh.stop() }
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(fresh.state.isEmpty, "left behind: \(fresh.state.keys.sorted())")
+        daemon.process.send(signal: SIGKILL)
+        #expect(await recorder.wait { $0["pbx2/bridge/state"] == #"{"state":"offline"}"# })
         await daemon.stop()
     }
 
