@@ -122,7 +122,7 @@ let package = Package(
         .executableTarget(
             name: "pbx2mqtt-bench",
             dependencies: [
-                "Bridge", "AMISimulator", "AMI", "CallCenter", "MQTT", "CMosquitto",
+                "Bridge", "AMISimulator", "AMI", "CallCenter", "MQTT", "CMosquitto", "LocalMosquitto",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
