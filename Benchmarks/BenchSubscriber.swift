@@ -15,7 +15,7 @@ final class BenchSubscriber: Sendable {
     private let probeSeen = Atomic<Bool>(false)
     private let counter = Atomic<Int>(0)
     private let last = Atomic<UInt64>(0)
-    private let handler: Mutex<Handler?>
+    private let handler: Handler?
 
     /// Messages received on the filter (probes excluded).
     var received: Int { self.counter.load(ordering: .acquiring) }
@@ -29,7 +29,7 @@ final class BenchSubscriber: Sendable {
             logger: Logger(label: "bench.subscriber", factory: { _ in SwiftLogNoOpLogHandler() })
         )
         self.probeTopic = "bench-probe/\(id)"
-        self.handler = Mutex(handler)
+        self.handler = handler
         try self.client.subscribe(filter, qos: qos)
         try self.client.subscribe(self.probeTopic, qos: .atMostOnce)
         try self.client.start { [weak self] event in
@@ -41,8 +41,7 @@ final class BenchSubscriber: Sendable {
             }
             self.counter.add(1, ordering: .relaxed)
             self.last.store(now, ordering: .releasing)
-            let handler = self.handler.withLock { $0 }
-            handler?(message, now)
+            self.handler?(message, now)
         }
     }
 

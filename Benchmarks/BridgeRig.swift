@@ -51,11 +51,12 @@ struct BridgeRig: Sendable {
         try await self.bridge.start().get()
     }
 
-    /// Waits until both sides are connected and the initial sync is done.
+    /// Waits until both sides are connected, the initial sync is done and its retained
+    /// topics have all been acknowledged by the broker, so nothing of the sync is measured.
     func ready(timeout: Double = 30) async throws {
         try await waitUntil("the bridge to connect and sync", timeout: timeout, interval: .milliseconds(10)) {
             guard let health = try? await self.bridge.health().get() else { return false }
-            return health.amiConnected && health.mqttConnected && !health.syncing
+            return health.amiConnected && health.mqttConnected && !health.syncing && self.mqtt.queuedMessageCount == 0
         }
     }
 

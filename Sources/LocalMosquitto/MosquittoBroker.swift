@@ -53,8 +53,9 @@ public final class MosquittoBroker: Sendable {
     ///   - username: with `password`, the only account; anonymous clients are then refused.
     ///   - password: that account's password (hashed into a file by `mosquitto_passwd -b`).
     ///   - port: a fixed port (the demo's `--mqtt-port`); nil picks a free one.
-    ///   - quiet: log errors only and queue without limit, for the benchmarks: `log_type all`
-    ///     writes two log lines per message and the default 1000-message queue drops bursts.
+    ///   - quiet: log errors only, queue without limit and set TCP_NODELAY, for the benchmarks:
+    ///     `log_type all` writes two log lines per message, the default 1000-message queue drops
+    ///     bursts, and Nagle's algorithm holds small replies behind delayed ACKs (~40 ms).
     public static func start(
         username: String? = nil, password: String? = nil, port fixedPort: Int? = nil, quiet: Bool = false
     ) async throws -> MosquittoBroker {
@@ -210,7 +211,7 @@ public final class MosquittoBroker: Sendable {
             "user root",
         ]
         if quiet {
-            lines += ["max_queued_messages 0", "max_queued_bytes 0"]
+            lines += ["max_queued_messages 0", "max_queued_bytes 0", "set_tcp_nodelay true"]
         }
         if let username, let password {
             let passwordFile = directory.appendingPathComponent("passwords")
