@@ -72,6 +72,9 @@ public final class PBXBridge: @unchecked Sendable {
             self.started = true
             try self.mqtt.subscribe(self.configuration.layout.commandFilter, qos: .atLeastOnce)
             try self.mqtt.start { [weak self] event in
+                // Publish acknowledgements (one per message) carry nothing the bridge uses:
+                // dropping them here saves a hop onto the event loop per published message.
+                if case .published = event { return }
                 guard let self else { return }
                 self.eventLoop.execute { self.handle(mqtt: event) }
             }
