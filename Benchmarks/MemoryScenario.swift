@@ -67,6 +67,7 @@ struct MemoryScenario {
         }
         let afterSync = try Self.status(pid: pid)
         result.add(Metric("RSS after sync (\(self.sizes.memoryAgents) agents)", afterSync.rss, "MB"))
+        result.add(Metric("anonymous RSS after sync", afterSync.anon, "MB"))
 
         let events = EventTemplates.memoryMix(agents: self.sizes.memoryAgents, queues: self.sizes.queues, distinct: 1000)
         let before = subscriber.received
@@ -87,6 +88,8 @@ struct MemoryScenario {
         }
         let after = try Self.status(pid: pid)
         result.add(Metric("RSS after \(self.sizes.memoryEvents) events", after.rss, "MB"))
+        result.add(Metric("anonymous RSS after the events", after.anon, "MB"))
+        result.add(Metric("file-backed RSS (code pages)", after.file, "MB"))
         result.add(Metric("peak RSS (VmHWM)", after.hwm, "MB", goal: "< 25 MB", met: after.hwm < 25))
         result.add(Metric("events streamed into the daemon", Double(self.sizes.memoryEvents) / streamed, "ev/s"))
         result.add(Metric("MQTT messages seen", Double(subscriber.received - before), "msg"))
@@ -101,8 +104,8 @@ struct MemoryScenario {
         return result
     }
 
-    /// VmRSS and VmHWM of `pid`, in MB.
-    static func status(pid: Int32) throws -> (rss: Double, hwm: Double) {
+    /// VmRSS, VmHWM, RssAnon (heap and stacks) and RssFile (mapped code) of `pid`, in MB.
+    static func status(pid: Int32) throws -> (rss: Double, hwm: Double, anon: Double, file: Double) {
         let text = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
         func value(_ key: String) -> Double {
             for line in text.split(separator: "\n") where line.hasPrefix(key + ":") {
@@ -111,6 +114,6 @@ struct MemoryScenario {
             }
             return 0
         }
-        return (value("VmRSS"), value("VmHWM"))
+        return (value("VmRSS"), value("VmHWM"), value("RssAnon"), value("RssFile"))
     }
 }
