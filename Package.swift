@@ -130,7 +130,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks",
-            exclude: ["results.json"],
+            exclude: ["results.json", "README.md"],
             swiftSettings: strictSettings
         ),
 
