@@ -17,8 +17,8 @@ struct BenchCommand: AsyncParsableCommand {
     @Flag(help: "Tiny sizes, a few seconds in total (CI).")
     var smoke = false
 
-    @Option(help: "Where to write the JSON results.")
-    var json = "Benchmarks/results.json"
+    @Option(help: "Where to write the JSON results (default Benchmarks/results.json; with --smoke, a temporary file).")
+    var json: String?
 
     @Option(help: "Also write the results as a markdown table to this file.")
     var markdown: String?
@@ -80,7 +80,13 @@ struct BenchCommand: AsyncParsableCommand {
         report.durationSeconds = MonotonicClock.seconds(since: started)
         print(report.table())
         print("\(report.mode) run on \(report.machine) in \(Metric.fixed(report.durationSeconds, 1)) s")
-        try report.json().write(to: URL(fileURLWithPath: self.json))
+        // Smoke figures mean nothing: never let CI overwrite the committed results.
+        let jsonPath = self.json
+            ?? (self.smoke
+                ? FileManager.default.temporaryDirectory.appendingPathComponent("pbx2mqtt-bench-smoke.json").path
+                : "Benchmarks/results.json")
+        try report.json().write(to: URL(fileURLWithPath: jsonPath))
+        Self.log("results written to \(jsonPath)")
         if let markdown = self.markdown {
             try (report.markdown() + "\n").write(toFile: markdown, atomically: true, encoding: .utf8)
         }
