@@ -123,7 +123,7 @@ let package = Package(
         .executableTarget(
             name: "pbx2mqtt-bench",
             dependencies: [
-                "Bridge", "AMISimulator", "AMI", "CallCenter", "MQTT", "CMosquitto",
+                "Bridge", "AMISimulator", "AMI", "CallCenter", "MQTT", "CMosquitto", "LocalMosquitto",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -131,7 +131,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks",
-            exclude: ["results.json"],
+            exclude: ["results.json", "README.md"],
             swiftSettings: strictSettings
         ),
 

@@ -52,10 +52,12 @@ public final class MosquittoBroker: Sendable {
     /// - Parameters:
     ///   - username: with `password`, the only account; anonymous clients are then refused.
     ///   - password: that account's password (hashed into a file by `mosquitto_passwd -b`).
-    ///   - port: a fixed port instead of a free one (e.g. to replace a killed broker by one with
-    ///     other credentials); then no other port is tried.
+    ///   - port: a fixed port instead of a free one (the demo's `--mqtt-port`, or a killed broker
+    ///     replaced by one with other credentials); then no other port is tried.
+    ///   - quiet: log errors only and queue without limit, for the benchmarks: `log_type all`
+    ///     writes two log lines per message, and the default 1000-message queue drops bursts.
     public static func start(
-        username: String? = nil, password: String? = nil, port fixedPort: Int? = nil
+        username: String? = nil, password: String? = nil, port fixedPort: Int? = nil, quiet: Bool = false
     ) async throws -> MosquittoBroker {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("pbx2mqtt-mosquitto-\(UUID().uuidString)", isDirectory: true)
@@ -64,7 +66,7 @@ public final class MosquittoBroker: Sendable {
         for _ in 0..<(fixedPort == nil ? 5 : 20) {
             let port = try fixedPort ?? Self.freePort()
             do {
-                try Self.writeConfig(directory: directory, port: port, username: username, password: password)
+                try Self.writeConfig(directory: directory, port: port, username: username, password: password, quiet: quiet)
                 let process = try await Self.launch(directory: directory, port: port)
                 return MosquittoBroker(
                     port: port, username: username, password: password, directory: directory, process: process)
@@ -186,12 +188,12 @@ public final class MosquittoBroker: Sendable {
         return result == 0
     }
 
-    private static func writeConfig(directory: URL, port: Int, username: String?, password: String?) throws {
+    private static func writeConfig(directory: URL, port: Int, username: String?, password: String?, quiet: Bool) throws {
         var lines = [
             "listener \(port) 127.0.0.1",
             "persistence false",
             "log_dest file \(directory.appendingPathComponent("mosquitto.log").path)",
-            "log_type all",
+            quiet ? "log_type error" : "log_type all",
             "connection_messages true",
             // Without it Nagle's algorithm adds ~40 ms per hop: a command round trip took
             // ~90 ms instead of ~2 ms (deploy/mosquitto.conf sets it too).
@@ -200,6 +202,9 @@ public final class MosquittoBroker: Sendable {
             // cannot read this folder. Ignored when not started as root.
             "user root",
         ]
+        if quiet {
+            lines += ["max_queued_messages 0", "max_queued_bytes 0"]
+        }
         if let username, let password {
             let passwordFile = directory.appendingPathComponent("passwords")
             let result = try Self.runSync(

@@ -88,6 +88,9 @@ public final class PBXBridge: @unchecked Sendable {
         try client.subscribe(self.configuration.layout.commandFilter, qos: .atLeastOnce, retainAsPublished: true)
         let id = ObjectIdentifier(client)
         try client.start { [weak self] event in
+            // Publish acknowledgements (one per message) carry nothing the bridge uses:
+            // dropping them here saves a hop onto the event loop per published message.
+            if case .published = event { return }
             guard let self else { return }
             self.eventLoop.execute {
                 // Events of a client replaced by `reconfigure` are stale.

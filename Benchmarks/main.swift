@@ -1,1 +1,0 @@
-print("pbx2mqtt-bench: under construction")
