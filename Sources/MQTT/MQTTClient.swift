@@ -15,7 +15,7 @@ import Synchronization
 /// stopping the loop is serialised on `supervisor`; every Swift-side mutable value sits in `storage`.
 public final class MQTTClient: @unchecked Sendable {
     let handle: OpaquePointer
-    let configuration: MQTTConfiguration
+    public let configuration: MQTTConfiguration
     let logger: Logger
     let storage = Mutex(MQTTClientState())
     /// Serialises loop restarts and `stop`, off libmosquitto's thread (the loop thread cannot be

@@ -39,6 +39,9 @@ public final class PBXBridge: @unchecked Sendable {
     var started = false
     var stopping = false
     lazy var commands = CommandCenter(bridge: self)
+    /// Retained publishes refused by a full client queue, newest value per topic, sent as it drains.
+    var deferredState: [String: MQTTMessage] = [:]
+    var deferredFlushScheduled = false
     /// Looks for stale retained topics after the first broker connect; nil once done.
     var sweep: StaleTopicSweep?
     var sweptOnce = false
@@ -479,9 +482,40 @@ public final class PBXBridge: @unchecked Sendable {
         do {
             _ = try self.mqtt.publish(message)
             self.metrics.published(kind)
+            if kind == .state, !self.deferredState.isEmpty {
+                // A newer value went out: an older deferred one must not follow it.
+                self.deferredState[message.topic] = nil
+            }
+        } catch .queueFull where kind == .state {
+            // Retained state is never dropped: the newest value per topic waits until the
+            // client's queue has room again (a large initial sync can outrun the broker).
+            self.deferredState[message.topic] = message
+            self.scheduleDeferredFlush()
         } catch {
             self.metrics.dropped(kind)
             self.logger.debug("MQTT publish failed", metadata: ["mqtt.topic": "\(message.topic)", "error": "\(error)"])
+        }
+    }
+
+    /// Publishes deferred state as the client's queue drains, oldest room first.
+    private func scheduleDeferredFlush() {
+        guard !self.deferredFlushScheduled else { return }
+        self.deferredFlushScheduled = true
+        self.eventLoop.scheduleTask(in: .milliseconds(20)) {
+            self.deferredFlushScheduled = false
+            guard self.mqttConnected else {
+                // Everything is republished on the next connect; nothing to keep.
+                self.deferredState = [:]
+                return
+            }
+            let room = self.mqtt.configuration.maxQueuedMessages - self.mqtt.queuedMessageCount
+            for topic in self.deferredState.keys.prefix(max(0, room / 2)) {
+                guard let message = self.deferredState.removeValue(forKey: topic) else { continue }
+                self.send(message, kind: .state)
+            }
+            if !self.deferredState.isEmpty {
+                self.scheduleDeferredFlush()
+            }
         }
     }
 

@@ -164,3 +164,25 @@ import Testing
         await harness.stop()
     }
 }
+
+@Suite struct FullQueueTests {
+    /// Should deliver every retained topic of a large initial sync even when the MQTT client's
+    /// queue is far smaller than the sync: state waits for room, it is never dropped.
+    @Test func initialSyncLargerThanTheQueueLosesNothing() async throws {
+        let callCenter = CallCenterConfiguration.generated(agents: 150, queues: 4)
+        let reference = try await BridgeHarness.start(callCenter: callCenter)
+        let small = try await BridgeHarness.start(callCenter: callCenter, maxQueued: 20)
+        let expected = try TopicRecorder(port: reference.broker.port)
+        let recorder = try TopicRecorder(port: small.broker.port)
+        defer {
+            expected.stop()
+            recorder.stop()
+        }
+        #expect(await expected.wait(timeout: 10) { $0.count > 400 && $0["pbx/agent/2150/name"] != nil })
+        let topics = Set(expected.state.keys)
+        let complete = await recorder.wait(timeout: 15) { Set($0.keys) == topics }
+        #expect(complete, "missing \(topics.subtracting(recorder.state.keys).count) of \(topics.count) topics")
+        await reference.stop()
+        await small.stop()
+    }
+}

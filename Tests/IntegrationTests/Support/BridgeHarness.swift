@@ -35,7 +35,8 @@ final class BridgeHarness: Sendable {
         bridgePassword: String? = nil,
         eventFilter: Bool = true,
         keepalive: TimeAmount = .seconds(10),
-        broker existing: MosquittoBroker? = nil
+        broker existing: MosquittoBroker? = nil,
+        maxQueued: Int = 100_000
     ) async throws -> BridgeHarness {
         let simulator = try await AMISimulator.start(
             configuration: SimulatorConfiguration(users: [SimulatorUser(username: user, secret: secret)], callCenter: callCenter),
@@ -53,7 +54,8 @@ final class BridgeHarness: Sendable {
         let logger = Logger(label: "bridge", factory: { _ in logs })
         let bridge = try Self.makeBridge(
             amiPort: simulator.port, mqttPort: broker.port, mqttUser: brokerCredentials?.user,
-            mqttPassword: bridgePassword ?? brokerCredentials?.password, eventFilter: eventFilter, keepalive: keepalive, logger: logger
+            mqttPassword: bridgePassword ?? brokerCredentials?.password, eventFilter: eventFilter, keepalive: keepalive,
+            maxQueued: maxQueued, logger: logger
         )
         try await bridge.start().get()
         return BridgeHarness(simulator: simulator, broker: broker, bridge: bridge, logs: logs)
@@ -61,7 +63,7 @@ final class BridgeHarness: Sendable {
 
     static func makeBridge(
         amiPort: Int, mqttPort: Int, mqttUser: String? = nil, mqttPassword: String? = nil, eventFilter: Bool = true,
-        keepalive: TimeAmount = .seconds(10), logger: Logger
+        keepalive: TimeAmount = .seconds(10), maxQueued: Int = 100_000, logger: Logger
     ) throws -> PBXBridge {
         let layout = try TopicLayout(prefix: "pbx")
         let ami = AMIClient(
@@ -80,6 +82,7 @@ final class BridgeHarness: Sendable {
                 host: "127.0.0.1", port: mqttPort, clientID: "bridge-\(UUID().uuidString.prefix(8))",
                 username: mqttUser, password: mqttPassword,
                 will: MQTTMessage(topic: layout.bridgeState, text: #"{"state":"offline"}"#, qos: .atLeastOnce, retain: true),
+                maxQueuedMessages: maxQueued,
                 reconnectDelayMinSeconds: 1, reconnectDelayMaxSeconds: 1
             ),
             logger: logger
