@@ -12,7 +12,7 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Benchmarks the bridge against the AMI simulator and a private mosquitto."
     )
 
-    static let allScenarios = ["throughput", "latency", "sync", "memory", "ami-traffic", "command", "reducer"]
+    static let allScenarios = ["throughput", "latency", "sync", "memory", "ami-traffic", "command", "reducer", "parser"]
 
     @Flag(help: "Tiny sizes, a few seconds in total (CI).")
     var smoke = false
@@ -67,15 +67,15 @@ struct BenchCommand: AsyncParsableCommand {
             return result
         }
         await record("command") { try await CommandScenario(sizes: sizes, broker: broker).run() }
-        await record("reducer") {
-            let recorded: RecordedTraffic
-            if let traffic {
-                recorded = traffic
-            } else {
-                recorded = try await TrafficScenario(sizes: sizes).run().1
-            }
-            return ReducerScenario(sizes: sizes, traffic: recorded).run()
+        /// The ami-traffic scenario's recording, or a fresh one when that scenario was not run.
+        func recordedTraffic() async throws -> RecordedTraffic {
+            if let traffic { return traffic }
+            let recorded = try await TrafficScenario(sizes: sizes).run().1
+            traffic = recorded
+            return recorded
         }
+        await record("reducer") { ReducerScenario(sizes: sizes, traffic: try await recordedTraffic()).run() }
+        await record("parser") { try ParserScenario(sizes: sizes, traffic: try await recordedTraffic()).run() }
 
         report.durationSeconds = MonotonicClock.seconds(since: started)
         print(report.table())
