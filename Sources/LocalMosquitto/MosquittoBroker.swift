@@ -203,7 +203,9 @@ public final class MosquittoBroker: Sendable {
             "user root",
         ]
         if quiet {
-            lines += ["max_queued_messages 0", "max_queued_bytes 0"]
+            // As deploy/mosquitto.conf: more QoS 1 messages in flight to each subscriber than
+            // mosquitto's default 20, which paces a large initial sync.
+            lines += ["max_queued_messages 0", "max_queued_bytes 0", "max_inflight_messages 100"]
         }
         if let username, let password {
             let passwordFile = directory.appendingPathComponent("passwords")
