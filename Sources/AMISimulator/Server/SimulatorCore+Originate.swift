@@ -247,15 +247,22 @@ extension SimulatorCore {
         self.hangUp(channel, cause: cause)
     }
 
-    func redirect(_ request: ActionRequest) {
+    /// The live channel an action's `Channel` header names, or nil after answering the
+    /// error Asterisk gives for a missing or unknown channel (Redirect, Park).
+    private func namedChannel(_ request: ActionRequest) -> (String, SimChannel)? {
         guard let name = request.nonEmpty("Channel") else {
             request.respond(AMIEventFactory.error("Channel not specified", actionID: request.actionID))
-            return
+            return nil
         }
         guard let channel = self.channels[name] else {
             request.respond(AMIEventFactory.error("Channel does not exist: \(name)", actionID: request.actionID))
-            return
+            return nil
         }
+        return (name, channel)
+    }
+
+    func redirect(_ request: ActionRequest) {
+        guard let (name, channel) = self.namedChannel(request) else { return }
         guard let exten = request.nonEmpty("Exten") else {
             request.respond(AMIEventFactory.error("Exten not specified", actionID: request.actionID))
             return
@@ -287,14 +294,7 @@ extension SimulatorCore {
     }
 
     func park(_ request: ActionRequest) {
-        guard let name = request.nonEmpty("Channel") else {
-            request.respond(AMIEventFactory.error("Channel not specified", actionID: request.actionID))
-            return
-        }
-        guard let channel = self.channels[name] else {
-            request.respond(AMIEventFactory.error("Channel does not exist: \(name)", actionID: request.actionID))
-            return
-        }
+        guard let (_, channel) = self.namedChannel(request) else { return }
         request.respond(AMIEventFactory.success("Park successful", actionID: request.actionID))
         self.nextParkingSpace = self.nextParkingSpace >= 750 ? 701 : self.nextParkingSpace + 1
         channel.application = "Park"
