@@ -44,9 +44,6 @@ struct MemoryScenario {
             "run", "--ami-host", "127.0.0.1", "--ami-port", String(simulator.port), "--ami-username",
             SimulatorUser.bridge.username, "--mqtt-host", self.broker.host, "--mqtt-port", String(self.broker.port),
             "--mqtt-client-id", "bench-\(prefix)", "--prefix", prefix, "--log-level", "warning",
-            // The default bound (10,000) is below the 17,000 retained topics of 5,000 agents:
-            // the initial sync would drop the rest (see README, open points).
-            "--mqtt-max-queued", "100000",
         ]
         var environment = ProcessInfo.processInfo.environment
         environment["PBX2MQTT_AMI_SECRET"] = SimulatorUser.bridge.secret
@@ -94,7 +91,7 @@ struct MemoryScenario {
         result.add(Metric("events streamed into the daemon", Double(self.sizes.memoryEvents) / streamed, "ev/s"))
         result.add(Metric("MQTT messages seen", Double(subscriber.received - before), "msg"))
         result.notes.append(
-            "\(self.binary) run, default configuration except --mqtt-max-queued 100000 (QoS 1, event filter on, Events: call,agent), "
+            "\(self.binary) run, default configuration (QoS 1, mqtt.maxQueued 10,000, event filter on, Events: call,agent), "
                 + "\(self.sizes.memoryAgents) agents in \(self.sizes.queues) queues; mix per agent: AgentCalled, ExtensionStatus "
                 + "InUse/Idle, QueueMemberStatus paused/unpaused, VarSet (filtered out by Asterisk-side filter)")
         process.terminate()
