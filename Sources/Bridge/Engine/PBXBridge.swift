@@ -254,31 +254,32 @@ public final class PBXBridge: @unchecked Sendable {
         self.logNewDiagnostics()
     }
 
+    /// The AMI lists a full state is built from.
+    static let stateLists = ["QueueStatus", "QueueSummary", "ExtensionStateList", "CoreShowChannels"]
+
+    /// Sends the state lists at once; the items of all of them, or the first failure (a
+    /// refused list included: `AMIClientError.actionFailed` with Asterisk's message).
+    private func fetchStateLists() -> EventLoopFuture<[AMIMessage]> {
+        let lists = Self.stateLists.map { self.ami.send(AMIAction($0)) }
+        return EventLoopFuture.whenAllSucceed(lists, on: self.eventLoop).flatMapThrowing { responses in
+            try responses.flatMap { try $0.checked().events }
+        }
+    }
+
     /// Fetches the full state (never polls afterwards: the event stream keeps it current) and
     /// publishes only what differs from what subscribers already have.
     func startSync() {
         let generation = self.syncGeneration
         self.syncBuffer = []
         let started = self.clock()
-        let lists = ["QueueStatus", "QueueSummary", "ExtensionStateList", "CoreShowChannels"].map {
-            self.ami.send(AMIAction($0))
-        }
-        EventLoopFuture.whenAllComplete(lists, on: self.eventLoop).whenComplete { result in
-            guard generation == self.syncGeneration, case .success(let results) = result else { return }
-            var items: [AMIMessage] = []
-            for result in results {
-                switch result {
-                case .success(let response) where !response.isError:
-                    items.append(contentsOf: response.events)
-                case .success(let response):
-                    self.syncFailed(generation, reason: "\(response.action): \(response.message ?? "error")")
-                    return
-                case .failure(let error):
-                    self.syncFailed(generation, reason: "\(error)")
-                    return
-                }
+        self.fetchStateLists().whenComplete { result in
+            guard generation == self.syncGeneration else { return }
+            switch result {
+            case .success(let items):
+                self.finishSync(items: items, started: started)
+            case .failure(let error):
+                self.syncFailed(generation, reason: "\(error)")
             }
-            self.finishSync(items: items, started: started)
         }
     }
 
@@ -291,7 +292,10 @@ public final class PBXBridge: @unchecked Sendable {
         }
     }
 
-    private func finishSync(items: [AMIMessage], started: CallCenterTime) {
+    /// Replaces the model by one built from `items` (plus the events buffered meanwhile) and
+    /// publishes the difference; returns how many retained topics changed.
+    @discardableResult
+    private func finishSync(items: [AMIMessage], started: CallCenterTime) -> Int {
         let now = self.clock()
         var snapshot = CallCenterState.snapshot(
             configuration: self.configuration.callCenter, items: items, at: now, previous: self.model
@@ -321,6 +325,7 @@ public final class PBXBridge: @unchecked Sendable {
                 "sync.ms": "\(now.millisecondsSinceEpoch - started.millisecondsSinceEpoch)",
             ]
         )
+        return changes.count
     }
 
     /// Forces a full resync (`bridge/resync`), answering with the number of changed topics.
@@ -328,26 +333,19 @@ public final class PBXBridge: @unchecked Sendable {
         guard case .connected = self.amiState else {
             return self.eventLoop.makeFailedFuture(CommandError(.amiUnavailable, "AMI is not connected"))
         }
-        let before = self.model
-        let promise = self.eventLoop.makePromise(of: Int.self)
-        let lists = ["QueueStatus", "QueueSummary", "ExtensionStateList", "CoreShowChannels"].map {
-            self.ami.send(AMIAction($0))
-        }
         let generation = self.syncGeneration
+        let started = self.clock()
         self.syncBuffer = self.syncBuffer ?? []
-        EventLoopFuture.whenAllSucceed(lists, on: self.eventLoop).whenComplete { result in
-            switch result {
-            case .success(let responses) where generation == self.syncGeneration:
-                self.finishSync(items: responses.flatMap(\.events), started: self.clock())
-                promise.succeed(before.diff(to: self.model, at: self.clock()).count)
-            case .success:
-                promise.fail(CommandError(.amiUnavailable, "AMI reconnected during the resync"))
-            case .failure(let error):
-                self.syncBuffer = nil
-                promise.fail(CommandError(.amiError, "\(error)"))
+        return self.fetchStateLists().flatMapThrowing { items in
+            guard generation == self.syncGeneration else {
+                throw CommandError(.amiUnavailable, "AMI reconnected during the resync")
             }
+            return self.finishSync(items: items, started: started)
+        }.flatMapErrorThrowing { error in
+            if let error = error as? CommandError { throw error }
+            self.syncBuffer = nil
+            throw CommandError(.amiError, "\(error)")
         }
-        return promise.futureResult
     }
 
     private func logNewDiagnostics() {
