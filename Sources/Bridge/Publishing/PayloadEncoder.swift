@@ -30,6 +30,8 @@ enum PayloadEncoder {
             json.field("name", value.name)
             json.field("queue", value.queue)
             json.field("uniqueId", value.uniqueId)
+            json.field("direction", value.direction)
+            json.field("startTime", value.startTime.map(Timestamp.iso8601))
         case .queueCount(let value):
             json.field("queue", value.queue)
             json.field("count", value.count)

@@ -13,4 +13,6 @@ struct ChannelRecord: Sendable, Hashable {
     var bridge: String?
     /// The queue this channel called into, if it is a queue caller.
     var queue: String?
+    /// The Uniqueid of the call's first channel (`Linkedid`), nil when Asterisk did not say.
+    var linkedID: String? = nil
 }

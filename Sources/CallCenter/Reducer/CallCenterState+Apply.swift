@@ -360,14 +360,17 @@ extension CallCenterState {
         let name = Self.callerID(message["CallerIDName"])
         let connectedNumber = Self.callerID(message["ConnectedLineNum"])
         let connectedName = Self.callerID(message["ConnectedLineName"])
+        let linkedID = message["Linkedid"].flatMap { $0.isEmpty ? nil : $0 }
         if var channel = self.channels[uniqueId] {
             if channel.callerNumber != number || channel.callerName != name
                 || channel.connectedNumber != connectedNumber || channel.connectedName != connectedName
+                || (linkedID != nil && channel.linkedID != linkedID)
             {
                 channel.callerNumber = number
                 channel.callerName = name
                 channel.connectedNumber = connectedNumber
                 channel.connectedName = connectedName
+                channel.linkedID = linkedID ?? channel.linkedID
                 self.channels[uniqueId] = channel
                 if let bridge = channel.bridge { self.touchBridge(bridge) }
             }
@@ -377,7 +380,7 @@ extension CallCenterState {
         let agent = self.identity.agent(channel: channelName)
         self.channels[uniqueId] = ChannelRecord(
             name: channelName, callerNumber: number, callerName: name, connectedNumber: connectedNumber,
-            connectedName: connectedName, agent: agent, bridge: nil, queue: nil
+            connectedName: connectedName, agent: agent, bridge: nil, queue: nil, linkedID: linkedID
         )
         if let agent {
             self.agentChannels[agent, default: []].insert(uniqueId)

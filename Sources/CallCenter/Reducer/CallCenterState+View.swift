@@ -60,11 +60,19 @@ extension CallCenterState {
         }
         guard let best else { return nil }
         let useConnected = !best.mine.connectedNumber.isEmpty
+        // The call's first channel (Linkedid) tells who started it: the agent's own leg for a
+        // call the agent placed, the other party's for one it received. Its Uniqueid also
+        // carries the call's start (`<epoch seconds>.<sequence>`), so both come out the same
+        // from the event stream and from a CoreShowChannels snapshot, with no clock.
+        let linked = best.mine.linkedID ?? best.channel.linkedID
+        let ownIDs = own
+        let direction = linked.map { ownIDs.contains($0) ? "outbound" : "inbound" }
         return PhoneNumberValue(
             agent: agent,
             number: useConnected ? best.mine.connectedNumber : best.channel.callerNumber,
             name: useConnected ? best.mine.connectedName : best.channel.callerName,
-            queue: best.channel.queue, uniqueId: best.id
+            queue: best.channel.queue, uniqueId: best.id,
+            direction: direction, startTime: linked.flatMap(Self.callStart)
         )
     }
 
@@ -109,5 +117,12 @@ extension CallCenterState {
     /// The changes that turn this state's view into `other`'s.
     public func diff(to other: CallCenterState, at time: CallCenterTime) -> [CallCenterChange] {
         Self.diff(self.view, other.view, at: time)
+    }
+
+    /// The start of a call from its Linkedid, `[<system name>-]<epoch seconds>.<sequence>`.
+    static func callStart(linkedID: String) -> CallCenterTime? {
+        let tail = linkedID.split(separator: "-").last ?? Substring(linkedID)
+        guard let dot = tail.firstIndex(of: "."), let seconds = Int64(tail[..<dot]), seconds > 0 else { return nil }
+        return CallCenterTime(secondsSinceEpoch: seconds)
     }
 }

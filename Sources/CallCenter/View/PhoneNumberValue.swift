@@ -7,12 +7,22 @@ public struct PhoneNumberValue: Sendable, Hashable, Codable {
     public var queue: String?
     /// The other party's channel Uniqueid.
     public var uniqueId: String
+    /// `inbound` (the other party started the call) or `outbound` (the agent did); nil when
+    /// Asterisk gave no Linkedid.
+    public var direction: String?
+    /// When the call began (its first channel was created), from the Linkedid.
+    public var startTime: CallCenterTime?
 
-    public init(agent: String, number: String, name: String, queue: String?, uniqueId: String) {
+    public init(
+        agent: String, number: String, name: String, queue: String?, uniqueId: String,
+        direction: String? = nil, startTime: CallCenterTime? = nil
+    ) {
         self.agent = agent
         self.number = number
         self.name = name
         self.queue = queue
         self.uniqueId = uniqueId
+        self.direction = direction
+        self.startTime = startTime
     }
 }

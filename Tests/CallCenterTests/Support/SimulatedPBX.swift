@@ -276,7 +276,7 @@ struct SimulatedPBX {
             var fields: [(String, String)] = [
                 ("Channel", channel.name), ("CallerIDNum", channel.number), ("CallerIDName", channel.callerName),
                 ("ConnectedLineNum", channel.connectedNumber), ("ConnectedLineName", channel.connectedName),
-                ("Uniqueid", uniqueId), ("BridgeId", channel.bridge ?? ""),
+                ("Uniqueid", uniqueId), ("Linkedid", uniqueId), ("BridgeId", channel.bridge ?? ""),
             ]
             if let queue = channel.queue {
                 fields += [("Application", "Queue"), ("ApplicationData", "\(queue),r,,,120")]
