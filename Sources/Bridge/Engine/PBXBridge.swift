@@ -26,9 +26,6 @@ public final class PBXBridge: @unchecked Sendable {
     // MARK: State (event loop only)
 
     var model: CallCenterState
-    /// Every retained topic as last published (topic → payload): what a broker that lost its
-    /// retained store gets back, and the byte-level guard against republishing the same value.
-    var retained: [String: [UInt8]] = [:]
     /// Non-nil while an initial sync runs: events received meanwhile, replayed onto the snapshot.
     var syncBuffer: [(AMIMessage, CallCenterTime)]?
     /// Bumped on every AMI connection change, so that a stale sync result is ignored.
@@ -122,16 +119,9 @@ public final class PBXBridge: @unchecked Sendable {
                 let previous = self.mqtt
                 if old.layout != configuration.layout {
                     // Clear everything under the old prefix while the old session is still up.
-                    for topic in self.retained.keys {
+                    let oldTopics = self.model.view.keys.compactMap { try? old.layout.topic(for: $0) }
+                    for topic in oldTopics + [old.layout.bridgeState, old.layout.bridgeAMI] {
                         self.send(MQTTMessage(topic: topic, payload: [], qos: old.stateQoS, retain: true), kind: .state)
-                    }
-                    for topic in [old.layout.bridgeState, old.layout.bridgeAMI] {
-                        self.send(MQTTMessage(topic: topic, payload: [], qos: .atLeastOnce, retain: true), kind: .state)
-                    }
-                    self.retained = [:]
-                    for change in self.model.fullView {
-                        guard case .set(let key, let value) = change, let topic = self.topic(for: key) else { continue }
-                        self.retained[topic] = PayloadEncoder.encode(value)
                     }
                 }
                 // The old session's queue (the clears above) must reach the broker before it
@@ -363,12 +353,12 @@ public final class PBXBridge: @unchecked Sendable {
             self.mqttConnected = true
             self.metrics.mqttConnected(true)
             self.startSweepIfNeeded()
-            self.logger.info("MQTT connected; republishing retained state", metadata: ["mqtt.topics": "\(self.retained.count)"])
+            self.logger.info("MQTT connected; republishing retained state", metadata: ["mqtt.topics": "\(self.model.view.count)"])
             self.publishBridgeState(online: !self.stopping)
             self.publishAMIState()
-            for (topic, payload) in self.retained {
-                self.send(MQTTMessage(topic: topic, payload: payload, qos: self.configuration.stateQoS, retain: true), kind: .state)
-            }
+            // The model's view is exactly the retained state: a broker that lost its store (or
+            // a first connect) gets all of it.
+            self.publish(self.model.fullView)
         case .connectionRefused(let code, let reason):
             self.mqttConnected = false
             self.metrics.mqttConnected(false)
@@ -422,7 +412,9 @@ public final class PBXBridge: @unchecked Sendable {
 
     /// Clears what the sweep found once it can tell (harvest and first sync both done).
     private func clearStaleTopics() {
-        guard let sweep = self.sweep, let stale = sweep.stale(current: self.retained) else { return }
+        guard let sweep = self.sweep else { return }
+        let current = Set(self.model.view.keys.compactMap { try? self.configuration.layout.topic(for: $0) })
+        guard let stale = sweep.stale(current: current) else { return }
         self.sweep = nil
         self.sweptOnce = true
         guard sweep.layout == self.configuration.layout else { return }
@@ -440,14 +432,11 @@ public final class PBXBridge: @unchecked Sendable {
         for change in changes {
             switch change {
             case .set(let key, let value):
+                // The model emits a set only when the value changed, so every one goes out.
                 guard let topic = self.topic(for: key) else { continue }
-                let payload = PayloadEncoder.encode(value)
-                if self.retained[topic] == payload { continue }
-                self.retained[topic] = payload
-                self.sendState(topic, payload)
+                self.sendState(topic, PayloadEncoder.encode(value))
             case .clear(let key):
                 guard let topic = self.topic(for: key) else { continue }
-                self.retained[topic] = nil
                 self.sendState(topic, [])
             case .event(let event):
                 do {
@@ -469,7 +458,7 @@ public final class PBXBridge: @unchecked Sendable {
         }
     }
 
-    /// Retained state goes out only while connected: on (re)connect the whole retained map is
+    /// Retained state goes out only while connected: on (re)connect the whole view is
     /// republished anyway, so queueing it in libmosquitto meanwhile would only add duplicates.
     private func sendState(_ topic: String, _ payload: [UInt8]) {
         guard self.mqttConnected else { return }

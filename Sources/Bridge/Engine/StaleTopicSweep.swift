@@ -34,9 +34,9 @@ struct StaleTopicSweep: Sendable {
     mutating func finishSync() { self.synced = true }
 
     /// The topics to clear, once both the harvest and the first sync are done; nil before.
-    func stale(current: [String: [UInt8]]) -> [String]? {
+    func stale(current: Set<String>) -> [String]? {
         guard self.harvestDone, self.synced else { return nil }
-        return self.harvested.filter { current[$0] == nil }.sorted()
+        return self.harvested.subtracting(current).sorted()
     }
 
     /// Whether `topic` is one of the retained state topics (not an event, command or reply).

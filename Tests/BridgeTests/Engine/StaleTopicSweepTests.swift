@@ -15,7 +15,7 @@ import Testing
         sweep.received(topic: "pbx/agent/997/phoneNumber", retained: true, empty: true)  // already cleared
         sweep.received(topic: "pbx/agent/996/agentCalled", retained: true, empty: false)  // not state
         sweep.received(topic: "other/agent/1/name", retained: true, empty: false)
-        let current: [String: [UInt8]] = ["pbx/agent/147/extensionStatus": [1]]
+        let current: Set<String> = ["pbx/agent/147/extensionStatus"]
         #expect(sweep.stale(current: current) == nil)
         sweep.finishHarvest()
         #expect(sweep.stale(current: current) == nil)
