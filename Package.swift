@@ -186,7 +186,7 @@ let package = Package(
         .testTarget(
             name: "pbx2mqttTests",
             dependencies: [
-                "pbx2mqtt",
+                "pbx2mqtt", "Bridge",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -61,8 +61,9 @@ public struct CommandPolicy: Sendable, Hashable {
         return result + rest
     }
 
-    /// True when `destination` matches an allow-list pattern in full.
-    func allows(destination: String) -> Bool {
+    /// True when `destination` matches an allow-list pattern in full; a pattern that does not
+    /// compile matches nothing (configuration validation refuses such patterns first).
+    public func allows(destination: String) -> Bool {
         for pattern in self.allowDestinations {
             guard let regex = try? Regex(pattern) else { continue }
             if (try? regex.wholeMatch(in: destination)) != nil {

@@ -132,32 +132,8 @@ extension AppConfiguration {
     }
 }
 
-extension AppConfiguration.Commands {
-    /// Whether `destination` matches one of ``allowDestinations`` completely.
-    ///
-    /// Patterns were compiled once during validation, so a pattern failing here is impossible;
-    /// it is then treated as not matching (deny).
-    func allows(destination: String) -> Bool {
-        self.allowDestinations.contains { pattern in
-            guard let regex = try? Regex(pattern) else {
-                return false
-            }
-            return (try? regex.wholeMatch(in: destination)) != nil
-        }
-    }
-}
-
 extension AppConfiguration.Model {
-    /// The queue-member interface for an agent, from ``agentInterface``.
-    func interface(forAgent agent: String) -> String {
-        self.agentInterface.replacingOccurrences(of: Self.agentPlaceholder, with: agent)
-    }
-
-    /// The state interface for an agent, from ``agentStateInterface``.
-    func stateInterface(forAgent agent: String) -> String {
-        self.agentStateInterface.replacingOccurrences(of: Self.agentPlaceholder, with: agent)
-    }
-
-    /// The placeholder every agent template must contain.
+    /// The placeholder every agent template must contain. Filling templates and matching
+    /// destinations happen in the Bridge's `CommandPolicy`, the one place that applies them.
     static let agentPlaceholder = "{agent}"
 }

@@ -1,3 +1,4 @@
+import Bridge
 import Foundation
 import Logging
 import Testing
@@ -295,19 +296,14 @@ import Testing
             ConfigurationSources(configFile: example, environment: ["PBX2MQTT_AMI_SECRET": "x"])
         )
         #expect(configuration.ami.username == "pbx2mqtt")
-        #expect(configuration.commands.allows(destination: "147"))
-        #expect(!configuration.commands.allows(destination: "0900123456"))
+        let policy = CommandPolicy(allowDestinations: configuration.commands.allowDestinations)
+        #expect(policy.allows(destination: "147"))
+        #expect(!policy.allows(destination: "0900123456"))
     }
 
     /// Should match destinations against the whole pattern only.
     @Test func destinationAllowListMatchesWholeDestination() {
-        let commands = AppConfiguration.Commands(
-            allowDestinations: ["[0-9]{2,6}", "0[1-9][0-9]{8}"],
-            originateContext: "from-internal",
-            allowRawChannels: false,
-            maxInFlight: 1,
-            timeoutSeconds: 1
-        )
+        let commands = CommandPolicy(allowDestinations: ["[0-9]{2,6}", "0[1-9][0-9]{8}"])
         #expect(commands.allows(destination: "147"))
         #expect(commands.allows(destination: "0612345678"))
         #expect(!commands.allows(destination: "1"))
