@@ -38,13 +38,17 @@ final class BridgeMetrics {
     private var eventCounters: [String: Counter] = [:]
 
     func amiEvent(_ name: String) {
-        if let counter = self.eventCounters[name] {
-            counter.increment()
-            return
-        }
-        let counter = Counter(label: "pbx2mqtt_ami_events_total", dimensions: [("event", name)])
-        self.eventCounters[name] = counter
-        counter.increment()
+        Self.cached(&self.eventCounters, name) {
+            Counter(label: "pbx2mqtt_ami_events_total", dimensions: [("event", name)])
+        }.increment()
+    }
+
+    /// The metric stored under `key`, made once by `make`.
+    private static func cached<M>(_ cache: inout [String: M], _ key: String, _ make: () -> M) -> M {
+        if let metric = cache[key] { return metric }
+        let metric = make()
+        cache[key] = metric
+        return metric
     }
 
     func published(_ kind: PublishKind) { self.publishes[kind]?.increment() }
@@ -55,9 +59,16 @@ final class BridgeMetrics {
         self.syncTimer.recordMilliseconds(millis)
     }
 
+    private var commandCounters: [String: Counter] = [:]
+    private var commandTimers: [String: Timer] = [:]
+
     func command(_ name: String, status: String, nanoseconds: Int64) {
-        Counter(label: "pbx2mqtt_commands_total", dimensions: [("command", name), ("status", status)]).increment()
-        Timer(label: "pbx2mqtt_command_duration_seconds", dimensions: [("command", name)]).recordNanoseconds(nanoseconds)
+        Self.cached(&self.commandCounters, "\(name) \(status)") {
+            Counter(label: "pbx2mqtt_commands_total", dimensions: [("command", name), ("status", status)])
+        }.increment()
+        Self.cached(&self.commandTimers, name) {
+            Timer(label: "pbx2mqtt_command_duration_seconds", dimensions: [("command", name)])
+        }.recordNanoseconds(nanoseconds)
     }
 
     func timeReducer<T>(_ body: () -> T) -> T {
