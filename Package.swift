@@ -8,6 +8,12 @@ let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+/// Dependencies most targets share, named once.
+let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
+let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio")
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+
 let package = Package(
     name: "pbx2mqtt",
     platforms: [.macOS(.v15)],
@@ -47,9 +53,9 @@ let package = Package(
         .target(
             name: "AMI",
             dependencies: [
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
+                nioCore,
+                nioPosix,
+                logging,
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
@@ -63,7 +69,7 @@ let package = Package(
             name: "MQTT",
             dependencies: [
                 "CMosquitto",
-                .product(name: "Logging", package: "swift-log"),
+                logging,
             ],
             swiftSettings: strictSettings
         ),
@@ -71,9 +77,9 @@ let package = Package(
             name: "Bridge",
             dependencies: [
                 "AMI", "CallCenter", "MQTT",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
+                nioCore,
+                nioPosix,
+                logging,
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: strictSettings
@@ -82,15 +88,15 @@ let package = Package(
             name: "pbx2mqtt",
             dependencies: [
                 "Bridge", "AMISimulator", "AMI", "CallCenter", "MQTT", "LocalMosquitto",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                argumentParser,
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-                .product(name: "Logging", package: "swift-log"),
+                logging,
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
+                nioCore,
+                nioPosix,
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
@@ -102,9 +108,9 @@ let package = Package(
             name: "AMISimulator",
             dependencies: [
                 "AMI",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
+                nioCore,
+                nioPosix,
+                logging,
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
@@ -113,8 +119,8 @@ let package = Package(
             name: "ami-sim",
             dependencies: [
                 "AMISimulator",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
+                argumentParser,
+                logging,
             ],
             swiftSettings: strictSettings
         ),
@@ -124,11 +130,11 @@ let package = Package(
             name: "pbx2mqtt-bench",
             dependencies: [
                 "Bridge", "AMISimulator", "AMI", "CallCenter", "MQTT", "CMosquitto", "LocalMosquitto",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
+                nioCore,
+                nioPosix,
+                logging,
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                argumentParser,
             ],
             path: "Benchmarks",
             exclude: ["results.json", "README.md"],
@@ -146,8 +152,8 @@ let package = Package(
             name: "PBXTestSupport",
             dependencies: [
                 "AMI", "LocalMosquitto",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
+                nioCore,
+                logging,
             ],
             swiftSettings: strictSettings
         ),
@@ -155,10 +161,10 @@ let package = Package(
             name: "AMITests",
             dependencies: [
                 "AMI", "PBXTestSupport", "AMISimulator",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
+                nioCore,
+                nioPosix,
                 .product(name: "NIOEmbedded", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
+                logging,
             ],
             swiftSettings: strictSettings
         ),
@@ -187,13 +193,13 @@ let package = Package(
             name: "pbx2mqttTests",
             dependencies: [
                 "pbx2mqtt", "Bridge",
-                .product(name: "Logging", package: "swift-log"),
+                logging,
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
+                nioCore,
+                nioPosix,
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                argumentParser,
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
@@ -202,9 +208,9 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "Bridge", "AMI", "CallCenter", "MQTT", "AMISimulator", "PBXTestSupport", "LocalMosquitto",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
+                nioCore,
+                nioPosix,
+                logging,
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
