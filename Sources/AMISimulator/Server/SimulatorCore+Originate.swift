@@ -151,12 +151,8 @@ extension SimulatorCore {
             self.broadcast(AMIEventFactory.hangupHandler("HangupHandlerPush", two))
             self.setDeviceState("Custom:\(agent)", .inUse)
         }
-        self.broadcast(AMIEventFactory.newexten(two, application: "Answer", data: ""))
-        self.setUp(two)
-        self.setUp(one)
-        self.broadcast(AMIEventFactory.dialEnd(caller: nil, dest: one, status: "ANSWER"))
+        self.answerLocalPair(one: one, two: two, originate: originate)
         if let originate {
-            self.sendOriginateResponse(originate, success: true, channel: one)
             if let app = originate.target.first, app.key == "Application" {
                 one.application = app.value
                 one.applicationData = originate.target.last?.value ?? ""
@@ -259,6 +255,18 @@ extension SimulatorCore {
             return nil
         }
         return (name, channel)
+    }
+
+    /// The `;2` half answers its dialplan and both halves go up, as a Local channel Asterisk
+    /// dialled does; an originate that asked for it learns of its success at that point.
+    func answerLocalPair(one: SimChannel, two: SimChannel, originate: OriginateContext?) {
+        self.broadcast(AMIEventFactory.newexten(two, application: "Answer", data: ""))
+        self.setUp(two)
+        self.setUp(one)
+        self.broadcast(AMIEventFactory.dialEnd(caller: nil, dest: one, status: "ANSWER"))
+        if let originate {
+            self.sendOriginateResponse(originate, success: true, channel: one)
+        }
     }
 
     func redirect(_ request: ActionRequest) {

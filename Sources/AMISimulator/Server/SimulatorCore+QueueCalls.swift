@@ -34,13 +34,7 @@ extension SimulatorCore {
         self.broadcast(AMIEventFactory.newConnectedLine(two))
         self.broadcast(AMIEventFactory.localBridge(one: one, two: two))
         self.broadcast(AMIEventFactory.dialBegin(caller: nil, dest: one, dialString: "\(exten)@incoming"))
-        self.broadcast(AMIEventFactory.newexten(two, application: "Answer", data: ""))
-        self.setUp(two)
-        self.setUp(one)
-        self.broadcast(AMIEventFactory.dialEnd(caller: nil, dest: one, status: "ANSWER"))
-        if let originate {
-            self.sendOriginateResponse(originate, success: true, channel: one)
-        }
+        self.answerLocalPair(one: one, two: two, originate: originate)
         one.application = "Wait"
         one.applicationData = plan.callerLifetime.map { String(Int($0)) } ?? "60"
         self.changeDevice("Local/\(exten)@incoming", .inUse)
