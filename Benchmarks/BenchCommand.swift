@@ -12,7 +12,9 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Benchmarks the bridge against the AMI simulator and a private mosquitto."
     )
 
-    static let allScenarios = ["throughput", "latency", "sync", "memory", "ami-traffic", "command", "reducer", "parser"]
+    static let allScenarios = [
+        "throughput", "latency", "sync", "memory", "ami-traffic", "command", "reducer", "parser",
+    ]
 
     @Flag(help: "Tiny sizes, a few seconds in total (CI).")
     var smoke = false
@@ -51,7 +53,9 @@ struct BenchCommand: AsyncParsableCommand {
                 result.error = "\(error)"
             }
             result.notes.append("scenario took \(Metric.fixed(MonotonicClock.seconds(since: start), 1)) s")
-            Self.log("\(id): done in \(Metric.fixed(MonotonicClock.seconds(since: start), 1)) s\(result.error.map { " - ERROR \($0)" } ?? "")")
+            Self.log(
+                "\(id): done in \(Metric.fixed(MonotonicClock.seconds(since: start), 1)) s\(result.error.map { " - ERROR \($0)" } ?? "")"
+            )
             report.scenarios.append(result)
         }
 
@@ -81,7 +85,8 @@ struct BenchCommand: AsyncParsableCommand {
         print(report.table())
         print("\(report.mode) run on \(report.machine) in \(Metric.fixed(report.durationSeconds, 1)) s")
         // Smoke figures mean nothing: never let CI overwrite the committed results.
-        let jsonPath = self.json
+        let jsonPath =
+            self.json
             ?? (self.smoke
                 ? FileManager.default.temporaryDirectory.appendingPathComponent("pbx2mqtt-bench-smoke.json").path
                 : "Benchmarks/results.json")
@@ -102,15 +107,19 @@ struct BenchCommand: AsyncParsableCommand {
     /// CPU model and count, so a results file says where it was measured.
     static func machine() -> String {
         let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-        let model = cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }
-            .map { $0.split(separator: ":", maxSplits: 1).last.map { String($0).trimmingCharacters(in: .whitespaces) } ?? "" }
+        let model =
+            cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }
+            .map {
+                $0.split(separator: ":", maxSplits: 1).last.map { String($0).trimmingCharacters(in: .whitespaces) }
+                    ?? ""
+            }
             ?? "unknown CPU"
         #if arch(x86_64)
-        let arch = "x86_64"
+            let arch = "x86_64"
         #elseif arch(arm64)
-        let arch = "arm64"
+            let arch = "arm64"
         #else
-        let arch = "other"
+            let arch = "other"
         #endif
         return "\(ProcessInfo.processInfo.activeProcessorCount)-core \(arch), \(model)"
     }

@@ -21,7 +21,8 @@ struct BridgeRig: Sendable {
     }()
 
     init(
-        amiPort: Int, brokerPort: Int, prefix: String, stateQoS: MQTTQoS = .atLeastOnce, eventQoS: MQTTQoS = .atLeastOnce,
+        amiPort: Int, brokerPort: Int, prefix: String, stateQoS: MQTTQoS = .atLeastOnce,
+        eventQoS: MQTTQoS = .atLeastOnce,
         eventFilter: Bool = true, maxQueued: Int = 100_000
     ) throws {
         let layout = try TopicLayout(prefix: prefix)

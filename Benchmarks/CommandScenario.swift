@@ -12,9 +12,11 @@ struct CommandScenario {
     func run() async throws -> ScenarioResult {
         var result = ScenarioResult(id: "command", title: "Command round trip")
         let simulator = try await AMISimulator.start(
-            configuration: SimulatorConfiguration(callCenter: .generated(agents: self.sizes.agents, queues: self.sizes.queues)),
+            configuration: SimulatorConfiguration(
+                callCenter: .generated(agents: self.sizes.agents, queues: self.sizes.queues)),
             logger: BenchLog.quiet)
-        let tuned = try await self.roundTrips(simulator: simulator, broker: self.broker, count: self.sizes.commandRoundTrips)
+        let tuned = try await self.roundTrips(
+            simulator: simulator, broker: self.broker, count: self.sizes.commandRoundTrips)
         result.add(Metric("queue/pause p50", tuned.p50, "ms"))
         result.add(Metric("queue/pause p99", tuned.p99, "ms"))
         result.add(Metric("queue/pause max", tuned.max, "ms"))
@@ -55,7 +57,8 @@ struct CommandScenario {
         var iterator = replies.makeAsyncIterator()
         for index in 0..<count {
             let agent = index % min(self.sizes.agents, 20)
-            let body = "{\"id\":\"rt-\(index)\",\"queue\":\"\(EventTemplates.queue(ofAgent: agent, queues: self.sizes.queues))\","
+            let body =
+                "{\"id\":\"rt-\(index)\",\"queue\":\"\(EventTemplates.queue(ofAgent: agent, queues: self.sizes.queues))\","
                 + "\"agent\":\"\(EventTemplates.agent(agent))\",\"paused\":\(index % 40 < 20),\"reason\":\"bench\"}"
             let correlation = Array("c\(index)".utf8)
             let sent = MonotonicClock.nanoseconds()

@@ -17,7 +17,8 @@ struct LatencyScenario {
     func run() async throws -> ScenarioResult {
         var result = ScenarioResult(id: "latency", title: "Latency")
         let simulator = try await AMISimulator.start(
-            configuration: SimulatorConfiguration(callCenter: .generated(agents: self.sizes.agents, queues: self.sizes.queues)),
+            configuration: SimulatorConfiguration(
+                callCenter: .generated(agents: self.sizes.agents, queues: self.sizes.queues)),
             logger: BenchLog.quiet)
         let prefix = "lat\(BenchIDs.next())"
         let maxCount = self.sizes.latencyRuns.map(\.count).max() ?? 0
@@ -38,7 +39,8 @@ struct LatencyScenario {
             arrivals.withLock { for index in $0.indices { $0[index] = 0 } }
             subscriber.reset()
             let events = (0..<count).map {
-                EventTemplates.agentCalled(agent: $0 % self.sizes.agents, queues: self.sizes.queues, uniqueId: "lat.\($0)")
+                EventTemplates.agentCalled(
+                    agent: $0 % self.sizes.agents, queues: self.sizes.queues, uniqueId: "lat.\($0)")
             }
             var sent = [UInt64](repeating: 0, count: count)
             let interval = 1_000_000_000 / UInt64(rate)
@@ -61,7 +63,8 @@ struct LatencyScenario {
             try await waitUntil("the latency probes", timeout: 30, stall: 3, progress: { subscriber.received }) {
                 subscriber.received >= count
             }
-            var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
+            var histogram = Histogram<UInt64>(
+                highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
             let received = arrivals.withLock { Array($0.prefix(count)) }
             var missing = 0
             for index in 0..<count {
@@ -83,7 +86,8 @@ struct LatencyScenario {
         }
         result.notes.append(
             "QoS 1 (contract default) bridge publish and subscription; AgentCalled with unique Uniqueid matched to the "
-                + "agentCalled payload; send time taken before AMISimulator.emit (includes the hop onto the simulator's loop)")
+                + "agentCalled payload; send time taken before AMISimulator.emit (includes the hop onto the simulator's loop)"
+        )
         subscriber.stop()
         await rig.stop()
         try await simulator.shutdown()

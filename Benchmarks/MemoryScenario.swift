@@ -14,7 +14,8 @@ struct MemoryScenario {
 
     /// `pbx2mqtt` next to this executable (both come from the same `swift build`).
     static func defaultBinary() -> String {
-        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let me =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         return URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("pbx2mqtt").path
     }
 
@@ -22,7 +23,8 @@ struct MemoryScenario {
         var result = ScenarioResult(id: "memory", title: "Memory")
         guard FileManager.default.isExecutableFile(atPath: self.binary) else {
             throw BenchError.setup(
-                "no pbx2mqtt executable at \(self.binary): build it with the bench (swift build [-c release]) or pass --bridge-binary")
+                "no pbx2mqtt executable at \(self.binary): build it with the bench (swift build [-c release]) or pass --bridge-binary"
+            )
         }
         let simulator = try await AMISimulator.start(
             configuration: SimulatorConfiguration(
@@ -57,16 +59,20 @@ struct MemoryScenario {
             }
         }
         let pid = process.processIdentifier
-        try await waitUntil("the daemon's initial sync (\(expected) topics)", timeout: 60, stall: 10, progress: {
-            topics.withLock { $0.count }
-        }) {
+        try await waitUntil(
+            "the daemon's initial sync (\(expected) topics)", timeout: 60, stall: 10,
+            progress: {
+                topics.withLock { $0.count }
+            }
+        ) {
             topics.withLock { $0.count } >= expected
         }
         let afterSync = try Self.status(pid: pid)
         result.add(Metric("RSS after sync (\(self.sizes.memoryAgents) agents)", afterSync.rss, "MB"))
         result.add(Metric("anonymous RSS after sync", afterSync.anon, "MB"))
 
-        let events = EventTemplates.memoryMix(agents: self.sizes.memoryAgents, queues: self.sizes.queues, distinct: 1000)
+        let events = EventTemplates.memoryMix(
+            agents: self.sizes.memoryAgents, queues: self.sizes.queues, distinct: 1000)
         let before = subscriber.received
         let start = MonotonicClock.nanoseconds()
         try await simulator.firehose(events, count: self.sizes.memoryEvents)

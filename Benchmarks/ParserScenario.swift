@@ -31,7 +31,9 @@ struct ParserScenario {
         }
         result.add(Metric("packets decoded", Double(packets) / best, "packets/s"))
         result.add(Metric("bytes decoded", Double(bytes) / best / 1_000_000, "MB/s"))
-        result.notes.append("\(packets) packets, \(bytes) bytes of recorded simulator traffic; best of \(self.sizes.reducerPasses) passes")
+        result.notes.append(
+            "\(packets) packets, \(bytes) bytes of recorded simulator traffic; best of \(self.sizes.reducerPasses) passes"
+        )
         return result
     }
 }

@@ -30,7 +30,8 @@ final class RecordingAMIClient: Sendable {
     init(port: Int, eventMask: String, filters: [String]) {
         self.client = AMIClient(
             configuration: AMIConfiguration(
-                host: "127.0.0.1", port: port, username: SimulatorUser.bridge.username, secret: SimulatorUser.bridge.secret,
+                host: "127.0.0.1", port: port, username: SimulatorUser.bridge.username,
+                secret: SimulatorUser.bridge.secret,
                 authType: .plain, eventMask: eventMask, filters: filters),
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
             logger: BenchLog.quiet

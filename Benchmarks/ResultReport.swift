@@ -29,7 +29,8 @@ struct ResultReport: Sendable {
         var lines: [String] = []
         for (rowIndex, row) in rows.enumerated() {
             let cells = row.enumerated().map { index, cell in
-                index == 2 ? String(repeating: " ", count: widths[index] - cell.count) + cell
+                index == 2
+                    ? String(repeating: " ", count: widths[index] - cell.count) + cell
                     : cell + String(repeating: " ", count: widths[index] - cell.count)
             }
             lines.append(cells.joined(separator: "  "))
@@ -45,7 +46,8 @@ struct ResultReport: Sendable {
             for metric in scenario.metrics {
                 let value = metric.formattedValue + (metric.unit.isEmpty ? "" : " " + metric.unit)
                 lines.append(
-                    "| \(scenario.title) | \(metric.name) | \(value) | \(metric.goal ?? "") | \(metric.met.map { $0 ? "yes" : "**no**" } ?? "") |")
+                    "| \(scenario.title) | \(metric.name) | \(value) | \(metric.goal ?? "") | \(metric.met.map { $0 ? "yes" : "**no**" } ?? "") |"
+                )
             }
         }
         return lines.joined(separator: "\n")

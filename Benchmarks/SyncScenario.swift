@@ -64,7 +64,8 @@ struct SyncScenario {
             if count == expected { completedAt.withLock { $0 = now } }
         }
         try await subscriber.ready()
-        let rig = try BridgeRig(amiPort: port, brokerPort: self.broker.port, prefix: prefix, stateQoS: qos, eventQoS: qos)
+        let rig = try BridgeRig(
+            amiPort: port, brokerPort: self.broker.port, prefix: prefix, stateQoS: qos, eventQoS: qos)
         let start = MonotonicClock.nanoseconds()
         try await rig.start()
         try await waitUntil(

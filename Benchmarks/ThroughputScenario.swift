@@ -13,7 +13,8 @@ struct ThroughputScenario {
     func run() async throws -> ScenarioResult {
         var result = ScenarioResult(id: "throughput", title: "Throughput")
         let simulator = try await AMISimulator.start(
-            configuration: SimulatorConfiguration(callCenter: .generated(agents: self.sizes.agents, queues: self.sizes.queues)),
+            configuration: SimulatorConfiguration(
+                callCenter: .generated(agents: self.sizes.agents, queues: self.sizes.queues)),
             logger: BenchLog.quiet)
         defer { Task { try? await simulator.shutdown() } }
         let distinct = min(self.sizes.agents, 1000)
@@ -30,12 +31,14 @@ struct ThroughputScenario {
             let ratio = bridge.messagesOut / limit
             result.add(Metric("\(label) bridge / limit", ratio, "x", goal: ">= 0.8x", met: ratio >= 0.8))
             if bridge.lost > 0 {
-                result.add(Metric("\(label) messages lost (of \(self.sizes.throughputEvents))", Double(bridge.lost), "msg"))
+                result.add(
+                    Metric("\(label) messages lost (of \(self.sizes.throughputEvents))", Double(bridge.lost), "msg"))
             }
         }
         result.notes.append(
             "\(self.sizes.throughputEvents) AgentCalled events per run (\(distinct) distinct), one MQTT message each; "
-                + "subscriber on {p}/agent/+/agentCalled at the same QoS; the limit publishes the same topics and payloads")
+                + "subscriber on {p}/agent/+/agentCalled at the same QoS; the limit publishes the same topics and payloads"
+        )
         return result
     }
 
@@ -44,10 +47,12 @@ struct ThroughputScenario {
     {
         let prefix = "tp\(qos.rawValue)\(BenchIDs.next())"
         let subscriber = try BenchSubscriber(
-            host: self.broker.host, port: self.broker.port, filter: "\(prefix)/agent/+/agentCalled", qos: qos, id: prefix)
+            host: self.broker.host, port: self.broker.port, filter: "\(prefix)/agent/+/agentCalled", qos: qos,
+            id: prefix)
         defer { subscriber.stop() }
         try await subscriber.ready()
-        let rig = try BridgeRig(amiPort: simulator.port, brokerPort: self.broker.port, prefix: prefix, stateQoS: qos, eventQoS: qos)
+        let rig = try BridgeRig(
+            amiPort: simulator.port, brokerPort: self.broker.port, prefix: prefix, stateQoS: qos, eventQoS: qos)
         try await rig.start()
         try await rig.ready()
         defer { Task { await rig.stop() } }
@@ -61,7 +66,7 @@ struct ThroughputScenario {
             subscriber.received + rig.mqtt.droppedMessageCount >= count
         }
         let out = Double(subscriber.lastReceivedAt - start) / 1e9
-                await rig.stop()
+        await rig.stop()
         // AMI side: the firehose ends when the last byte is in the socket, a few hundred events
         // before the bridge has read them; the message side bounds it.
         return (Double(count) / max(written, out), Double(subscriber.received) / out, count - subscriber.received)
@@ -70,13 +75,15 @@ struct ThroughputScenario {
     private func baselineRun(events: [AMIMessage], qos: MQTTQoS) async throws -> Double {
         let prefix = "tl\(qos.rawValue)\(BenchIDs.next())"
         let subscriber = try BenchSubscriber(
-            host: self.broker.host, port: self.broker.port, filter: "\(prefix)/agent/+/agentCalled", qos: qos, id: prefix)
+            host: self.broker.host, port: self.broker.port, filter: "\(prefix)/agent/+/agentCalled", qos: qos,
+            id: prefix)
         defer { subscriber.stop() }
         try await subscriber.ready()
         let templates = events.map { event -> (topic: String, payload: [UInt8]) in
             let agent = String((event["Interface"] ?? "").dropFirst("Local/".count).prefix { $0 != "@" })
             let number = event["CallerIDNum"] ?? ""
-            let payload = "{\"agent\":\"\(agent)\",\"queue\":\"\(event["Queue"] ?? "")\",\"number\":\"\(number)\","
+            let payload =
+                "{\"agent\":\"\(agent)\",\"queue\":\"\(event["Queue"] ?? "")\",\"number\":\"\(number)\","
                 + "\"name\":\"Caller \(number)\",\"uniqueId\":\"\(event["Uniqueid"] ?? "")\"}"
             return ("\(prefix)/agent/\(agent)/agentCalled", Array(payload.utf8))
         }

@@ -23,7 +23,8 @@ struct TrafficScenario {
         var result = ScenarioResult(id: "ami-traffic", title: "AMI traffic")
         let simulator = try await AMISimulator.start(
             configuration: SimulatorConfiguration(
-                callCenter: .generated(agents: self.sizes.agents, queues: self.sizes.queues), clock: .realTime(scale: 0.01)),
+                callCenter: .generated(agents: self.sizes.agents, queues: self.sizes.queues),
+                clock: .realTime(scale: 0.01)),
             logger: BenchLog.quiet)
         let everything = RecordingAMIClient(port: simulator.port, eventMask: "on", filters: [])
         let maskOnly = RecordingAMIClient(port: simulator.port, eventMask: "call,agent", filters: [])
@@ -64,7 +65,8 @@ struct TrafficScenario {
         result.add(Metric("events bridge", Double(recorded[2].count), "ev"))
         result.notes.append(
             "\(self.sizes.trafficCalls) seeded simulator calls (seed 7, 10 % abandons) over \(self.sizes.agents) agents; "
-                + "bytes = received events re-encoded in AMI wire format; real Asterisk 22: 0.083x with Filter, 0.51x with Events: call,agent")
+                + "bytes = received events re-encoded in AMI wire format; real Asterisk 22: 0.083x with Filter, 0.51x with Events: call,agent"
+        )
         return (result, RecordedTraffic(syncItems: syncItems, everything: recorded[0], bridgeView: recorded[2]))
     }
 

@@ -18,7 +18,10 @@ public final class AMISimulator: Sendable {
     private let eventLoop: any EventLoop
     private let core: NIOLoopBound<SimulatorCore>
 
-    private init(host: String, port: Int, group: MultiThreadedEventLoopGroup?, eventLoop: any EventLoop, core: NIOLoopBound<SimulatorCore>) {
+    private init(
+        host: String, port: Int, group: MultiThreadedEventLoopGroup?, eventLoop: any EventLoop,
+        core: NIOLoopBound<SimulatorCore>
+    ) {
         self.host = host
         self.port = port
         self.group = group
@@ -36,7 +39,8 @@ public final class AMISimulator: Sendable {
         eventLoop: (any EventLoop)? = nil,
         logger: Logger = Logger(label: "ami-sim")
     ) async throws -> AMISimulator {
-        let group: MultiThreadedEventLoopGroup? = eventLoop == nil ? MultiThreadedEventLoopGroup(numberOfThreads: 1) : nil
+        let group: MultiThreadedEventLoopGroup? =
+            eventLoop == nil ? MultiThreadedEventLoopGroup(numberOfThreads: 1) : nil
         guard let loop = eventLoop ?? group?.next() else {
             throw AMISimulatorError.noEventLoop
         }

@@ -2,9 +2,9 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A real `mosquitto` broker on a free 127.0.0.1 port, owned by one test or by the demo.
@@ -66,7 +66,8 @@ public final class MosquittoBroker: Sendable {
         for _ in 0..<(fixedPort == nil ? 5 : 20) {
             let port = try fixedPort ?? Self.freePort()
             do {
-                try Self.writeConfig(directory: directory, port: port, username: username, password: password, quiet: quiet)
+                try Self.writeConfig(
+                    directory: directory, port: port, username: username, password: password, quiet: quiet)
                 let process = try await Self.launch(directory: directory, port: port)
                 return MosquittoBroker(
                     port: port, username: username, password: password, directory: directory, process: process)
@@ -141,9 +142,9 @@ public final class MosquittoBroker: Sendable {
     /// A port the kernel just handed out for 127.0.0.1 (bound to port 0, then closed).
     public static func freePort() throws -> Int {
         #if canImport(Glibc)
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
-        let fd = socket(AF_INET, SOCK_STREAM, 0)
+            let fd = socket(AF_INET, SOCK_STREAM, 0)
         #endif
         guard fd >= 0 else { throw MosquittoBrokerError.noFreePort(errno: errno) }
         defer { close(fd) }
@@ -170,9 +171,9 @@ public final class MosquittoBroker: Sendable {
     /// True when something accepts TCP connections on 127.0.0.1:`port`.
     public static func accepts(port: Int) -> Bool {
         #if canImport(Glibc)
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
-        let fd = socket(AF_INET, SOCK_STREAM, 0)
+            let fd = socket(AF_INET, SOCK_STREAM, 0)
         #endif
         guard fd >= 0 else { return false }
         defer { close(fd) }
@@ -188,7 +189,8 @@ public final class MosquittoBroker: Sendable {
         return result == 0
     }
 
-    private static func writeConfig(directory: URL, port: Int, username: String?, password: String?, quiet: Bool) throws {
+    private static func writeConfig(directory: URL, port: Int, username: String?, password: String?, quiet: Bool) throws
+    {
         var lines = [
             "listener \(port) 127.0.0.1",
             "persistence false",

@@ -61,9 +61,11 @@ extension MQTTClient {
             return
         }
         let isV5 = self.configuration.protocolVersion == .v5
-        let reason = (isV5 ? mosquitto_reason_string(rc) : mosquitto_connack_string(rc)).map { String(cString: $0) }
+        let reason =
+            (isV5 ? mosquitto_reason_string(rc) : mosquitto_connack_string(rc)).map { String(cString: $0) }
             ?? "refused with code \(rc)"
-        self.logger.info("MQTT broker refused the connection", metadata: ["mqtt.code": "\(rc)", "mqtt.reason": "\(reason)"])
+        self.logger.info(
+            "MQTT broker refused the connection", metadata: ["mqtt.code": "\(rc)", "mqtt.reason": "\(reason)"])
         self.emit(.connectionRefused(code: Int(rc), reason: reason))
         if isV5 && rc >= 128 {
             // libmosquitto 2.0 turns a refused MQTT 5 CONNACK into MOSQ_ERR_PROTOCOL, which ends
@@ -125,7 +127,9 @@ extension MQTTClient {
             attempt: attempt,
             minSeconds: self.configuration.reconnectDelayMinSeconds,
             maxSeconds: self.configuration.reconnectDelayMaxSeconds)
-        self.logger.info("MQTT reconnecting after refusal", metadata: ["mqtt.delay_seconds": "\(delay)", "mqtt.attempt": "\(attempt)"])
+        self.logger.info(
+            "MQTT reconnecting after refusal",
+            metadata: ["mqtt.delay_seconds": "\(delay)", "mqtt.attempt": "\(attempt)"])
         self.supervisor.asyncAfter(deadline: .now() + .seconds(delay)) { [weak self] in
             self?.restartLoop()
         }

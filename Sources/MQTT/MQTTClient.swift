@@ -106,17 +106,25 @@ public final class MQTTClient: @unchecked Sendable {
         let rc = mosquitto_connect_async(self.handle, config.host, Int32(config.port), Int32(config.keepAliveSeconds))
         if rc != Int32(MOSQ_ERR_SUCCESS.rawValue) {
             if rc == Int32(MOSQ_ERR_INVAL.rawValue) {
-                self.storage.withLock { $0.lifecycle = .stopped; $0.onEvent = nil }
+                self.storage.withLock {
+                    $0.lifecycle = .stopped
+                    $0.onEvent = nil
+                }
                 throw MQTTError.from(rc, operation: "connect")
             }
             // Broker down or name not resolvable yet: the loop thread keeps retrying.
             self.logger.info(
                 "MQTT broker not reachable yet, retrying",
-                metadata: ["mqtt.host": "\(config.host)", "mqtt.port": "\(config.port)", "mqtt.error": "\(Self.text(rc))"])
+                metadata: [
+                    "mqtt.host": "\(config.host)", "mqtt.port": "\(config.port)", "mqtt.error": "\(Self.text(rc))",
+                ])
         }
         let loop = mosquitto_loop_start(self.handle)
         if loop != Int32(MOSQ_ERR_SUCCESS.rawValue) {
-            self.storage.withLock { $0.lifecycle = .stopped; $0.onEvent = nil }
+            self.storage.withLock {
+                $0.lifecycle = .stopped
+                $0.onEvent = nil
+            }
             throw MQTTError.from(loop, operation: "start network thread")
         }
         if rc != Int32(MOSQ_ERR_SUCCESS.rawValue) {
@@ -124,7 +132,8 @@ public final class MQTTClient: @unchecked Sendable {
             // and its network thread waits for that state to change: it would never retry.
             self.scheduleConnectRetry(attempt: 1)
         }
-        self.logger.debug("MQTT client started", metadata: ["mqtt.host": "\(config.host)", "mqtt.port": "\(config.port)"])
+        self.logger.debug(
+            "MQTT client started", metadata: ["mqtt.host": "\(config.host)", "mqtt.port": "\(config.port)"])
     }
 
     /// Disconnects cleanly (no will is sent), stops the network thread and forgets `onEvent`.
@@ -227,7 +236,8 @@ public final class MQTTClient: @unchecked Sendable {
             return mid
         case Int32(MOSQ_ERR_NO_CONN.rawValue):
             self.storage.withLock { $0.droppedCount += 1 }
-            self.logger.debug("MQTT QoS 0 message dropped while disconnected", metadata: ["mqtt.topic": "\(message.topic)"])
+            self.logger.debug(
+                "MQTT QoS 0 message dropped while disconnected", metadata: ["mqtt.topic": "\(message.topic)"])
             return mid
         default:
             throw MQTTError.from(rc, operation: "publish to \(message.topic)")

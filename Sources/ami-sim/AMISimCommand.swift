@@ -4,9 +4,9 @@ import Dispatch
 import Logging
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// `ami-sim`: a fake Asterisk 22 manager interface with a simulated call center, for the
@@ -65,11 +65,17 @@ struct AMISimCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (0...65535).contains(self.port) else { throw ValidationError("--port must be between 0 and 65535") }
-        guard self.agents >= 0, self.queues >= 1 else { throw ValidationError("--agents must be >= 0 and --queues >= 1") }
+        guard self.agents >= 0, self.queues >= 1 else {
+            throw ValidationError("--agents must be >= 0 and --queues >= 1")
+        }
         guard self.cps >= 0 else { throw ValidationError("--cps must be >= 0") }
-        guard (0...1).contains(self.abandonRate) else { throw ValidationError("--abandon-rate must be between 0 and 1") }
+        guard (0...1).contains(self.abandonRate) else {
+            throw ValidationError("--abandon-rate must be between 0 and 1")
+        }
         guard self.timeScale > 0 else { throw ValidationError("--time-scale must be > 0") }
-        guard Logger.Level(rawValue: self.logLevel) != nil else { throw ValidationError("unknown --log-level \(self.logLevel)") }
+        guard Logger.Level(rawValue: self.logLevel) != nil else {
+            throw ValidationError("unknown --log-level \(self.logLevel)")
+        }
     }
 
     func run() async throws {
@@ -89,7 +95,8 @@ struct AMISimCommand: AsyncParsableCommand {
             callCenter: self.agents > 0 ? .generated(agents: self.agents, queues: self.queues) : .fixture,
             clock: .realTime(scale: self.timeScale)
         )
-        let simulator = try await AMISimulator.start(configuration: configuration, host: self.host, port: self.port, logger: logger)
+        let simulator = try await AMISimulator.start(
+            configuration: configuration, host: self.host, port: self.port, logger: logger)
         if self.cps > 0 {
             await simulator.startTraffic(self.traffic(cps: self.cps))
             logger.info("call generator started", metadata: ["cps": "\(self.cps)", "seed": "\(self.seed)"])

@@ -16,12 +16,15 @@ import UnixSignals
 /// and runs them as one `ServiceGroup` until SIGTERM or SIGINT.
 enum Daemon {
     /// Runs the daemon in `mode` with `configuration` until shutdown.
-    static func run(configuration: AppConfiguration, mode: DaemonMode, logger: Logger, reload: ReloadContext) async throws {
+    static func run(configuration: AppConfiguration, mode: DaemonMode, logger: Logger, reload: ReloadContext)
+        async throws
+    {
         Self.unblockSignals()
         var configuration = configuration
         var demo: DemoEnvironment?
         if case .demo(let options) = mode {
-            let environment = try await DemoEnvironment.start(options: options, configuration: configuration, logger: logger)
+            let environment = try await DemoEnvironment.start(
+                options: options, configuration: configuration, logger: logger)
             environment.apply(to: &configuration)
             demo = environment
         }
@@ -34,9 +37,12 @@ enum Daemon {
         try await demo?.stop()
     }
 
-    private static func serve(configuration: AppConfiguration, demo: DemoEnvironment?, logger: Logger, reload: ReloadContext) async throws {
+    private static func serve(
+        configuration: AppConfiguration, demo: DemoEnvironment?, logger: Logger, reload: ReloadContext
+    ) async throws {
         let bridge = try self.makeBridge(configuration: configuration, logger: logger)
-        let reloader = ReloadService(bridge: bridge, configuration: configuration, context: reload, logger: logger) { next in
+        let reloader = ReloadService(bridge: bridge, configuration: configuration, context: reload, logger: logger) {
+            next in
             demo?.apply(to: &next)
         }
         var services: [any Service] = [BridgeService(bridge: bridge), reloader]
@@ -46,7 +52,8 @@ enum Daemon {
                 registry: PrometheusMetricsFactory.defaultRegistry,
                 health: {
                     let health = try? await bridge.health().get()
-                    return HealthStatus(amiConnected: health?.amiConnected ?? false, brokerConnected: health?.mqttConnected ?? false)
+                    return HealthStatus(
+                        amiConnected: health?.amiConnected ?? false, brokerConnected: health?.mqttConnected ?? false)
                 },
                 logger: logger
             )
@@ -68,13 +75,15 @@ enum Daemon {
     /// Builds the three parts from the validated configuration.
     static func makeBridge(configuration: AppConfiguration, logger: Logger) throws -> PBXBridge {
         let bridgeConfiguration = try self.bridgeConfiguration(configuration)
-        let ami = self.makeAMIClient(configuration, eventLoop: MultiThreadedEventLoopGroup.singleton.next(), logger: logger)
+        let ami = self.makeAMIClient(
+            configuration, eventLoop: MultiThreadedEventLoopGroup.singleton.next(), logger: logger)
         let mqtt = try self.makeMQTTClient(configuration, layout: bridgeConfiguration.layout, logger: logger)
         return PBXBridge(configuration: bridgeConfiguration, ami: ami, mqtt: mqtt, logger: logger)
     }
 
     /// The AMI client, on `eventLoop` (the bridge keeps its state on the same loop).
-    static func makeAMIClient(_ configuration: AppConfiguration, eventLoop: any EventLoop, logger: Logger) -> AMIClient {
+    static func makeAMIClient(_ configuration: AppConfiguration, eventLoop: any EventLoop, logger: Logger) -> AMIClient
+    {
         AMIClient(
             configuration: AMIConfiguration(
                 host: configuration.ami.host,
@@ -94,7 +103,9 @@ enum Daemon {
     }
 
     /// The MQTT client, with `{p}/bridge/state` offline as its Last Will.
-    static func makeMQTTClient(_ configuration: AppConfiguration, layout: TopicLayout, logger: Logger) throws -> MQTTClient {
+    static func makeMQTTClient(_ configuration: AppConfiguration, layout: TopicLayout, logger: Logger) throws
+        -> MQTTClient
+    {
         var offline = JSONWriter()
         offline.beginObject()
         offline.field("state", "offline")

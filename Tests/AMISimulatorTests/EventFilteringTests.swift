@@ -69,7 +69,11 @@ import Testing
 
         let unfiltered = self.events(all).dropFirst(counts[0]).compactMap(\.eventName)
         let included = self.events(include).dropFirst(counts[1]).compactMap(\.eventName)
-        #expect(included == unfiltered.filter { $0 == "QueueMemberStatus" || ["AgentCalled", "AgentConnect", "AgentComplete"].contains($0) })
+        #expect(
+            included
+                == unfiltered.filter {
+                    $0 == "QueueMemberStatus" || ["AgentCalled", "AgentConnect", "AgentComplete"].contains($0)
+                })
         #expect(!included.isEmpty)
         let excluded = self.events(exclude).dropFirst(counts[2]).compactMap(\.eventName)
         #expect(excluded == unfiltered.filter { $0 != "VarSet" && $0 != "Newexten" })

@@ -80,7 +80,8 @@ import Testing
     /// Should restart like Asterisk: dynamic members gone, uptime from 0, no Shutdown event
     /// when not graceful.
     @Test func hardRestartResetsState() async throws {
-        let simulator = try await AMISimulator.start(configuration: SimulatorConfiguration(clock: .manual, initialUptime: 50))
+        let simulator = try await AMISimulator.start(
+            configuration: SimulatorConfiguration(clock: .manual, initialUptime: 50))
         defer { Task { try? await simulator.shutdown() } }
         let client = try await AMITestClient.connect(port: simulator.port)
         try await client.login()

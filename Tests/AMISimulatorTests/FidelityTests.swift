@@ -56,24 +56,38 @@ import Testing
             fixture: "limited-user",
             split: 1,
             setup: [
-                AMIAction("QueueAdd", ["Queue": "q1", "Interface": "Local/147@agents/n", "StateInterface": "Custom:147", "MemberName": "Alice"]).message(actionID: "s1"),
-                AMIAction("QueuePause", ["Queue": "q2", "Interface": "Local/149@agents/n", "Paused": "true"]).message(actionID: "s2"),
+                AMIAction(
+                    "QueueAdd",
+                    [
+                        "Queue": "q1", "Interface": "Local/147@agents/n", "StateInterface": "Custom:147",
+                        "MemberName": "Alice",
+                    ]
+                ).message(actionID: "s1"),
+                AMIAction("QueuePause", ["Queue": "q2", "Interface": "Local/149@agents/n", "Paused": "true"]).message(
+                    actionID: "s2"),
                 AMIAction("QueueRemove", ["Queue": "q1", "Interface": "Local/147@agents/n"]).message(actionID: "s3"),
-                AMIAction("QueuePause", ["Queue": "q2", "Interface": "Local/149@agents/n", "Paused": "false"]).message(actionID: "s4"),
+                AMIAction("QueuePause", ["Queue": "q2", "Interface": "Local/149@agents/n", "Paused": "false"]).message(
+                    actionID: "s4"),
             ]
         ),
         Scenario(
             fixture: "login-and-initial-state-busy",
             timeScale: 0.2,
             setup: [
-                AMIAction("Originate", [
-                    "Channel": "Local/200@incoming", "Application": "Wait", "Data": "600", "Async": "true",
-                    "CallerID": "\"Caller 5550201\" <5550201>", "Variable": "__TALKTIME=600",
-                ]).message(actionID: "s1"),
-                AMIAction("Originate", [
-                    "Channel": "Local/100@incoming", "Application": "Wait", "Data": "600", "Async": "true",
-                    "CallerID": "\"Caller 5550101\" <5550101>",
-                ]).message(actionID: "s2"),
+                AMIAction(
+                    "Originate",
+                    [
+                        "Channel": "Local/200@incoming", "Application": "Wait", "Data": "600", "Async": "true",
+                        "CallerID": "\"Caller 5550201\" <5550201>", "Variable": "__TALKTIME=600",
+                    ]
+                ).message(actionID: "s1"),
+                AMIAction(
+                    "Originate",
+                    [
+                        "Channel": "Local/100@incoming", "Application": "Wait", "Data": "600", "Async": "true",
+                        "CallerID": "\"Caller 5550101\" <5550101>",
+                    ]
+                ).message(actionID: "s2"),
             ]
         ),
     ]
@@ -101,7 +115,9 @@ import Testing
                 driver.send(action)
                 if let id = action.actionID { _ = try await driver.response(id) }
                 if action.actionName == "Originate", let id = action.actionID {
-                    _ = try await driver.waitFor("OriginateResponse") { $0.contains { $0.eventName == "OriginateResponse" && $0.actionID == id } }
+                    _ = try await driver.waitFor("OriginateResponse") {
+                        $0.contains { $0.eventName == "OriginateResponse" && $0.actionID == id }
+                    }
                 }
             }
         }
@@ -138,20 +154,24 @@ import Testing
     /// Should shut down gracefully like `core restart now`: Shutdown event, close, refused
     /// connections, then a fresh boot with uptime 0 (asterisk-restart*.ami).
     @Test func restartMatchesCapture() async throws {
-        let simulator = try await AMISimulator.start(configuration: SimulatorConfiguration(clock: .manual, initialUptime: 139))
+        let simulator = try await AMISimulator.start(
+            configuration: SimulatorConfiguration(clock: .manual, initialUptime: 139))
         defer { Task { try? await simulator.shutdown() } }
         let before = try await AMITestClient.connect(port: simulator.port)
-        try await FixtureReplayer(simulator: simulator, client: before).replay(try FixtureReplayer.actions("asterisk-restart"))
+        try await FixtureReplayer(simulator: simulator, client: before).replay(
+            try FixtureReplayer.actions("asterisk-restart"))
         try await before.waitFor("FullyBooted") { $0.contains { $0.eventName == "FullyBooted" } }
         #expect(before.messages.first { $0.eventName == "FullyBooted" }?["Uptime"] == "139")
         try await simulator.restart(graceful: true, downtime: .milliseconds(100))
         try await before.waitClosed()
 
         let after = try await AMITestClient.connect(port: simulator.port)
-        try await FixtureReplayer(simulator: simulator, client: after).replay(try FixtureReplayer.actions("asterisk-restart-after"))
+        try await FixtureReplayer(simulator: simulator, client: after).replay(
+            try FixtureReplayer.actions("asterisk-restart-after"))
 
         let capture = ShapeCatalog(
-            try decodeAMIMessages(Fixtures.bytes("asterisk-restart.ami")) + decodeAMIMessages(Fixtures.bytes("asterisk-restart-after.ami"))
+            try decodeAMIMessages(Fixtures.bytes("asterisk-restart.ami"))
+                + decodeAMIMessages(Fixtures.bytes("asterisk-restart-after.ami"))
         )
         let produced = before.messages + after.messages
         #expect(capture.mismatches(in: produced) == [])

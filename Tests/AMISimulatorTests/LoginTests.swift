@@ -12,13 +12,17 @@ import Testing
         let challenge = try await client.action("Challenge", ["AuthType": "MD5"])
         let value = try #require(challenge["Challenge"])
         #expect(challenge.fields.map(\.key) == ["Response", "ActionID", "Challenge"])
-        let login = try await client.action("Login", [
-            "AuthType": "MD5", "Username": "bridge", "Key": FixtureReplayer.md5Hex(value + "bridgepw"), "Events": "on",
-        ])
+        let login = try await client.action(
+            "Login",
+            [
+                "AuthType": "MD5", "Username": "bridge", "Key": FixtureReplayer.md5Hex(value + "bridgepw"),
+                "Events": "on",
+            ])
         #expect(login["Message"] == "Authentication accepted")
         #expect(client.received.frames.first == .banner(product: "Asterisk", version: "11.0.0"))
         try await client.waitFor("FullyBooted and SuccessfulAuth") { messages in
-            messages.contains { $0.eventName == "FullyBooted" } && messages.contains { $0.eventName == "SuccessfulAuth" }
+            messages.contains { $0.eventName == "FullyBooted" }
+                && messages.contains { $0.eventName == "SuccessfulAuth" }
         }
         let ping = try await client.action("Ping")
         #expect(ping["Ping"] == "Pong")
@@ -38,7 +42,12 @@ import Testing
         if fields["AuthType"] != nil {
             try await client.action("Challenge", ["AuthType": "MD5"])
         }
-        client.send(AMIMessage(fields: [AMIField("Action", "Login")] + fields.sorted { $0.key < $1.key }.map { AMIField($0.key, $0.value) } + [AMIField("ActionID", "l1")]))
+        client.send(
+            AMIMessage(
+                fields: [AMIField("Action", "Login")]
+                    + fields.sorted { $0.key < $1.key }.map { AMIField($0.key, $0.value) } + [
+                        AMIField("ActionID", "l1")
+                    ]))
         let response = try await client.response("l1")
         #expect(response.isError)
         #expect(response["Message"] == "Authentication failed")
@@ -55,9 +64,13 @@ import Testing
         #expect(denied["Message"] == "Permission denied")
         try await client.login(events: "off")
         let unknown = try await client.action("NoSuchAction")
-        #expect(unknown["Message"] == "Invalid/unknown command: NoSuchAction. Use Action: ListCommands to show available commands.")
+        #expect(
+            unknown["Message"]
+                == "Invalid/unknown command: NoSuchAction. Use Action: ListCommands to show available commands.")
         client.sendRaw("Action: Ping\r\n\r\n")
-        let ping = try await client.waitFor("a Ping without ActionID") { $0.contains { $0["Ping"] == "Pong" && $0.actionID == nil } }
+        let ping = try await client.waitFor("a Ping without ActionID") {
+            $0.contains { $0["Ping"] == "Pong" && $0.actionID == nil }
+        }
         #expect(ping.last?.fields.map(\.key) == ["Response", "Ping", "Timestamp"])
         let received = await simulator.receivedActions()
         #expect(received.map(\.name) == ["QueueStatus", "Login", "NoSuchAction", "Ping"])

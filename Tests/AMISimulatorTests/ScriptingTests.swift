@@ -21,14 +21,16 @@ import Testing
 
     /// Should build the generated call center: every agent logged in, hints listed.
     @Test func generatedCallCenter() async throws {
-        let simulator = try await AMISimulator.start(configuration: SimulatorConfiguration(callCenter: .generated(agents: 7, queues: 3), clock: .manual))
+        let simulator = try await AMISimulator.start(
+            configuration: SimulatorConfiguration(callCenter: .generated(agents: 7, queues: 3), clock: .manual))
         defer { Task { try? await simulator.shutdown() } }
         let client = try await AMITestClient.connect(port: simulator.port)
         try await client.login(events: "off")
         try await client.action("QueueSummary")
         try await client.action("ExtensionStateList")
         try await client.waitFor("both lists") { messages in
-            messages.contains { $0.eventName == "QueueSummaryComplete" } && messages.contains { $0.eventName == "ExtensionStateListComplete" }
+            messages.contains { $0.eventName == "QueueSummaryComplete" }
+                && messages.contains { $0.eventName == "ExtensionStateListComplete" }
         }
         let summaries = client.messages.filter { $0.eventName == "QueueSummary" }
         #expect(summaries.map { $0["Queue"] } == ["q1", "q2", "q3"])
@@ -42,12 +44,18 @@ import Testing
         defer { Task { try? await simulator.shutdown() } }
         let client = try await AMITestClient.connect(port: simulator.port)
         try await client.login()
-        try await client.action("Originate", ["Channel": "Local/148@agents", "Application": "Wait", "Data": "30", "Variable": "__TALKTIME=30"])
+        try await client.action(
+            "Originate",
+            ["Channel": "Local/148@agents", "Application": "Wait", "Data": "30", "Variable": "__TALKTIME=30"])
         let channel = try #require(client.messages.first { $0.eventName == "OriginateResponse" }?["Channel"])
         let parked = try await client.action("Park", ["Channel": channel])
         #expect(parked["Message"] == "Park successful")
-        try await client.waitFor("ParkedCall") { $0.contains { $0.eventName == "ParkedCall" && $0["ParkeeChannel"] == channel } }
-        #expect(try await client.action("Park", ["Channel": "Local/nosuch-1;1"])["Message"] == "Channel does not exist: Local/nosuch-1;1")
+        try await client.waitFor("ParkedCall") {
+            $0.contains { $0.eventName == "ParkedCall" && $0["ParkeeChannel"] == channel }
+        }
+        #expect(
+            try await client.action("Park", ["Channel": "Local/nosuch-1;1"])["Message"]
+                == "Channel does not exist: Local/nosuch-1;1")
         #expect(try await client.action("Park")["Message"] == "Channel not specified")
         await simulator.advance(by: 31)
         #expect(await simulator.activeCallCount() == 0)
@@ -59,8 +67,11 @@ import Testing
         defer { Task { try? await simulator.shutdown() } }
         let client = try await AMITestClient.connect(port: simulator.port)
         try await client.login()
-        try await client.action("QueueAdd", ["Queue": "q1", "Interface": "Local/149@agents/n", "MemberName": "Bob", "StateInterface": "Custom:149"])
-        let pause = try await client.action("QueuePause", ["Interface": "Local/149@agents/n", "Paused": "true", "Reason": "lunch"])
+        try await client.action(
+            "QueueAdd",
+            ["Queue": "q1", "Interface": "Local/149@agents/n", "MemberName": "Bob", "StateInterface": "Custom:149"])
+        let pause = try await client.action(
+            "QueuePause", ["Interface": "Local/149@agents/n", "Paused": "true", "Reason": "lunch"])
         #expect(pause["Message"] == "Interface paused successfully")
         try await client.barrier()
         let pauses = client.messages.filter { $0.eventName == "QueueMemberPause" }

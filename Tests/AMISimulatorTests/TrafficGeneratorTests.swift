@@ -53,7 +53,9 @@ import Testing
 
         let before = client.messages.count
         try await client.action("QueueStatus")
-        try await client.waitFor("QueueStatusComplete") { $0.dropFirst(before).contains { $0.eventName == "QueueStatusComplete" } }
+        try await client.waitFor("QueueStatusComplete") {
+            $0.dropFirst(before).contains { $0.eventName == "QueueStatusComplete" }
+        }
         let status = client.messages.dropFirst(before)
         let params = status.filter { $0.eventName == "QueueParams" }
         let completed = params.compactMap { Int($0["Completed"] ?? "") }.reduce(0, +)
@@ -64,16 +66,23 @@ import Testing
         #expect(waiting == count("QueueCallerJoin") - count("QueueCallerLeave"))
         // Each member's status and call count match its last QueueMemberStatus and its AgentCompletes.
         for member in status.filter({ $0.eventName == "QueueMember" }) {
-            let queue = member["Queue"], interface = member["Location"]
-            let last = events.last { $0.eventName == "QueueMemberStatus" && $0["Queue"] == queue && $0["Interface"] == interface }
+            let queue = member["Queue"]
+            let interface = member["Location"]
+            let last = events.last {
+                $0.eventName == "QueueMemberStatus" && $0["Queue"] == queue && $0["Interface"] == interface
+            }
             if let last { #expect(member["Status"] == last["Status"]) }
-            let taken = events.filter { $0.eventName == "AgentComplete" && $0["Queue"] == queue && $0["Interface"] == interface }.count
+            let taken = events.filter {
+                $0.eventName == "AgentComplete" && $0["Queue"] == queue && $0["Interface"] == interface
+            }.count
             #expect(member["CallsTaken"] == String(taken))
         }
 
         let mark = client.messages.count
         try await client.action("CoreShowChannels")
-        try await client.waitFor("CoreShowChannelsComplete") { $0.dropFirst(mark).contains { $0.eventName == "CoreShowChannelsComplete" } }
+        try await client.waitFor("CoreShowChannelsComplete") {
+            $0.dropFirst(mark).contains { $0.eventName == "CoreShowChannelsComplete" }
+        }
         let live = client.messages.dropFirst(mark).filter { $0.eventName == "CoreShowChannel" }.count
         #expect(live == count("Newchannel") - count("Hangup"))
     }
@@ -88,13 +97,17 @@ import Testing
         let unknown = Set(produced.map { PacketShape($0).type }).subtracting(catalog.types)
         #expect(unknown.isEmpty)
         let reference = try ShapeCatalog.fixture("traffic-10-calls.ami").types
-            .subtracting(["FullyBooted", "SuccessfulAuth", "OriginateResponse", "QueueMemberAdded", "QueueMemberRemoved", "Response: Goodbye"])
+            .subtracting([
+                "FullyBooted", "SuccessfulAuth", "OriginateResponse", "QueueMemberAdded", "QueueMemberRemoved",
+                "Response: Goodbye",
+            ])
         #expect(reference.subtracting(produced.map { PacketShape($0).type }) == [])
     }
 
     /// Should place calls on its own with a real-time clock, faster by the time scale.
     @Test func realTimeClockDrivesTraffic() async throws {
-        let configuration = SimulatorConfiguration(callCenter: .generated(agents: 3, queues: 1), clock: .realTime(scale: 0.01))
+        let configuration = SimulatorConfiguration(
+            callCenter: .generated(agents: 3, queues: 1), clock: .realTime(scale: 0.01))
         let simulator = try await AMISimulator.start(configuration: configuration)
         defer { Task { try? await simulator.shutdown() } }
         let client = try await AMITestClient.connect(port: simulator.port)

@@ -16,7 +16,11 @@ import Testing
                 seenDuringCall = state.calls(ofAgent: "147")
             }
         }
-        #expect(seenDuringCall == [CallCenterState.AgentCall(channel: "Local/147@agents-00000005;1", peerChannel: "Local/100@incoming-00000004;2")])
+        #expect(
+            seenDuringCall == [
+                CallCenterState.AgentCall(
+                    channel: "Local/147@agents-00000005;1", peerChannel: "Local/100@incoming-00000004;2")
+            ])
         #expect(state.calls(ofAgent: "147").isEmpty)
         #expect(state.channels(ofAgent: "nobody").isEmpty)
     }

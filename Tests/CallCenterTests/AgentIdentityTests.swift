@@ -47,25 +47,49 @@ import Testing
 
     /// Should ignore templates without `{agent}`.
     @Test func templateWithoutPlaceholder() {
-        let identity = AgentIdentity(configuration: CallCenterConfiguration(agentInterfaceTemplates: ["Local/x"], stateInterfaceTemplates: []))
+        let identity = AgentIdentity(
+            configuration: CallCenterConfiguration(agentInterfaceTemplates: ["Local/x"], stateInterfaceTemplates: []))
         #expect(identity.agent(interface: "Local/x") == nil)
         #expect(identity.agent(channel: "Local/x-0001;1") == nil)
     }
 
     /// Should follow PJSIP templates for phone numbers: PJSIP/147 bridged to a trunk channel.
     @Test func phoneNumberWithPJSIPTemplate() {
-        var state = CallCenterState(configuration: CallCenterConfiguration(agentInterfaceTemplates: ["PJSIP/{agent}"], stateInterfaceTemplates: []))
+        var state = CallCenterState(
+            configuration: CallCenterConfiguration(
+                agentInterfaceTemplates: ["PJSIP/{agent}"], stateInterfaceTemplates: []))
         let t = CallCenterTime(millisecondsSinceEpoch: 1)
         _ = state.apply(Packets.extensionStatus(agent: "147", status: "1"), at: t)
-        _ = state.apply(Packets.event("Newchannel", [("Channel", "PJSIP/147-00000012"), ("Uniqueid", "1.1"), ("CallerIDNum", "147")]), at: t)
-        _ = state.apply(Packets.event("Newchannel", [("Channel", "PJSIP/trunk-00000013"), ("Uniqueid", "1.2"), ("CallerIDNum", "5551234"), ("CallerIDName", "John")]), at: t)
-        _ = state.apply(Packets.event("BridgeEnter", [("Channel", "PJSIP/147-00000012"), ("Uniqueid", "1.1"), ("CallerIDNum", "147"), ("BridgeUniqueid", "b1")]), at: t)
-        let changes = state.apply(Packets.event("BridgeEnter", [("Channel", "PJSIP/trunk-00000013"), ("Uniqueid", "1.2"), ("CallerIDNum", "5551234"), ("CallerIDName", "John"), ("BridgeUniqueid", "b1")]), at: t)
+        _ = state.apply(
+            Packets.event(
+                "Newchannel", [("Channel", "PJSIP/147-00000012"), ("Uniqueid", "1.1"), ("CallerIDNum", "147")]), at: t)
+        _ = state.apply(
+            Packets.event(
+                "Newchannel",
+                [
+                    ("Channel", "PJSIP/trunk-00000013"), ("Uniqueid", "1.2"), ("CallerIDNum", "5551234"),
+                    ("CallerIDName", "John"),
+                ]), at: t)
+        _ = state.apply(
+            Packets.event(
+                "BridgeEnter",
+                [
+                    ("Channel", "PJSIP/147-00000012"), ("Uniqueid", "1.1"), ("CallerIDNum", "147"),
+                    ("BridgeUniqueid", "b1"),
+                ]), at: t)
+        let changes = state.apply(
+            Packets.event(
+                "BridgeEnter",
+                [
+                    ("Channel", "PJSIP/trunk-00000013"), ("Uniqueid", "1.2"), ("CallerIDNum", "5551234"),
+                    ("CallerIDName", "John"), ("BridgeUniqueid", "b1"),
+                ]), at: t)
         let expected = PhoneNumberValue(agent: "147", number: "5551234", name: "John", queue: nil, uniqueId: "1.2")
         #expect(changes == [.set(.agentPhoneNumber(agent: "147"), .phoneNumber(expected))])
         // The trunk "agent" is not known, so it gets no topic.
         #expect(state.view[.agentPhoneNumber(agent: "trunk")] == nil)
-        let hangup = state.apply(Packets.event("Hangup", [("Channel", "PJSIP/trunk-00000013"), ("Uniqueid", "1.2")]), at: t)
+        let hangup = state.apply(
+            Packets.event("Hangup", [("Channel", "PJSIP/trunk-00000013"), ("Uniqueid", "1.2")]), at: t)
         #expect(hangup == [.clear(.agentPhoneNumber(agent: "147"))])
     }
 }

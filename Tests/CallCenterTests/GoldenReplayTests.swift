@@ -45,7 +45,8 @@ import Testing
         let goldenName = name + ".golden"
         if ProcessInfo.processInfo.environment["CALLCENTER_REGENERATE_GOLDEN"] == "1" {
             try FileManager.default.createDirectory(at: Self.goldenSourceDirectory, withIntermediateDirectories: true)
-            try actual.write(to: Self.goldenSourceDirectory.appendingPathComponent(goldenName), atomically: true, encoding: .utf8)
+            try actual.write(
+                to: Self.goldenSourceDirectory.appendingPathComponent(goldenName), atomically: true, encoding: .utf8)
             return
         }
         let url = try #require(Bundle.module.url(forResource: goldenName, withExtension: nil, subdirectory: "Golden"))

@@ -44,14 +44,20 @@ import Testing
         #expect(completed.map(\.holdTime) == [1, 0])
         let abandons = all.compactMap { if case .event(.callerAbandon(let e)) = $0 { e } else { nil } }
         #expect(abandons == [CallerAbandonEvent(queue: "q1", uniqueId: "1795618229.17", position: 1, holdTime: 2)])
-        let numbers = all.compactMap { if case .set(.agentPhoneNumber("147"), .phoneNumber(let v)) = $0 { v.number } else { nil } }
+        let numbers = all.compactMap {
+            if case .set(.agentPhoneNumber("147"), .phoneNumber(let v)) = $0 { v.number } else { nil }
+        }
         #expect(numbers == ["5550001", "5550002"])
         #expect(all.filter { $0 == .clear(.agentPhoneNumber(agent: "147")) }.count == 2)
         let memberStatuses = all.compactMap {
             if case .set(.agentQueueMemberStatus("147", "q1"), .queueMemberStatus(let v)) = $0 { v.status } else { nil }
         }
         #expect(memberStatuses == [.notInUse, .inUse, .notInUse, .inUse, .notInUse, .loggedoff])
-        #expect(all.last == .set(.queueStats(queue: "q1"), state.view[.queueStats(queue: "q1")] ?? .queueCount(QueueCountValue(queue: "", count: -1))))
+        #expect(
+            all.last
+                == .set(
+                    .queueStats(queue: "q1"),
+                    state.view[.queueStats(queue: "q1")] ?? .queueCount(QueueCountValue(queue: "", count: -1))))
         guard case .queueStats(let stats)? = state.view[.queueStats(queue: "q1")] else {
             Issue.record("no q1 stats")
             return

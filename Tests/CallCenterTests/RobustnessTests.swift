@@ -45,9 +45,14 @@ import Testing
     /// Should accept garbage numbers without crashing, keeping earlier values.
     @Test func garbageNumbersKeepEarlierValues() throws {
         var state = CallCenterState()
-        _ = state.apply(Packets.member("QueueMemberAdded", queue: "q1", agent: "147", penalty: "3", callsTaken: "7"), at: Self.t0)
-        _ = state.apply(Packets.member("QueueMemberPenalty", queue: "q1", agent: "147", paused: "maybe", penalty: "x", callsTaken: "99999999999999999999999"), at: Self.t0)
-        guard case .queueMemberStatus(let value)? = state.view[.agentQueueMemberStatus(agent: "147", queue: "q1")] else {
+        _ = state.apply(
+            Packets.member("QueueMemberAdded", queue: "q1", agent: "147", penalty: "3", callsTaken: "7"), at: Self.t0)
+        _ = state.apply(
+            Packets.member(
+                "QueueMemberPenalty", queue: "q1", agent: "147", paused: "maybe", penalty: "x",
+                callsTaken: "99999999999999999999999"), at: Self.t0)
+        guard case .queueMemberStatus(let value)? = state.view[.agentQueueMemberStatus(agent: "147", queue: "q1")]
+        else {
             Issue.record("member vanished")
             return
         }
@@ -69,8 +74,13 @@ import Testing
     @Test func unknownReferencesAreHarmless() {
         var state = CallCenterState()
         #expect(state.apply(Packets.member("QueueMemberRemoved", queue: "q1", agent: "147"), at: Self.t0).isEmpty)
-        #expect(state.apply(Packets.event("Hangup", [("Uniqueid", "9.9"), ("Channel", "Local/147@agents-1;1")]), at: Self.t0).isEmpty)
-        #expect(state.apply(Packets.event("BridgeLeave", [("Uniqueid", "9.8"), ("BridgeUniqueid", "b")]), at: Self.t0).isEmpty)
+        #expect(
+            state.apply(
+                Packets.event("Hangup", [("Uniqueid", "9.9"), ("Channel", "Local/147@agents-1;1")]), at: Self.t0
+            ).isEmpty)
+        #expect(
+            state.apply(Packets.event("BridgeLeave", [("Uniqueid", "9.8"), ("BridgeUniqueid", "b")]), at: Self.t0)
+                .isEmpty)
         #expect(state.view.isEmpty)
     }
 
@@ -79,13 +89,17 @@ import Testing
         var state = CallCenterState()
         _ = state.apply(Packets.member("QueueMemberAdded", queue: "q1", agent: "147", name: "Alice"), at: Self.t0)
         let t1 = CallCenterTime(millisecondsSinceEpoch: 2000)
-        let changes = state.apply(Packets.member("QueueMemberRemoved", queue: "q1", agent: "147", name: "Alice"), at: t1)
+        let changes = state.apply(
+            Packets.member("QueueMemberRemoved", queue: "q1", agent: "147", name: "Alice"), at: t1)
         let key = StateKey.agentQueueMemberStatus(agent: "147", queue: "q1")
         let expectedLast = QueueMemberStatusValue(
             agent: "147", queue: "q1", status: .loggedoff, paused: false, pausedReason: "", penalty: 0,
             callsTaken: 0, lastCall: nil, since: t1
         )
-        #expect(Array(changes.prefix(3)) == [.set(key, .queueMemberStatus(expectedLast)), .clear(key), .clear(.agentName(agent: "147"))])
+        #expect(
+            Array(changes.prefix(3)) == [
+                .set(key, .queueMemberStatus(expectedLast)), .clear(key), .clear(.agentName(agent: "147")),
+            ])
         #expect(state.view[key] == nil)
     }
 }

@@ -1,6 +1,6 @@
 import AMI
-import PBXTestSupport
 import CallCenter
+import PBXTestSupport
 import Testing
 
 /// Correctness with a large call center (no timing assertions).
@@ -18,7 +18,8 @@ import Testing
             pbx.extensions[agent] = 0
         }
         let start = CallCenterTime(millisecondsSinceEpoch: pbx.milliseconds)
-        var state = CallCenterState.snapshot(configuration: CallCenterConfiguration(), items: pbx.stateLists(), at: start)
+        var state = CallCenterState.snapshot(
+            configuration: CallCenterConfiguration(), items: pbx.stateLists(), at: start)
         let memberCount = pbx.members.values.reduce(0) { $0 + $1.count }
         #expect(memberCount == 20_000)
         #expect(state.view.count == 10_000 + 10_000 + memberCount + 1000)
@@ -49,7 +50,8 @@ import Testing
         #expect(emitted > 1000)
         #expect(view == state.view)
         let time = CallCenterTime(millisecondsSinceEpoch: pbx.milliseconds)
-        let fresh = CallCenterState.snapshot(configuration: state.configuration, items: pbx.stateLists(), at: time, previous: state)
+        let fresh = CallCenterState.snapshot(
+            configuration: state.configuration, items: pbx.stateLists(), at: time, previous: state)
         #expect(state.diff(to: fresh, at: time).isEmpty)
     }
 }

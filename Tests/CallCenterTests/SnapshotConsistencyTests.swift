@@ -1,6 +1,6 @@
 import AMI
-import PBXTestSupport
 import CallCenter
+import PBXTestSupport
 import Testing
 
 /// Property tests: the incrementally maintained view equals a view rebuilt from the state
@@ -57,7 +57,8 @@ import Testing
         let (pbx, state, _, replayed) = Self.run(seed: seed, steps: 400, configuration: configuration)
         #expect(replayed)
         let time = CallCenterTime(millisecondsSinceEpoch: pbx.milliseconds)
-        let fresh = CallCenterState.snapshot(configuration: configuration, items: pbx.stateLists(), at: time, previous: state)
+        let fresh = CallCenterState.snapshot(
+            configuration: configuration, items: pbx.stateLists(), at: time, previous: state)
         #expect(state.diff(to: fresh, at: time).isEmpty)
         for key in state.view.keys {
             switch key {

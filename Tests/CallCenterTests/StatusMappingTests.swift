@@ -16,7 +16,12 @@ import Testing
     func extensionStatusCode(code: String, expected: AgentStatus) {
         var state = CallCenterState()
         let changes = state.apply(Packets.extensionStatus(agent: "147", status: code), at: Self.t0)
-        #expect(changes == [.set(.agentExtensionStatus(agent: "147"), .extensionStatus(ExtensionStatusValue(agent: "147", status: expected, since: Self.t0)))])
+        #expect(
+            changes == [
+                .set(
+                    .agentExtensionStatus(agent: "147"),
+                    .extensionStatus(ExtensionStatusValue(agent: "147", status: expected, since: Self.t0)))
+            ])
         #expect(state.diagnostics.unknownCodes.isEmpty)
     }
 
@@ -39,7 +44,12 @@ import Testing
             #expect(changes.isEmpty)
             #expect(state.diagnostics.malformedEvents == 1)
         } else {
-            #expect(changes == [.set(.agentExtensionStatus(agent: "147"), .extensionStatus(ExtensionStatusValue(agent: "147", status: .unknown, since: Self.t0)))])
+            #expect(
+                changes == [
+                    .set(
+                        .agentExtensionStatus(agent: "147"),
+                        .extensionStatus(ExtensionStatusValue(agent: "147", status: .unknown, since: Self.t0)))
+                ])
             #expect(state.diagnostics.unknownCodes == ["ExtensionStatus.Status=\(code)"])
         }
     }
@@ -48,7 +58,8 @@ import Testing
     @Test func repeatedStatusIsSilent() {
         var state = CallCenterState()
         _ = state.apply(Packets.extensionStatus(agent: "147", status: "1"), at: Self.t0)
-        let changes = state.apply(Packets.extensionStatus(agent: "147", status: "1"), at: CallCenterTime(millisecondsSinceEpoch: 9000))
+        let changes = state.apply(
+            Packets.extensionStatus(agent: "147", status: "1"), at: CallCenterTime(millisecondsSinceEpoch: 9000))
         #expect(changes.isEmpty)
     }
 
@@ -63,7 +74,8 @@ import Testing
     func memberDeviceCode(code: String, expected: AgentStatus, available: Int) throws {
         var state = CallCenterState()
         _ = state.apply(Packets.member("QueueMemberStatus", queue: "q1", agent: "147", status: code), at: Self.t0)
-        guard case .queueMemberStatus(let value)? = state.view[.agentQueueMemberStatus(agent: "147", queue: "q1")] else {
+        guard case .queueMemberStatus(let value)? = state.view[.agentQueueMemberStatus(agent: "147", queue: "q1")]
+        else {
             Issue.record("no member value")
             return
         }
@@ -81,7 +93,9 @@ import Testing
     @Test func pausedWins() throws {
         var state = CallCenterState()
         _ = state.apply(Packets.member("QueueMemberAdded", queue: "q1", agent: "147", status: "2"), at: Self.t0)
-        let changes = state.apply(Packets.member("QueueMemberPause", queue: "q1", agent: "147", status: "2", paused: "1", reason: "lunch"), at: Self.t0)
+        let changes = state.apply(
+            Packets.member("QueueMemberPause", queue: "q1", agent: "147", status: "2", paused: "1", reason: "lunch"),
+            at: Self.t0)
         let key = StateKey.agentQueueMemberStatus(agent: "147", queue: "q1")
         guard case .set(key, .queueMemberStatus(let value))? = changes.first else {
             Issue.record("expected member set first, got \(changes)")

@@ -46,7 +46,8 @@ struct MQTTClientPublishSubscribeTests {
         let client = try await connectedClient(to: broker, recorder: recorder)
         defer { client.stop() }
 
-        let mid = try client.publish(MQTTMessage(topic: "\(root)/state", text: "online", qos: .atLeastOnce, retain: true))
+        let mid = try client.publish(
+            MQTTMessage(topic: "\(root)/state", text: "online", qos: .atLeastOnce, retain: true))
         #expect(await recorder.wait { $0.events.contains(.published(mid: mid)) })
         let late = try await RunningCommand.run(
             "/usr/bin/mosquitto_sub", broker.clientArguments + ["-v", "-t", "\(root)/state", "-C", "1", "-W", "5"])

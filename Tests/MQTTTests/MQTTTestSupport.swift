@@ -45,7 +45,9 @@ func startSubscriber(
     // stdbuf: mosquitto_sub block-buffers stdout into a pipe, hiding the SUBACK line.
     let command = try RunningCommand(
         "/usr/bin/stdbuf",
-        ["-oL", "/usr/bin/mosquitto_sub"] + broker.clientArguments + ["-V", version, "-d", "-v", "-q", "1", "-t", topic, "-C", "\(count)", "-W", "10"])
+        ["-oL", "/usr/bin/mosquitto_sub"] + broker.clientArguments + [
+            "-V", version, "-d", "-v", "-q", "1", "-t", topic, "-C", "\(count)", "-W", "10",
+        ])
     let subscribed = await command.waitForOutput(containing: "SUBACK", timeout: 5)
     try #require(subscribed, "mosquitto_sub did not subscribe: \(command.stdout) \(command.stderr)")
     return command

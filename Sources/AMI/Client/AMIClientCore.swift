@@ -236,7 +236,8 @@ final class AMIClientCore {
                     self.actionTimedOut(actionID)
                 }
                 self.pending.replaceWaiter(actionID: actionID, with: .machine(kind, timer: timer))
-                self.logger.debug("AMI keepalive waits behind earlier answers", metadata: [AMILogMetadata.actionID: "\(actionID)"])
+                self.logger.debug(
+                    "AMI keepalive waits behind earlier answers", metadata: [AMILogMetadata.actionID: "\(actionID)"])
                 return
             }
             _ = self.pending.abandon(actionID: actionID)
@@ -346,7 +347,8 @@ final class AMIClientCore {
                 let timer = self.eventLoop.assumeIsolated().scheduleTask(in: item.timeout) {
                     self.actionTimedOut(actionID)
                 }
-                self.pending.add(actionID: actionID, action: item.action.name, waiter: .machine(item.kind, timer: timer))
+                self.pending.add(
+                    actionID: actionID, action: item.action.name, waiter: .machine(item.kind, timer: timer))
                 // Only the name and the ID: a Login's fields hold the secret or its hash.
                 self.logger.debug(
                     "sending AMI action",

@@ -109,20 +109,22 @@ extension AMIConfiguration: CustomStringConvertible {
 extension AMIConfiguration: CustomReflectable {
     /// `dump()` and debuggers show the secret redacted too.
     public var customMirror: Mirror {
-        Mirror(self, children: [
-            "host": self.host,
-            "port": self.port,
-            "username": self.username,
-            "secret": "<redacted>",
-            "authType": self.authType,
-            "eventMask": self.eventMask,
-            "filters": self.filters,
-            "keepaliveInterval": self.keepaliveInterval,
-            "keepaliveTimeout": self.keepaliveTimeout,
-            "actionTimeout": self.actionTimeout,
-            "connectTimeout": self.connectTimeout,
-            "backoff": self.backoff,
-            "maxPacketSize": self.maxPacketSize,
-        ])
+        Mirror(
+            self,
+            children: [
+                "host": self.host,
+                "port": self.port,
+                "username": self.username,
+                "secret": "<redacted>",
+                "authType": self.authType,
+                "eventMask": self.eventMask,
+                "filters": self.filters,
+                "keepaliveInterval": self.keepaliveInterval,
+                "keepaliveTimeout": self.keepaliveTimeout,
+                "actionTimeout": self.actionTimeout,
+                "connectTimeout": self.connectTimeout,
+                "backoff": self.backoff,
+                "maxPacketSize": self.maxPacketSize,
+            ])
     }
 }

@@ -261,7 +261,8 @@ struct AMIConnectionStateMachine {
         let failed = attempt ?? 1
         let next = (attempt ?? 0) + 1
         self.state = .waitingToReconnect(attempt: next)
-        let delay = Self.backoff(attempt: failed, configuration: self.configuration.backoff, jitter: self.jitterSource())
+        let delay = Self.backoff(
+            attempt: failed, configuration: self.configuration.backoff, jitter: self.jitterSource())
         return .scheduleReconnect(reason: reason, delay: delay)
     }
 
@@ -278,11 +279,13 @@ struct AMIConnectionStateMachine {
             return .write([self.outgoing(.challenge, challenge)])
         case .plain:
             self.state = .loggingIn(attempt: attempt, banner: banner)
-            let login = AMIAction("Login", [
-                AMIField("Username", self.configuration.username),
-                AMIField("Secret", self.configuration.secret),
-                AMIField("Events", self.configuration.eventMask),
-            ])
+            let login = AMIAction(
+                "Login",
+                [
+                    AMIField("Username", self.configuration.username),
+                    AMIField("Secret", self.configuration.secret),
+                    AMIField("Events", self.configuration.eventMask),
+                ])
             return .write([self.outgoing(.login, login)])
         }
     }
@@ -299,21 +302,25 @@ struct AMIConnectionStateMachine {
         switch (kind, self.state) {
         case (.challenge, .challenging(let attempt, let banner)):
             guard !response.isError, let challenge = response["Challenge"], !challenge.isEmpty else {
-                self.state = .closing(attempt: attempt, reason: .loginFailed(message: response.message ?? "no MD5 challenge"))
+                self.state = .closing(
+                    attempt: attempt, reason: .loginFailed(message: response.message ?? "no MD5 challenge"))
                 return .close
             }
             self.state = .loggingIn(attempt: attempt, banner: banner)
-            let login = AMIAction("Login", [
-                AMIField("AuthType", "MD5"),
-                AMIField("Username", self.configuration.username),
-                AMIField("Key", Self.md5Key(challenge: challenge, secret: self.configuration.secret)),
-                AMIField("Events", self.configuration.eventMask),
-            ])
+            let login = AMIAction(
+                "Login",
+                [
+                    AMIField("AuthType", "MD5"),
+                    AMIField("Username", self.configuration.username),
+                    AMIField("Key", Self.md5Key(challenge: challenge, secret: self.configuration.secret)),
+                    AMIField("Events", self.configuration.eventMask),
+                ])
             return .write([self.outgoing(.login, login)])
 
         case (.login, .loggingIn(let attempt, let banner)):
             if response.isError {
-                self.state = .closing(attempt: attempt, reason: .loginFailed(message: response.message ?? "Authentication failed"))
+                self.state = .closing(
+                    attempt: attempt, reason: .loginFailed(message: response.message ?? "Authentication failed"))
                 return .close
             }
             if self.configuration.filters.isEmpty {
@@ -322,7 +329,8 @@ struct AMIConnectionStateMachine {
             }
             self.state = .filtering(banner: banner, waiting: self.configuration.filters.count, refusals: [])
             let filters = self.configuration.filters.map { filter in
-                self.outgoing(.filter(filter), AMIAction("Filter", [AMIField("Operation", "Add"), AMIField("Filter", filter)]))
+                self.outgoing(
+                    .filter(filter), AMIAction("Filter", [AMIField("Operation", "Add"), AMIField("Filter", filter)]))
             }
             return .write(filters)
 
@@ -445,13 +453,14 @@ struct AMIConnectionStateMachine {
     }
 }
 
-private extension String {
+extension String {
     /// ASCII case-insensitive substring test, without Foundation.
-    func containsCaseInsensitiveASCII(_ needle: String) -> Bool {
+    fileprivate func containsCaseInsensitiveASCII(_ needle: String) -> Bool {
         let haystack = Array(self.utf8).map { ($0 >= 65 && $0 <= 90) ? $0 | 0x20 : $0 }
         let target = Array(needle.utf8).map { ($0 >= 65 && $0 <= 90) ? $0 | 0x20 : $0 }
         guard !target.isEmpty, haystack.count >= target.count else { return target.isEmpty }
-        for start in 0...(haystack.count - target.count) where haystack[start..<(start + target.count)].elementsEqual(target) {
+        for start in 0...(haystack.count - target.count)
+        where haystack[start..<(start + target.count)].elementsEqual(target) {
             return true
         }
         return false

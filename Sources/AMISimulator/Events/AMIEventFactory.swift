@@ -25,22 +25,29 @@ enum AMIEventFactory {
         ]
     }
 
-    static func channelEvent(_ name: String, _ category: AMIPrivilege, _ channel: SimChannel, _ extra: [AMIField] = []) -> SimEvent {
+    static func channelEvent(_ name: String, _ category: AMIPrivilege, _ channel: SimChannel, _ extra: [AMIField] = [])
+        -> SimEvent
+    {
         SimEvent(name, category, self.snapshot(channel) + extra)
     }
 
     static func newchannel(_ channel: SimChannel) -> SimEvent { self.channelEvent("Newchannel", .call, channel) }
     static func newstate(_ channel: SimChannel) -> SimEvent { self.channelEvent("Newstate", .call, channel) }
-    static func newConnectedLine(_ channel: SimChannel) -> SimEvent { self.channelEvent("NewConnectedLine", .call, channel) }
+    static func newConnectedLine(_ channel: SimChannel) -> SimEvent {
+        self.channelEvent("NewConnectedLine", .call, channel)
+    }
 
     static func newCallerid(_ channel: SimChannel) -> SimEvent {
-        self.channelEvent("NewCallerid", .call, channel, [AMIField("CID-CallingPres", "0 (Presentation Allowed, Not Screened)")])
+        self.channelEvent(
+            "NewCallerid", .call, channel, [AMIField("CID-CallingPres", "0 (Presentation Allowed, Not Screened)")])
     }
 
     static func newexten(_ channel: SimChannel, application: String, data: String) -> SimEvent {
-        self.channelEvent("Newexten", .dialplan, channel, [
-            AMIField("Extension", channel.exten), AMIField("Application", application), AMIField("AppData", data),
-        ])
+        self.channelEvent(
+            "Newexten", .dialplan, channel,
+            [
+                AMIField("Extension", channel.exten), AMIField("Application", application), AMIField("AppData", data),
+            ])
     }
 
     static func varSet(_ channel: SimChannel, variable: String, value: String) -> SimEvent {
@@ -52,13 +59,16 @@ enum AMIEventFactory {
     }
 
     static func hangupRequest(_ channel: SimChannel, cause: Int, soft: Bool) -> SimEvent {
-        self.channelEvent(soft ? "SoftHangupRequest" : "HangupRequest", .call, channel, [AMIField("Cause", String(cause))])
+        self.channelEvent(
+            soft ? "SoftHangupRequest" : "HangupRequest", .call, channel, [AMIField("Cause", String(cause))])
     }
 
     static func hangup(_ channel: SimChannel, cause: Int) -> SimEvent {
-        self.channelEvent("Hangup", .call, channel, [
-            AMIField("Cause", String(cause)), AMIField("Cause-txt", self.causeText(cause)),
-        ])
+        self.channelEvent(
+            "Hangup", .call, channel,
+            [
+                AMIField("Cause", String(cause)), AMIField("Cause-txt", self.causeText(cause)),
+            ])
     }
 
     static func causeText(_ cause: Int) -> String {
@@ -74,28 +84,36 @@ enum AMIEventFactory {
     }
 
     static func localBridge(one: SimChannel, two: SimChannel) -> SimEvent {
-        SimEvent("LocalBridge", .call, self.snapshot(one, prefix: "LocalOne") + self.snapshot(two, prefix: "LocalTwo") + [
-            AMIField("Context", one.context), AMIField("Exten", one.exten), AMIField("LocalOptimization", "Yes"),
-        ])
+        SimEvent(
+            "LocalBridge", .call,
+            self.snapshot(one, prefix: "LocalOne") + self.snapshot(two, prefix: "LocalTwo") + [
+                AMIField("Context", one.context), AMIField("Exten", one.exten), AMIField("LocalOptimization", "Yes"),
+            ])
     }
 
     /// DialBegin; without a caller (Originate), only the Dest snapshot and DialString.
     static func dialBegin(caller: SimChannel?, dest: SimChannel, dialString: String) -> SimEvent {
         if let caller {
-            return SimEvent("DialBegin", .call, self.snapshot(caller) + self.snapshot(dest, prefix: "Dest") + [AMIField("DialString", dialString)])
+            return SimEvent(
+                "DialBegin", .call,
+                self.snapshot(caller) + self.snapshot(dest, prefix: "Dest") + [AMIField("DialString", dialString)])
         }
         return SimEvent("DialBegin", .call, self.snapshot(dest, prefix: "Dest") + [AMIField("DialString", dialString)])
     }
 
     static func dialEnd(caller: SimChannel?, dest: SimChannel, status: String) -> SimEvent {
         if let caller {
-            return SimEvent("DialEnd", .call, self.snapshot(caller) + self.snapshot(dest, prefix: "Dest") + [AMIField("DialStatus", status)])
+            return SimEvent(
+                "DialEnd", .call,
+                self.snapshot(caller) + self.snapshot(dest, prefix: "Dest") + [AMIField("DialStatus", status)])
         }
         return SimEvent("DialEnd", .call, self.snapshot(dest, prefix: "Dest") + [AMIField("DialStatus", status)])
     }
 
     static func dialState(caller: SimChannel, dest: SimChannel, status: String) -> SimEvent {
-        SimEvent("DialState", .call, self.snapshot(caller) + self.snapshot(dest, prefix: "Dest") + [AMIField("DialStatus", status)])
+        SimEvent(
+            "DialState", .call,
+            self.snapshot(caller) + self.snapshot(dest, prefix: "Dest") + [AMIField("DialStatus", status)])
     }
 
     // MARK: Bridges
@@ -119,37 +137,51 @@ enum AMIEventFactory {
 
     // MARK: Queue and agent events
 
-    static func queueCaller(_ name: String, _ channel: SimChannel, queue: String, position: Int, count: Int) -> SimEvent {
-        self.channelEvent(name, .agent, channel, [
-            AMIField("Queue", queue), AMIField("Position", String(position)), AMIField("Count", String(count)),
-        ])
+    static func queueCaller(_ name: String, _ channel: SimChannel, queue: String, position: Int, count: Int) -> SimEvent
+    {
+        self.channelEvent(
+            name, .agent, channel,
+            [
+                AMIField("Queue", queue), AMIField("Position", String(position)), AMIField("Count", String(count)),
+            ])
     }
 
-    static func queueCallerAbandon(_ channel: SimChannel, queue: String, position: Int, originalPosition: Int, holdTime: Int) -> SimEvent {
-        self.channelEvent("QueueCallerAbandon", .agent, channel, [
-            AMIField("Queue", queue), AMIField("Position", String(position)),
-            AMIField("OriginalPosition", String(originalPosition)), AMIField("HoldTime", String(holdTime)),
-        ])
+    static func queueCallerAbandon(
+        _ channel: SimChannel, queue: String, position: Int, originalPosition: Int, holdTime: Int
+    ) -> SimEvent {
+        self.channelEvent(
+            "QueueCallerAbandon", .agent, channel,
+            [
+                AMIField("Queue", queue), AMIField("Position", String(position)),
+                AMIField("OriginalPosition", String(originalPosition)), AMIField("HoldTime", String(holdTime)),
+            ])
     }
 
-    static func agentEvent(_ name: String, caller: SimChannel, leg: SimAgentLeg, queue: String, extra: [AMIField] = []) -> SimEvent {
-        SimEvent(name, .agent, self.snapshot(caller) + self.snapshot(leg.one, prefix: "Dest") + [
-            AMIField("Queue", queue), AMIField("Interface", leg.member.interface), AMIField("MemberName", leg.member.name),
-        ] + extra)
+    static func agentEvent(_ name: String, caller: SimChannel, leg: SimAgentLeg, queue: String, extra: [AMIField] = [])
+        -> SimEvent
+    {
+        SimEvent(
+            name, .agent,
+            self.snapshot(caller) + self.snapshot(leg.one, prefix: "Dest") + [
+                AMIField("Queue", queue), AMIField("Interface", leg.member.interface),
+                AMIField("MemberName", leg.member.name),
+            ] + extra)
     }
 
     /// QueueMemberAdded/Removed/Pause/Penalty/Ringinuse/Status.
     static func queueMember(_ name: String, queue: String, member: SimMember, status: DeviceState) -> SimEvent {
-        SimEvent(name, .agent, [
-            AMIField("Queue", queue), AMIField("MemberName", member.name), AMIField("Interface", member.interface),
-            AMIField("StateInterface", member.stateInterface), AMIField("Membership", member.membership),
-            AMIField("Penalty", String(member.penalty)), AMIField("CallsTaken", String(member.callsTaken)),
-            AMIField("LastCall", String(member.lastCall)), AMIField("LastPause", String(member.lastPause)),
-            AMIField("LoginTime", String(member.loginTime)), AMIField("InCall", member.inCall ? "1" : "0"),
-            AMIField("Status", String(status.rawValue)), AMIField("Paused", member.paused ? "1" : "0"),
-            AMIField("PausedReason", member.pausedReason), AMIField("Ringinuse", member.ringInUse ? "1" : "0"),
-            AMIField("Wrapuptime", "0"),
-        ])
+        SimEvent(
+            name, .agent,
+            [
+                AMIField("Queue", queue), AMIField("MemberName", member.name), AMIField("Interface", member.interface),
+                AMIField("StateInterface", member.stateInterface), AMIField("Membership", member.membership),
+                AMIField("Penalty", String(member.penalty)), AMIField("CallsTaken", String(member.callsTaken)),
+                AMIField("LastCall", String(member.lastCall)), AMIField("LastPause", String(member.lastPause)),
+                AMIField("LoginTime", String(member.loginTime)), AMIField("InCall", member.inCall ? "1" : "0"),
+                AMIField("Status", String(status.rawValue)), AMIField("Paused", member.paused ? "1" : "0"),
+                AMIField("PausedReason", member.pausedReason), AMIField("Ringinuse", member.ringInUse ? "1" : "0"),
+                AMIField("Wrapuptime", "0"),
+            ])
     }
 
     static func deviceStateChange(_ device: String, _ state: DeviceState) -> SimEvent {
@@ -158,42 +190,52 @@ enum AMIEventFactory {
 
     static func extensionStatus(exten: String, hint: String, state: DeviceState) -> SimEvent {
         let ext = state.extensionState
-        return SimEvent("ExtensionStatus", .call, [
-            AMIField("Exten", exten), AMIField("Context", "agents"), AMIField("Hint", hint),
-            AMIField("Status", String(ext.code)), AMIField("StatusText", ext.text),
-        ])
+        return SimEvent(
+            "ExtensionStatus", .call,
+            [
+                AMIField("Exten", exten), AMIField("Context", "agents"), AMIField("Hint", hint),
+                AMIField("Status", String(ext.code)), AMIField("StatusText", ext.text),
+            ])
     }
 
     // MARK: System and security
 
     static func fullyBooted(uptime: Int) -> SimEvent {
-        SimEvent("FullyBooted", .system, [
-            AMIField("Uptime", String(uptime)), AMIField("LastReload", String(uptime)), AMIField("Status", "Fully Booted"),
-        ])
+        SimEvent(
+            "FullyBooted", .system,
+            [
+                AMIField("Uptime", String(uptime)), AMIField("LastReload", String(uptime)),
+                AMIField("Status", "Fully Booted"),
+            ])
     }
 
     static func shutdown(restart: Bool) -> SimEvent {
-        SimEvent("Shutdown", .system, [AMIField("Shutdown", "Cleanly"), AMIField("Restart", restart ? "True" : "False")])
+        SimEvent(
+            "Shutdown", .system, [AMIField("Shutdown", "Cleanly"), AMIField("Restart", restart ? "True" : "False")])
     }
 
     static func successfulAuth(session: SimSession, eventTV: String) -> SimEvent {
-        SimEvent("SuccessfulAuth", .security, [
-            AMIField("EventTV", eventTV), AMIField("Severity", "Informational"), AMIField("Service", "AMI"),
-            AMIField("EventVersion", "1"), AMIField("AccountID", session.username ?? ""),
-            AMIField("SessionID", session.sessionID), AMIField("LocalAddress", session.localAddress),
-            AMIField("RemoteAddress", session.remoteAddress), AMIField("UsingPassword", "0"),
-            AMIField("SessionTV", session.sessionTV),
-        ])
+        SimEvent(
+            "SuccessfulAuth", .security,
+            [
+                AMIField("EventTV", eventTV), AMIField("Severity", "Informational"), AMIField("Service", "AMI"),
+                AMIField("EventVersion", "1"), AMIField("AccountID", session.username ?? ""),
+                AMIField("SessionID", session.sessionID), AMIField("LocalAddress", session.localAddress),
+                AMIField("RemoteAddress", session.remoteAddress), AMIField("UsingPassword", "0"),
+                AMIField("SessionTV", session.sessionTV),
+            ])
     }
 
     static func requestBadFormat(session: SimSession, eventTV: String, action: String) -> SimEvent {
-        SimEvent("RequestBadFormat", .security, [
-            AMIField("EventTV", eventTV), AMIField("Severity", "Error"), AMIField("Service", "AMI"),
-            AMIField("EventVersion", "1"), AMIField("SessionID", session.sessionID),
-            AMIField("LocalAddress", session.localAddress), AMIField("RemoteAddress", session.remoteAddress),
-            AMIField("RequestType", "Action: \(action)"), AMIField("SessionTV", session.sessionTV),
-            AMIField("AccountID", session.username ?? ""),
-        ])
+        SimEvent(
+            "RequestBadFormat", .security,
+            [
+                AMIField("EventTV", eventTV), AMIField("Severity", "Error"), AMIField("Service", "AMI"),
+                AMIField("EventVersion", "1"), AMIField("SessionID", session.sessionID),
+                AMIField("LocalAddress", session.localAddress), AMIField("RemoteAddress", session.remoteAddress),
+                AMIField("RequestType", "Action: \(action)"), AMIField("SessionTV", session.sessionTV),
+                AMIField("AccountID", session.username ?? ""),
+            ])
     }
 
     // MARK: Responses

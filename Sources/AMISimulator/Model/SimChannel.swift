@@ -19,7 +19,10 @@ final class SimChannel {
     /// The call this channel belongs to, to end it as a whole.
     weak var call: SimCall?
 
-    init(name: String, state: ChannelState, context: String, exten: String, uniqueID: String, linkedID: String, createdAt: Double) {
+    init(
+        name: String, state: ChannelState, context: String, exten: String, uniqueID: String, linkedID: String,
+        createdAt: Double
+    ) {
         self.name = name
         self.state = state
         self.context = context

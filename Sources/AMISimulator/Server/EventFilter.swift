@@ -4,7 +4,10 @@ import AMI
 /// (`MatchCriteria: action(...) name(...) header(...) method(...)`).
 final class EventFilter {
     enum Method: String {
-        case regex, exact, startsWith = "starts_with", endsWith = "ends_with", contains, none
+        case regex, exact
+        case startsWith = "starts_with"
+        case endsWith = "ends_with"
+        case contains, none
     }
 
     enum ParseError: Error {

@@ -32,10 +32,11 @@ extension SimulatorCore {
             return
         }
         guard let required = Self.actionPermissions[key] else {
-            session.send(AMIEventFactory.error(
-                "Invalid/unknown command: \(action). Use Action: ListCommands to show available commands.",
-                actionID: actionID
-            ))
+            session.send(
+                AMIEventFactory.error(
+                    "Invalid/unknown command: \(action). Use Action: ListCommands to show available commands.",
+                    actionID: actionID
+                ))
             self.broadcast(AMIEventFactory.requestBadFormat(session: session, eventTV: self.eventTV(), action: action))
             return
         }
@@ -48,12 +49,17 @@ extension SimulatorCore {
         case "login": self.login(request)
         case "challenge": self.challenge(request)
         case "logoff":
-            session.send(AMIEventFactory.response("Goodbye", actionID: actionID, [AMIField("Message", "Thanks for all the fish.")]))
+            session.send(
+                AMIEventFactory.response(
+                    "Goodbye", actionID: actionID, [AMIField("Message", "Thanks for all the fish.")]))
             session.close()
         case "ping":
-            session.send(AMIEventFactory.response("Success", actionID: actionID, [
-                AMIField("Ping", "Pong"), AMIField("Timestamp", self.timestamp()),
-            ]))
+            session.send(
+                AMIEventFactory.response(
+                    "Success", actionID: actionID,
+                    [
+                        AMIField("Ping", "Pong"), AMIField("Timestamp", self.timestamp()),
+                    ]))
         case "events": self.events(request)
         case "listcommands": self.listCommands(request)
         case "filter": self.filter(request)
@@ -79,7 +85,10 @@ extension SimulatorCore {
         case "getvar": self.getvar(request)
         case "park": self.park(request)
         default:
-            session.send(AMIEventFactory.error("Invalid/unknown command: \(action). Use Action: ListCommands to show available commands.", actionID: actionID))
+            session.send(
+                AMIEventFactory.error(
+                    "Invalid/unknown command: \(action). Use Action: ListCommands to show available commands.",
+                    actionID: actionID))
         }
     }
 
@@ -97,7 +106,8 @@ extension SimulatorCore {
             let text = String(value ?? 0)
             return String(repeating: "0", count: max(0, width - text.count)) + text
         }
-        return "\(pad(c.year, 4))-\(pad(c.month, 2))-\(pad(c.day, 2))T\(pad(c.hour, 2)):\(pad(c.minute, 2)):\(pad(c.second, 2)).\(pad(millis, 3))+0000"
+        return
+            "\(pad(c.year, 4))-\(pad(c.month, 2))-\(pad(c.day, 2))T\(pad(c.hour, 2)):\(pad(c.minute, 2)):\(pad(c.second, 2)).\(pad(millis, 3))+0000"
     }
 
     /// `1795618198.621119`
@@ -119,9 +129,12 @@ extension SimulatorCore {
         if request.session.challenge == nil {
             request.session.challenge = String(100_000_000 + Int(self.challengeRandom.next() % 900_000_000))
         }
-        request.session.send(AMIEventFactory.response("Success", actionID: request.actionID, [
-            AMIField("Challenge", request.session.challenge ?? ""),
-        ]))
+        request.session.send(
+            AMIEventFactory.response(
+                "Success", actionID: request.actionID,
+                [
+                    AMIField("Challenge", request.session.challenge ?? "")
+                ]))
     }
 
     func login(_ request: ActionRequest) {
@@ -144,7 +157,8 @@ extension SimulatorCore {
             }
         }
         guard accepted, let user else {
-            self.logger.debug("AMI login refused", metadata: ["session.id": "\(session.id)", "username": "\(username)"])
+            self.logger.debug(
+                "AMI login refused", metadata: ["session.id": "\(session.id)", "username": "\(username)"])
             let fail = { (core: SimulatorCore) in
                 session.send(AMIEventFactory.error("Authentication failed", actionID: request.actionID))
                 session.close()
@@ -176,9 +190,12 @@ extension SimulatorCore {
     func events(_ request: ActionRequest) {
         let mask = AMIPrivilege(parsing: request["EventMask"] ?? "") ?? []
         request.session.eventMask = mask
-        request.session.send(AMIEventFactory.response("Success", actionID: request.actionID, [
-            AMIField("Events", mask.isEmpty ? "Off" : "On"),
-        ]))
+        request.session.send(
+            AMIEventFactory.response(
+                "Success", actionID: request.actionID,
+                [
+                    AMIField("Events", mask.isEmpty ? "Off" : "On")
+                ]))
     }
 
     func listCommands(_ request: ActionRequest) {
@@ -199,29 +216,38 @@ extension SimulatorCore {
             request.session.addFilter(filter)
             request.session.send(AMIEventFactory.success("Success", actionID: request.actionID))
         } catch {
-            request.session.send(AMIEventFactory.error(
-                "Filter did not compile.  Check the syntax of the filter given.",
-                actionID: request.actionID
-            ))
+            request.session.send(
+                AMIEventFactory.error(
+                    "Filter did not compile.  Check the syntax of the filter given.",
+                    actionID: request.actionID
+                ))
         }
     }
 
     func coreSettings(_ request: ActionRequest) {
-        request.session.send(AMIEventFactory.response("Success", actionID: request.actionID, [
-            AMIField("AMIversion", "11.0.0"), AMIField("AsteriskVersion", "22.10.1"), AMIField("SystemName", ""),
-            AMIField("CoreMaxCalls", "0"), AMIField("CoreMaxLoadAvg", "0.000000"), AMIField("CoreRunUser", "root"),
-            AMIField("CoreRunGroup", "root"), AMIField("CoreMaxFilehandles", "4096"),
-            AMIField("CoreRealTimeEnabled", "No"), AMIField("CoreCDRenabled", "No"),
-            AMIField("CoreHTTPenabled", "No"), AMIField("SoundsSearchCustomDir", "No"),
-        ]))
+        request.session.send(
+            AMIEventFactory.response(
+                "Success", actionID: request.actionID,
+                [
+                    AMIField("AMIversion", "11.0.0"), AMIField("AsteriskVersion", "22.10.1"),
+                    AMIField("SystemName", ""),
+                    AMIField("CoreMaxCalls", "0"), AMIField("CoreMaxLoadAvg", "0.000000"),
+                    AMIField("CoreRunUser", "root"),
+                    AMIField("CoreRunGroup", "root"), AMIField("CoreMaxFilehandles", "4096"),
+                    AMIField("CoreRealTimeEnabled", "No"), AMIField("CoreCDRenabled", "No"),
+                    AMIField("CoreHTTPenabled", "No"), AMIField("SoundsSearchCustomDir", "No"),
+                ]))
     }
 
     func coreStatus(_ request: ActionRequest) {
-        request.session.send(AMIEventFactory.response("Success", actionID: request.actionID, [
-            AMIField("CoreStartupDate", ""), AMIField("CoreStartupTime", ""), AMIField("CoreReloadDate", ""),
-            AMIField("CoreReloadTime", ""), AMIField("CoreCurrentCalls", String(self.calls.count)),
-            AMIField("CoreProcessedCalls", String(self.nextCallID)),
-        ]))
+        request.session.send(
+            AMIEventFactory.response(
+                "Success", actionID: request.actionID,
+                [
+                    AMIField("CoreStartupDate", ""), AMIField("CoreStartupTime", ""), AMIField("CoreReloadDate", ""),
+                    AMIField("CoreReloadTime", ""), AMIField("CoreCurrentCalls", String(self.calls.count)),
+                    AMIField("CoreProcessedCalls", String(self.nextCallID)),
+                ]))
     }
 
     func command(_ request: ActionRequest) {
@@ -248,14 +274,18 @@ extension SimulatorCore {
     private func queueShow(_ name: String?) -> [String] {
         var lines: [String] = []
         for queue in self.queues where name == nil || queue.name == name {
-            lines.append("\(queue.name) has \(queue.callers.count) calls (max unlimited) in '\(queue.configuration.strategy)' strategy (\(queue.holdTime)s holdtime, \(queue.talkTime)s talktime), W:\(queue.configuration.weight), C:\(queue.completed), A:\(queue.abandoned), SL:\(queue.serviceLevelPerformance)%, SL2:0.0% within \(queue.configuration.serviceLevel)s")
+            lines.append(
+                "\(queue.name) has \(queue.callers.count) calls (max unlimited) in '\(queue.configuration.strategy)' strategy (\(queue.holdTime)s holdtime, \(queue.talkTime)s talktime), W:\(queue.configuration.weight), C:\(queue.completed), A:\(queue.abandoned), SL:\(queue.serviceLevelPerformance)%, SL2:0.0% within \(queue.configuration.serviceLevel)s"
+            )
             if queue.members.isEmpty {
                 lines.append("   No Members")
             } else {
                 lines.append("   Members: ")
                 for member in queue.members {
                     let state = self.memberStatus(member)
-                    lines.append("      \(member.name) (\(member.interface) from \(member.stateInterface)) (ringinuse \(member.ringInUse ? "enabled" : "disabled"))\(member.isDynamic ? " (dynamic)" : "")\(member.paused ? " (paused)" : "") (\(state == .notInUse ? "Not in use" : state.text)) has taken \(member.callsTaken == 0 ? "no calls yet" : "\(member.callsTaken) calls")")
+                    lines.append(
+                        "      \(member.name) (\(member.interface) from \(member.stateInterface)) (ringinuse \(member.ringInUse ? "enabled" : "disabled"))\(member.isDynamic ? " (dynamic)" : "")\(member.paused ? " (paused)" : "") (\(state == .notInUse ? "Not in use" : state.text)) has taken \(member.callsTaken == 0 ? "no calls yet" : "\(member.callsTaken) calls")"
+                    )
                 }
             }
             if queue.callers.isEmpty {
@@ -263,7 +293,9 @@ extension SimulatorCore {
             } else {
                 lines.append("   Callers: ")
                 for (index, caller) in queue.callers.enumerated() {
-                    lines.append("      \(index + 1). \(caller.channel.name) (wait: \(Int(self.now - caller.joinedAt))s, prio: 0)")
+                    lines.append(
+                        "      \(index + 1). \(caller.channel.name) (wait: \(Int(self.now - caller.joinedAt))s, prio: 0)"
+                    )
                 }
             }
             lines.append("")

@@ -19,11 +19,13 @@ extension SimulatorCore {
             self.recordDevice("Queue:\(queue.name)_avail", self.isAnyMemberAvailable(queue) ? .notInUse : .inUse)
         }
         for dynamic in config.dynamicMembers {
-            guard let queue = self.queue(named: dynamic.queue), queue.member(interface: dynamic.member.interface) == nil else {
+            guard let queue = self.queue(named: dynamic.queue), queue.member(interface: dynamic.member.interface) == nil
+            else {
                 continue
             }
             queue.members.append(self.makeMember(dynamic.member, dynamic: true))
-            self.recordDevice(dynamic.member.stateInterface, self.deviceStates[dynamic.member.stateInterface] ?? .notInUse)
+            self.recordDevice(
+                dynamic.member.stateInterface, self.deviceStates[dynamic.member.stateInterface] ?? .notInUse)
             self.recordDevice("Queue:\(queue.name)_pause_\(dynamic.member.interface)", .notInUse)
             self.recordDevice("Queue:\(queue.name)_avail", self.isAnyMemberAvailable(queue) ? .notInUse : .inUse)
         }
@@ -68,7 +70,9 @@ extension SimulatorCore {
     }
 
     func isAnyMemberAvailable(_ queue: SimQueue) -> Bool {
-        queue.members.contains { !$0.paused && (self.memberStatus($0) == .notInUse || self.memberStatus($0) == .unknown) }
+        queue.members.contains {
+            !$0.paused && (self.memberStatus($0) == .notInUse || self.memberStatus($0) == .unknown)
+        }
     }
 
     /// Emits DeviceStateChange when `device` changes state.
@@ -96,7 +100,8 @@ extension SimulatorCore {
         self.broadcast(AMIEventFactory.deviceStateChange(device, state))
         for queue in self.queues {
             for member in queue.members where member.stateInterface == device {
-                self.broadcast(AMIEventFactory.queueMember("QueueMemberStatus", queue: queue.name, member: member, status: state))
+                self.broadcast(
+                    AMIEventFactory.queueMember("QueueMemberStatus", queue: queue.name, member: member, status: state))
             }
             self.updateAvailability(queue)
         }
@@ -111,7 +116,8 @@ extension SimulatorCore {
     }
 
     func emitMember(_ name: String, _ queue: SimQueue, _ member: SimMember) {
-        self.broadcast(AMIEventFactory.queueMember(name, queue: queue.name, member: member, status: self.memberStatus(member)))
+        self.broadcast(
+            AMIEventFactory.queueMember(name, queue: queue.name, member: member, status: self.memberStatus(member)))
     }
 
     // MARK: Member changes (QueueAdd/Remove/Pause/Penalty)
@@ -120,7 +126,9 @@ extension SimulatorCore {
         case noSuchQueue, alreadyThere, notThere, notDynamic
     }
 
-    func addMember(queue name: String, _ config: MemberConfiguration, paused: Bool, reason: String) throws(MemberChangeError) {
+    func addMember(queue name: String, _ config: MemberConfiguration, paused: Bool, reason: String)
+        throws(MemberChangeError)
+    {
         guard let queue = self.queue(named: name) else { throw .noSuchQueue }
         guard queue.member(interface: config.interface) == nil else { throw .alreadyThere }
         let member = self.makeMember(config, dynamic: true)
@@ -131,7 +139,9 @@ extension SimulatorCore {
         if self.deviceStates[config.stateInterface] == nil {
             self.recordDevice(config.stateInterface, .notInUse)
         }
-        self.broadcast(AMIEventFactory.deviceStateChange("Queue:\(queue.name)_pause_\(member.interface)", paused ? .inUse : .notInUse))
+        self.broadcast(
+            AMIEventFactory.deviceStateChange(
+                "Queue:\(queue.name)_pause_\(member.interface)", paused ? .inUse : .notInUse))
         self.recordDevice("Queue:\(queue.name)_pause_\(member.interface)", paused ? .inUse : .notInUse)
         self.emitMember("QueueMemberAdded", queue, member)
         self.updateAvailability(queue)

@@ -25,8 +25,12 @@ extension SimulatorCore {
         let oneID = self.newUniqueID()
         let twoID = self.newUniqueID()
         let linked = linkedID ?? oneID
-        let one = SimChannel(name: base + ";1", state: .down, context: context, exten: exten, uniqueID: oneID, linkedID: linked, createdAt: self.now)
-        let two = SimChannel(name: base + ";2", state: .ring, context: context, exten: exten, uniqueID: twoID, linkedID: linked, createdAt: self.now)
+        let one = SimChannel(
+            name: base + ";1", state: .down, context: context, exten: exten, uniqueID: oneID, linkedID: linked,
+            createdAt: self.now)
+        let two = SimChannel(
+            name: base + ";2", state: .ring, context: context, exten: exten, uniqueID: twoID, linkedID: linked,
+            createdAt: self.now)
         self.register(one)
         self.register(two)
         return (one, two)

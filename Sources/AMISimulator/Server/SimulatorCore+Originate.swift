@@ -12,13 +12,17 @@ extension SimulatorCore {
     }
 
     func dialTarget(_ channel: String) -> DialTarget {
-        guard channel.lowercased().hasPrefix("local/"), let at = channel.firstIndex(of: "@") else { return .unreachable }
+        guard channel.lowercased().hasPrefix("local/"), let at = channel.firstIndex(of: "@") else {
+            return .unreachable
+        }
         let exten = String(channel[channel.index(channel.startIndex, offsetBy: 6)..<at])
         var context = String(channel[channel.index(after: at)...])
         if let slash = context.firstIndex(of: "/") { context = String(context[..<slash]) }
         switch context {
         case "incoming":
-            if let queue = self.queues.first(where: { $0.configuration.incomingExtension == exten }) { return .queue(queue) }
+            if let queue = self.queues.first(where: { $0.configuration.incomingExtension == exten }) {
+                return .queue(queue)
+            }
             return exten == "300" ? .answerAndWait(5) : .unreachable
         case "agents":
             let isPattern = exten.count == 3 && exten.hasPrefix("1") && exten.allSatisfy(\.isNumber)
@@ -58,7 +62,8 @@ extension SimulatorCore {
                 variables.append((String(parts[0]), parts.count > 1 ? String(parts[1]) : ""))
             }
         }
-        let context = OriginateContext(actionID: request.actionID, channel: channel, target: target, variables: variables)
+        let context = OriginateContext(
+            actionID: request.actionID, channel: channel, target: target, variables: variables)
         let callerID = Self.parseCallerID(request["CallerID"])
         let isAsync = Self.isTrue(request["Async"])
         let destination = self.dialTarget(channel)
@@ -91,12 +96,17 @@ extension SimulatorCore {
                     originate: context
                 )
             case .agent(let exten):
-                core.startDirectCall(exten: exten, context: "agents", agent: exten, lifetime: min(talk, waitSeconds ?? talk), callerID: callerID, originate: context)
+                core.startDirectCall(
+                    exten: exten, context: "agents", agent: exten, lifetime: min(talk, waitSeconds ?? talk),
+                    callerID: callerID, originate: context)
             case .answerAndWait(let seconds):
                 guard let at = channel.firstIndex(of: "@") else { return }
                 let exten = String(channel[channel.index(channel.startIndex, offsetBy: 6)..<at])
-                let ctx = String(channel[channel.index(after: at)...]).split(separator: "/").first.map(String.init) ?? ""
-                core.startDirectCall(exten: exten, context: ctx, agent: nil, lifetime: min(seconds, waitSeconds ?? seconds), callerID: callerID, originate: context)
+                let ctx =
+                    String(channel[channel.index(after: at)...]).split(separator: "/").first.map(String.init) ?? ""
+                core.startDirectCall(
+                    exten: exten, context: ctx, agent: nil, lifetime: min(seconds, waitSeconds ?? seconds),
+                    callerID: callerID, originate: context)
             case .unreachable:
                 break
             }
@@ -124,7 +134,10 @@ extension SimulatorCore {
 
     /// An originated call to an agent extension (its Custom state goes INUSE for the call)
     /// or another answering target; it ends after `lifetime` simulated seconds.
-    func startDirectCall(exten: String, context: String, agent: String?, lifetime: Double, callerID: (num: String, name: String)?, originate: OriginateContext?) {
+    func startDirectCall(
+        exten: String, context: String, agent: String?, lifetime: Double, callerID: (num: String, name: String)?,
+        originate: OriginateContext?
+    ) {
         let (one, two) = self.makeLocalPair(exten: exten, context: context, linkedID: nil)
         let call = self.newCall(kind: .direct, channels: [one, two])
         call.agentExtension = agent
@@ -197,7 +210,9 @@ extension SimulatorCore {
         case .queueCaller:
             if let leg = call.connected, leg.one === channel || leg.two === channel {
                 self.completeCall(call, endedBy: .agent)
-            } else if let caller = call.queueCaller, let leg = caller.ringing.first(where: { $0.one === channel || $0.two === channel }) {
+            } else if let caller = call.queueCaller,
+                let leg = caller.ringing.first(where: { $0.one === channel || $0.two === channel })
+            {
                 caller.ringing.removeAll { $0 === leg }
                 self.dropLeg(leg, caller: caller.channel, dialStatus: "BUSY", cause: cause)
                 if caller.ringing.isEmpty {
@@ -225,11 +240,16 @@ extension SimulatorCore {
             request.respond(AMIEventFactory.listStart("Channels hung up will follow", actionID: request.actionID))
             let matching = self.liveChannels.filter { regex.matches($0.name) }
             for channel in matching {
-                request.respond(AMIEventFactory.listItem("ChannelHungup", actionID: request.actionID, actionIDFirst: false, [
-                    AMIField("Channel", channel.name),
-                ]))
+                request.respond(
+                    AMIEventFactory.listItem(
+                        "ChannelHungup", actionID: request.actionID, actionIDFirst: false,
+                        [
+                            AMIField("Channel", channel.name)
+                        ]))
             }
-            request.respond(AMIEventFactory.listComplete("ChannelsHungupListComplete", actionID: request.actionID, items: matching.count))
+            request.respond(
+                AMIEventFactory.listComplete(
+                    "ChannelsHungupListComplete", actionID: request.actionID, items: matching.count))
             for channel in matching where self.channels[channel.name] != nil {
                 self.hangUp(channel, cause: cause)
             }
@@ -307,10 +327,16 @@ extension SimulatorCore {
         self.nextParkingSpace = self.nextParkingSpace >= 750 ? 701 : self.nextParkingSpace + 1
         channel.application = "Park"
         channel.applicationData = ""
-        self.broadcast(SimEvent("ParkedCall", .call, AMIEventFactory.snapshot(channel, prefix: "Parkee") + [
-            AMIField("ParkerDialString", request["TimeoutChannel"] ?? ""), AMIField("Parkinglot", request["Parkinglot"] ?? "default"),
-            AMIField("ParkingSpace", String(self.nextParkingSpace)), AMIField("ParkingTimeout", request["Timeout"].flatMap { Int($0) }.map { String($0 / 1000) } ?? "45"),
-            AMIField("ParkingDuration", "0"),
-        ]))
+        self.broadcast(
+            SimEvent(
+                "ParkedCall", .call,
+                AMIEventFactory.snapshot(channel, prefix: "Parkee") + [
+                    AMIField("ParkerDialString", request["TimeoutChannel"] ?? ""),
+                    AMIField("Parkinglot", request["Parkinglot"] ?? "default"),
+                    AMIField("ParkingSpace", String(self.nextParkingSpace)),
+                    AMIField(
+                        "ParkingTimeout", request["Timeout"].flatMap { Int($0) }.map { String($0 / 1000) } ?? "45"),
+                    AMIField("ParkingDuration", "0"),
+                ]))
     }
 }

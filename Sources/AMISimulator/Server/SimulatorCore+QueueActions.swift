@@ -20,7 +20,8 @@ extension SimulatorCore {
         )
         let paused = Self.isTrue(request["Paused"])
         guard let target = self.queue(named: queue) else {
-            request.respond(AMIEventFactory.error("Unable to add interface to queue: No such queue", actionID: request.actionID))
+            request.respond(
+                AMIEventFactory.error("Unable to add interface to queue: No such queue", actionID: request.actionID))
             return
         }
         guard target.member(interface: interface) == nil else {
@@ -34,11 +35,14 @@ extension SimulatorCore {
 
     func queueRemove(_ request: ActionRequest) {
         guard let queue = request.nonEmpty("Queue"), let interface = request.nonEmpty("Interface") else {
-            request.respond(AMIEventFactory.error("Need 'Queue' and 'Interface' parameters.", actionID: request.actionID))
+            request.respond(
+                AMIEventFactory.error("Need 'Queue' and 'Interface' parameters.", actionID: request.actionID))
             return
         }
         guard let target = self.queue(named: queue) else {
-            request.respond(AMIEventFactory.error("Unable to remove interface from queue: No such queue", actionID: request.actionID))
+            request.respond(
+                AMIEventFactory.error(
+                    "Unable to remove interface from queue: No such queue", actionID: request.actionID))
             return
         }
         guard let member = target.member(interface: interface) else {
@@ -56,20 +60,24 @@ extension SimulatorCore {
 
     func queuePause(_ request: ActionRequest) {
         guard let interface = request.nonEmpty("Interface"), let pausedText = request.nonEmpty("Paused") else {
-            request.respond(AMIEventFactory.error("Need 'Interface' and 'Paused' parameters.", actionID: request.actionID))
+            request.respond(
+                AMIEventFactory.error("Need 'Interface' and 'Paused' parameters.", actionID: request.actionID))
             return
         }
         let paused = !Self.isFalse(pausedText)
         let queue = request.nonEmpty("Queue")
-        let exists = self.queues.contains { (queue == nil || $0.name == queue) && $0.member(interface: interface) != nil }
+        let exists = self.queues.contains {
+            (queue == nil || $0.name == queue) && $0.member(interface: interface) != nil
+        }
         guard exists else {
             request.respond(AMIEventFactory.error("Interface not found", actionID: request.actionID))
             return
         }
-        request.respond(AMIEventFactory.success(
-            paused ? "Interface paused successfully" : "Interface unpaused successfully",
-            actionID: request.actionID
-        ))
+        request.respond(
+            AMIEventFactory.success(
+                paused ? "Interface paused successfully" : "Interface unpaused successfully",
+                actionID: request.actionID
+            ))
         _ = self.pauseMember(queue: queue, interface: interface, paused: paused, reason: request["Reason"] ?? "")
     }
 
@@ -78,10 +86,14 @@ extension SimulatorCore {
             request.respond(AMIEventFactory.error("'Interface' not specified.", actionID: request.actionID))
             return
         }
-        guard let penalty = Int(request["Penalty"] ?? ""), self.queues.contains(where: {
-            (request.nonEmpty("Queue") == nil || $0.name == request.nonEmpty("Queue")) && $0.member(interface: interface) != nil
-        }) else {
-            request.respond(AMIEventFactory.error("Invalid interface, queuename or penalty", actionID: request.actionID))
+        guard let penalty = Int(request["Penalty"] ?? ""),
+            self.queues.contains(where: {
+                (request.nonEmpty("Queue") == nil || $0.name == request.nonEmpty("Queue"))
+                    && $0.member(interface: interface) != nil
+            })
+        else {
+            request.respond(
+                AMIEventFactory.error("Invalid interface, queuename or penalty", actionID: request.actionID))
             return
         }
         request.respond(AMIEventFactory.success("Interface penalty set successfully", actionID: request.actionID))
@@ -93,10 +105,14 @@ extension SimulatorCore {
             request.respond(AMIEventFactory.error("'Interface' not specified.", actionID: request.actionID))
             return
         }
-        guard self.queues.contains(where: {
-            (request.nonEmpty("Queue") == nil || $0.name == request.nonEmpty("Queue")) && $0.member(interface: interface) != nil
-        }) else {
-            request.respond(AMIEventFactory.error("Invalid interface, queuename, or ringinuse value", actionID: request.actionID))
+        guard
+            self.queues.contains(where: {
+                (request.nonEmpty("Queue") == nil || $0.name == request.nonEmpty("Queue"))
+                    && $0.member(interface: interface) != nil
+            })
+        else {
+            request.respond(
+                AMIEventFactory.error("Invalid interface, queuename, or ringinuse value", actionID: request.actionID))
             return
         }
         request.respond(AMIEventFactory.success("Interface ringinuse set successfully", actionID: request.actionID))
@@ -107,7 +123,8 @@ extension SimulatorCore {
         if self.resetStats(queue: request.nonEmpty("Queue")) {
             request.respond(AMIEventFactory.success("Queue stats reset successfully", actionID: request.actionID))
         } else {
-            request.respond(AMIEventFactory.error("Error encountered while resetting queue stats.", actionID: request.actionID))
+            request.respond(
+                AMIEventFactory.error("Error encountered while resetting queue stats.", actionID: request.actionID))
         }
     }
 
@@ -124,7 +141,8 @@ extension SimulatorCore {
         let upper = variable.uppercased()
         if upper.hasPrefix("DEVICE_STATE("), variable.hasSuffix(")") {
             let device = String(variable.dropFirst("DEVICE_STATE(".count).dropLast())
-            guard device.lowercased().hasPrefix("custom:"), let state = DeviceState(text: value), state != .unknown else {
+            guard device.lowercased().hasPrefix("custom:"), let state = DeviceState(text: value), state != .unknown
+            else {
                 request.respond(AMIEventFactory.error("Variable not set", actionID: request.actionID))
                 return
             }
@@ -146,9 +164,12 @@ extension SimulatorCore {
             let device = String(variable.dropFirst("DEVICE_STATE(".count).dropLast())
             value = (self.deviceStates[device] ?? .unknown).text
         }
-        request.respond(AMIEventFactory.response("Success", actionID: request.actionID, [
-            AMIField("Variable", variable), AMIField("Value", value),
-        ]))
+        request.respond(
+            AMIEventFactory.response(
+                "Success", actionID: request.actionID,
+                [
+                    AMIField("Variable", variable), AMIField("Value", value),
+                ]))
     }
 
     static func isTrue(_ text: String?) -> Bool {

@@ -13,7 +13,9 @@ extension SimulatorCore {
 
     /// Starts a caller on `Local/{exten}@incoming` who answers and enters `queue`.
     @discardableResult
-    func startQueueCall(queue: SimQueue, callerNum: String, callerName: String, plan: CallPlan, originate: OriginateContext?) -> SimCall {
+    func startQueueCall(
+        queue: SimQueue, callerNum: String, callerName: String, plan: CallPlan, originate: OriginateContext?
+    ) -> SimCall {
         let exten = queue.configuration.incomingExtension
         let (one, two) = self.makeLocalPair(exten: exten, context: "incoming", linkedID: nil)
         let call = self.newCall(kind: .queueCaller, channels: [one, two])
@@ -43,13 +45,16 @@ extension SimulatorCore {
         two.applicationData = "\(queue.name),r,,,120"
         self.broadcast(AMIEventFactory.newexten(two, application: "Queue", data: two.applicationData))
 
-        let caller = SimQueueCaller(channel: two, call: call, queue: queue, joinedAt: self.now, originalPosition: queue.callers.count + 1)
+        let caller = SimQueueCaller(
+            channel: two, call: call, queue: queue, joinedAt: self.now, originalPosition: queue.callers.count + 1)
         call.queueCaller = caller
         queue.callers.append(caller)
         if queue.callers.count == 1 {
             self.changeDevice("Queue:\(queue.name)", .ringing)
         }
-        self.broadcast(AMIEventFactory.queueCaller("QueueCallerJoin", two, queue: queue.name, position: queue.callers.count, count: queue.callers.count))
+        self.broadcast(
+            AMIEventFactory.queueCaller(
+                "QueueCallerJoin", two, queue: queue.name, position: queue.callers.count, count: queue.callers.count))
         call.plan = plan
         if let lifetime = plan.callerLifetime {
             call.endTimer = self.schedule(after: lifetime) { core in
@@ -127,7 +132,8 @@ extension SimulatorCore {
         self.broadcast(AMIEventFactory.newCallerid(two))
         self.broadcast(AMIEventFactory.newConnectedLine(two))
         self.broadcast(AMIEventFactory.localBridge(one: one, two: two))
-        self.broadcast(AMIEventFactory.agentEvent("AgentCalled", caller: callerChannel, leg: leg, queue: caller.queue.name))
+        self.broadcast(
+            AMIEventFactory.agentEvent("AgentCalled", caller: callerChannel, leg: leg, queue: caller.queue.name))
         self.broadcast(AMIEventFactory.dialBegin(caller: callerChannel, dest: one, dialString: "\(exten)@agents/n"))
         self.broadcast(AMIEventFactory.newexten(two, application: "Set", data: "AGENT=\(exten)"))
         self.broadcast(AMIEventFactory.varSet(two, variable: "AGENT", value: exten))
@@ -159,13 +165,16 @@ extension SimulatorCore {
     }
 
     func answer(_ leg: SimAgentLeg, for caller: SimQueueCaller) {
-        guard !caller.call.ended, caller.call.connected == nil, caller.ringing.contains(where: { $0 === leg }) else { return }
+        guard !caller.call.ended, caller.call.connected == nil, caller.ringing.contains(where: { $0 === leg }) else {
+            return
+        }
         let queue = caller.queue
         let member = leg.member
         let exten = Self.agentExtension(of: member)
         self.cancel(caller.ringTimer)
         self.cancel(caller.patienceTimer)
-        self.broadcast(AMIEventFactory.newexten(leg.two, application: "Set", data: "DEVICE_STATE(Custom:\(exten))=INUSE"))
+        self.broadcast(
+            AMIEventFactory.newexten(leg.two, application: "Set", data: "DEVICE_STATE(Custom:\(exten))=INUSE"))
         member.ringing = false
         member.inCall = true
         self.setDeviceState(member.stateInterface, .inUse)
@@ -182,14 +191,19 @@ extension SimulatorCore {
         if queue.callers.isEmpty {
             self.changeDevice("Queue:\(queue.name)", .notInUse)
         }
-        self.broadcast(AMIEventFactory.queueCaller("QueueCallerLeave", caller.channel, queue: queue.name, position: position, count: queue.callers.count))
+        self.broadcast(
+            AMIEventFactory.queueCaller(
+                "QueueCallerLeave", caller.channel, queue: queue.name, position: position, count: queue.callers.count))
         let holdTime = Int(self.now - caller.joinedAt)
         let ringTime = Int(self.now - leg.one.createdAt)
         caller.call.holdTime = holdTime
         queue.recordHoldTime(holdTime)
-        self.broadcast(AMIEventFactory.agentEvent("AgentConnect", caller: caller.channel, leg: leg, queue: queue.name, extra: [
-            AMIField("HoldTime", String(holdTime)), AMIField("RingTime", String(ringTime)),
-        ]))
+        self.broadcast(
+            AMIEventFactory.agentEvent(
+                "AgentConnect", caller: caller.channel, leg: leg, queue: queue.name,
+                extra: [
+                    AMIField("HoldTime", String(holdTime)), AMIField("RingTime", String(ringTime)),
+                ]))
         let bridge = self.newBridgeID()
         caller.call.bridgeID = bridge
         self.broadcast(AMIEventFactory.bridge("BridgeCreate", id: bridge, channels: 0))
@@ -219,9 +233,12 @@ extension SimulatorCore {
         guard !caller.call.ended, caller.call.connected == nil else { return }
         let timeout = caller.queue.configuration.timeout
         for leg in caller.ringing {
-            self.broadcast(AMIEventFactory.agentEvent("AgentRingNoAnswer", caller: caller.channel, leg: leg, queue: caller.queue.name, extra: [
-                AMIField("RingTime", String(timeout)),
-            ]))
+            self.broadcast(
+                AMIEventFactory.agentEvent(
+                    "AgentRingNoAnswer", caller: caller.channel, leg: leg, queue: caller.queue.name,
+                    extra: [
+                        AMIField("RingTime", String(timeout))
+                    ]))
             self.dropLeg(leg, caller: caller.channel, dialStatus: "NOANSWER", cause: 0)
         }
         caller.ringing = []
@@ -255,14 +272,17 @@ extension SimulatorCore {
         self.broadcast(AMIEventFactory.varSet(caller.channel, variable: "QUEUEWAIT", value: String(waited)))
         self.broadcast(AMIEventFactory.varSet(caller.channel, variable: "ABANDONED", value: "TRUE"))
         self.broadcast(AMIEventFactory.varSet(caller.channel, variable: "QUEUEPOSITION", value: String(position)))
-        self.broadcast(AMIEventFactory.queueCallerAbandon(
-            caller.channel, queue: queue.name, position: position,
-            originalPosition: caller.originalPosition, holdTime: Int(self.now - caller.joinedAt)
-        ))
+        self.broadcast(
+            AMIEventFactory.queueCallerAbandon(
+                caller.channel, queue: queue.name, position: position,
+                originalPosition: caller.originalPosition, holdTime: Int(self.now - caller.joinedAt)
+            ))
         if queue.callers.isEmpty {
             self.changeDevice("Queue:\(queue.name)", .notInUse)
         }
-        self.broadcast(AMIEventFactory.queueCaller("QueueCallerLeave", caller.channel, queue: queue.name, position: position, count: queue.callers.count))
+        self.broadcast(
+            AMIEventFactory.queueCaller(
+                "QueueCallerLeave", caller.channel, queue: queue.name, position: position, count: queue.callers.count))
         self.hangupChannel(caller.channel, cause: 0, soft: true)
         self.changeDevice("Local/\(queue.configuration.incomingExtension)@incoming", .notInUse)
         self.finish(call)
@@ -284,20 +304,25 @@ extension SimulatorCore {
         member.callsTaken += 1
         member.lastCall = self.epochNow
         let bridge = call.bridgeID
-        let complete = AMIEventFactory.agentEvent("AgentComplete", caller: caller.channel, leg: leg, queue: queue.name, extra: [
-            AMIField("HoldTime", String(call.holdTime)), AMIField("TalkTime", String(talk)),
-            AMIField("Reason", endedBy == .agent ? "agent" : "caller"),
-        ])
+        let complete = AMIEventFactory.agentEvent(
+            "AgentComplete", caller: caller.channel, leg: leg, queue: queue.name,
+            extra: [
+                AMIField("HoldTime", String(call.holdTime)), AMIField("TalkTime", String(talk)),
+                AMIField("Reason", endedBy == .agent ? "agent" : "caller"),
+            ])
         switch endedBy {
         case .agent:
             member.inCall = false
-            self.broadcast(AMIEventFactory.newexten(leg.two, application: "Set", data: "DEVICE_STATE(\(member.stateInterface))=NOT_INUSE"))
+            self.broadcast(
+                AMIEventFactory.newexten(
+                    leg.two, application: "Set", data: "DEVICE_STATE(\(member.stateInterface))=NOT_INUSE"))
             self.setDeviceState(member.stateInterface, .notInUse)
             self.runAgentHangupHandler(leg.two, stateInterface: member.stateInterface)
             self.hangupChannel(leg.two, cause: 16, soft: true)
             self.broadcast(AMIEventFactory.bridgeChannel("BridgeLeave", id: bridge, channels: 1, channel: leg.one))
             self.hangupChannel(leg.one, cause: 16)
-            self.broadcast(AMIEventFactory.bridgeChannel("BridgeLeave", id: bridge, channels: 0, channel: caller.channel))
+            self.broadcast(
+                AMIEventFactory.bridgeChannel("BridgeLeave", id: bridge, channels: 0, channel: caller.channel))
             self.broadcast(AMIEventFactory.bridge("BridgeDestroy", id: bridge, channels: 0))
             self.setQueueExitVariables(caller.channel, answered: talk, dialed: talk + call.holdTime)
             self.broadcast(complete)
@@ -308,7 +333,8 @@ extension SimulatorCore {
             self.hangupChannel(one, cause: 0, request: false)
             self.setQueueExitVariables(caller.channel, answered: talk, dialed: talk + call.holdTime)
             self.broadcast(complete)
-            self.broadcast(AMIEventFactory.bridgeChannel("BridgeLeave", id: bridge, channels: 1, channel: caller.channel))
+            self.broadcast(
+                AMIEventFactory.bridgeChannel("BridgeLeave", id: bridge, channels: 1, channel: caller.channel))
             self.hangupChannel(caller.channel, cause: 16, request: false)
             self.broadcast(AMIEventFactory.bridgeChannel("BridgeLeave", id: bridge, channels: 0, channel: leg.one))
             self.broadcast(AMIEventFactory.bridge("BridgeDestroy", id: bridge, channels: 0))
@@ -340,7 +366,9 @@ extension SimulatorCore {
         channel.context = "agent-hangup"
         channel.exten = "s"
         channel.priority = 1
-        self.broadcast(AMIEventFactory.newexten(channel, application: "ExecIf", data: "1?Set(DEVICE_STATE(\(stateInterface))=NOT_INUSE)"))
+        self.broadcast(
+            AMIEventFactory.newexten(
+                channel, application: "ExecIf", data: "1?Set(DEVICE_STATE(\(stateInterface))=NOT_INUSE)"))
         self.setDeviceState(stateInterface, .notInUse)
         channel.priority = 2
         self.broadcast(AMIEventFactory.newexten(channel, application: "Return", data: ""))
@@ -355,7 +383,9 @@ extension SimulatorCore {
     /// dialplan hangs up.
     func queueTimedOut(_ caller: SimQueueCaller) {
         let call = caller.call
-        guard !call.ended, call.connected == nil, caller.queue.callers.contains(where: { $0 === caller }) else { return }
+        guard !call.ended, call.connected == nil, caller.queue.callers.contains(where: { $0 === caller }) else {
+            return
+        }
         let queue = caller.queue
         self.cancel(caller.ringTimer)
         for leg in caller.ringing {
@@ -367,7 +397,9 @@ extension SimulatorCore {
         if queue.callers.isEmpty {
             self.changeDevice("Queue:\(queue.name)", .notInUse)
         }
-        self.broadcast(AMIEventFactory.queueCaller("QueueCallerLeave", caller.channel, queue: queue.name, position: position, count: queue.callers.count))
+        self.broadcast(
+            AMIEventFactory.queueCaller(
+                "QueueCallerLeave", caller.channel, queue: queue.name, position: position, count: queue.callers.count))
         self.broadcast(AMIEventFactory.varSet(caller.channel, variable: "QUEUESTATUS", value: "TIMEOUT"))
         caller.channel.priority = 5
         caller.channel.application = "Hangup"

@@ -85,7 +85,9 @@ extension SimulatorCore {
         }
     }
 
-    private func pumpFirehose(session: SimSession, buffers: [ByteBuffer?], next: Int, written: Int, count: Int, done: @escaping (Int) -> Void) {
+    private func pumpFirehose(
+        session: SimSession, buffers: [ByteBuffer?], next: Int, written: Int, count: Int, done: @escaping (Int) -> Void
+    ) {
         var index = next
         var written = written
         let channel = session.channel
@@ -99,7 +101,8 @@ extension SimulatorCore {
                 let resume = index
                 let sofar = written
                 self.firehoseWaiters[session.id] = { [self] in
-                    self.pumpFirehose(session: session, buffers: buffers, next: resume, written: sofar, count: count, done: done)
+                    self.pumpFirehose(
+                        session: session, buffers: buffers, next: resume, written: sofar, count: count, done: done)
                 }
                 return
             }

@@ -136,7 +136,8 @@ final class SimulatorCore {
         self.nextSessionID += 1
         let session = SimSession(id: self.nextSessionID, channel: channel)
         self.sessions[session.id] = session
-        self.logger.debug("AMI connection opened", metadata: ["session.id": "\(session.id)", "peer": "\(session.remoteAddress)"])
+        self.logger.debug(
+            "AMI connection opened", metadata: ["session.id": "\(session.id)", "peer": "\(session.remoteAddress)"])
         if !self.stalled {
             session.sendRaw(Array("Asterisk Call Manager/11.0.0\r\n".utf8))
             session.flushIfNeeded()

@@ -59,8 +59,16 @@ final class CommandCenter: @unchecked Sendable {
             let routing = self.parser.routing(of: message.payload)
             var route = route
             route.replyTo = routing.replyTo
-            self.logger.warning("retained command refused", metadata: ["command": "\(name)", "mqtt.topic": "\(message.topic)", "command.id": "\(routing.id ?? "")"])
-            self.reply(CommandReply(id: routing.id, command: name, status: .error, error: CommandError(.retained, "retained commands are never executed: publish commands without the retain flag (and clear the retained message on \(message.topic))")), route: route)
+            self.logger.warning(
+                "retained command refused",
+                metadata: ["command": "\(name)", "mqtt.topic": "\(message.topic)", "command.id": "\(routing.id ?? "")"])
+            self.reply(
+                CommandReply(
+                    id: routing.id, command: name, status: .error,
+                    error: CommandError(
+                        .retained,
+                        "retained commands are never executed: publish commands without the retain flag (and clear the retained message on \(message.topic))"
+                    )), route: route)
             return
         }
         switch self.parser.parse(command: name, payload: message.payload) {
@@ -70,7 +78,8 @@ final class CommandCenter: @unchecked Sendable {
             self.logger.info(
                 "command refused",
                 metadata: [
-                    "command": "\(name)", "command.id": "\(failure.id ?? "")", "error.code": "\(failure.error.code.rawValue)",
+                    "command": "\(name)", "command.id": "\(failure.id ?? "")",
+                    "error.code": "\(failure.error.code.rawValue)",
                     "error.field": "\(failure.error.field ?? "")", "error.message": "\(failure.error.message)",
                 ]
             )
@@ -85,20 +94,29 @@ final class CommandCenter: @unchecked Sendable {
     private func execute(_ request: CommandRequest, route: ReplyRoute) {
         let now = Double(NIODeadline.now().uptimeNanoseconds) / 1e9
         if let id = request.id, let seen = self.recent.lookup(id, now: now) {
-            self.logger.info("repeated command id answered from memory", metadata: ["command": "\(request.name.rawValue)", "command.id": "\(id)"])
+            self.logger.info(
+                "repeated command id answered from memory",
+                metadata: ["command": "\(request.name.rawValue)", "command.id": "\(id)"])
             self.send(seen.reply, route: route)
             return
         }
         if let error = self.refusal(for: request) {
             self.logger.info(
                 "command refused",
-                metadata: ["command": "\(request.name.rawValue)", "command.id": "\(request.id ?? "")", "error.code": "\(error.code.rawValue)", "error.message": "\(error.message)"]
+                metadata: [
+                    "command": "\(request.name.rawValue)", "command.id": "\(request.id ?? "")",
+                    "error.code": "\(error.code.rawValue)", "error.message": "\(error.message)",
+                ]
             )
-            self.reply(CommandReply(id: request.id, command: request.name.rawValue, status: .error, error: error), route: route)
+            self.reply(
+                CommandReply(id: request.id, command: request.name.rawValue, status: .error, error: error), route: route
+            )
             return
         }
         if let id = request.id {
-            self.recent.remember(id, command: request.name.rawValue, reply: CommandReply(id: id, command: request.name.rawValue, status: .accepted), now: now)
+            self.recent.remember(
+                id, command: request.name.rawValue,
+                reply: CommandReply(id: id, command: request.name.rawValue, status: .accepted), now: now)
         }
         self.inFlight += 1
         let started = NIODeadline.now()
@@ -111,9 +129,14 @@ final class CommandCenter: @unchecked Sendable {
                 let error = Self.commandError(from: error)
                 self.logger.info(
                     "command failed",
-                    metadata: ["command": "\(request.name.rawValue)", "command.id": "\(request.id ?? "")", "error.code": "\(error.code.rawValue)", "error.message": "\(error.message)"]
+                    metadata: [
+                        "command": "\(request.name.rawValue)", "command.id": "\(request.id ?? "")",
+                        "error.code": "\(error.code.rawValue)", "error.message": "\(error.message)",
+                    ]
                 )
-                reply = CommandReply(id: request.id, command: request.name.rawValue, actionID: error.actionID, status: .error, error: error)
+                reply = CommandReply(
+                    id: request.id, command: request.name.rawValue, actionID: error.actionID, status: .error,
+                    error: error)
             }
             if reply.isFinal {
                 self.finished(request, status: reply.status.rawValue, started: started)
@@ -132,18 +155,22 @@ final class CommandCenter: @unchecked Sendable {
             break
         default:
             guard case .connected = self.bridge.amiState else {
-                return CommandError(.amiUnavailable, "Asterisk is not connected (\(self.bridge.amiState)); the command was not queued, retry later")
+                return CommandError(
+                    .amiUnavailable,
+                    "Asterisk is not connected (\(self.bridge.amiState)); the command was not queued, retry later")
             }
         }
         guard self.inFlight < self.policy.maxInFlight else {
-            return CommandError(.busy, "\(self.inFlight) commands are already waiting for Asterisk (commands.maxInFlight); retry later")
+            return CommandError(
+                .busy, "\(self.inFlight) commands are already waiting for Asterisk (commands.maxInFlight); retry later")
         }
         return nil
     }
 
     private func finished(_ request: CommandRequest, status: String, started: NIODeadline) {
         self.inFlight -= 1
-        self.bridge.metrics.command(request.name.rawValue, status: status, nanoseconds: (NIODeadline.now() - started).nanoseconds)
+        self.bridge.metrics.command(
+            request.name.rawValue, status: status, nanoseconds: (NIODeadline.now() - started).nanoseconds)
         if self.inFlight == 0, let promise = self.drainPromise {
             self.drainPromise = nil
             promise.succeed()
@@ -173,12 +200,16 @@ final class CommandCenter: @unchecked Sendable {
 
         case .queueRemove(let queues, let agent):
             return self.perQueue(queues, request: request) { queue in
-                AMIAction("QueueRemove", [AMIField("Queue", queue), AMIField("Interface", self.policy.interface(for: agent))])
+                AMIAction(
+                    "QueueRemove", [AMIField("Queue", queue), AMIField("Interface", self.policy.interface(for: agent))])
             }
 
         case .queuePause(let queues, let agent, let paused, let reason):
             let build = { (queue: String?) -> AMIAction in
-                var fields = [AMIField("Interface", self.policy.interface(for: agent)), AMIField("Paused", paused ? "true" : "false")]
+                var fields = [
+                    AMIField("Interface", self.policy.interface(for: agent)),
+                    AMIField("Paused", paused ? "true" : "false"),
+                ]
                 if let queue { fields.insert(AMIField("Queue", queue), at: 0) }
                 if let reason { fields.append(AMIField("Reason", reason)) }
                 return AMIAction("QueuePause", fields)
@@ -207,7 +238,14 @@ final class CommandCenter: @unchecked Sendable {
 
         case .redirect(let target, let to, let context):
             return self.channel(for: target, peer: true).flatMap { channel in
-                self.action(AMIAction("Redirect", [AMIField("Channel", channel), AMIField("Exten", to), AMIField("Context", context), AMIField("Priority", "1")])).map {
+                self.action(
+                    AMIAction(
+                        "Redirect",
+                        [
+                            AMIField("Channel", channel), AMIField("Exten", to), AMIField("Context", context),
+                            AMIField("Priority", "1"),
+                        ])
+                ).map {
                     ok(.object(["channel": .string(channel)]), actionID: $0.response.actionID)
                 }
             }
@@ -225,14 +263,18 @@ final class CommandCenter: @unchecked Sendable {
             .flatMapErrorThrowing { throw Self.commandError(from: $0) }
             .flatMapThrowing { response in
                 if response.isError {
-                    throw CommandError(.amiError, response.message ?? "Asterisk refused \(action.name)", actionID: response.response.actionID)
+                    throw CommandError(
+                        .amiError, response.message ?? "Asterisk refused \(action.name)",
+                        actionID: response.response.actionID)
                 }
                 return response
             }
     }
 
     /// One action per queue, all sent; the reply lists each queue's result.
-    private func perQueue(_ queues: [String], request: CommandRequest, build: @escaping (String) -> AMIAction) -> EventLoopFuture<CommandReply> {
+    private func perQueue(_ queues: [String], request: CommandRequest, build: @escaping (String) -> AMIAction)
+        -> EventLoopFuture<CommandReply>
+    {
         let sends = queues.map { queue in
             self.action(build(queue))
                 .map { (queue: queue, actionID: $0.response.actionID, error: CommandError?.none) }
@@ -258,12 +300,19 @@ final class CommandCenter: @unchecked Sendable {
             let actionID = results.count == 1 ? results[0].actionID : nil
             let body = JSONValue.object(["queues": .object(data)])
             guard let first = failures.first else {
-                return CommandReply(id: request.id, command: request.name.rawValue, actionID: actionID, status: .ok, data: body)
+                return CommandReply(
+                    id: request.id, command: request.name.rawValue, actionID: actionID, status: .ok, data: body)
             }
             // Asterisk's own message for one queue; each queue's message when several failed.
-            let message = results.count == 1 ? first.message : results.compactMap { result in result.error.map { "\(result.queue): \($0.message)" } }.joined(separator: "; ")
+            let message =
+                results.count == 1
+                ? first.message
+                : results.compactMap { result in result.error.map { "\(result.queue): \($0.message)" } }.joined(
+                    separator: "; ")
             let code: CommandErrorCode = failures.allSatisfy { $0.code == first.code } ? first.code : .amiError
-            return CommandReply(id: request.id, command: request.name.rawValue, actionID: actionID, status: .error, data: body, error: CommandError(code, message))
+            return CommandReply(
+                id: request.id, command: request.name.rawValue, actionID: actionID, status: .error, data: body,
+                error: CommandError(code, message))
         }
     }
 
@@ -273,7 +322,9 @@ final class CommandCenter: @unchecked Sendable {
     /// `TimeoutChannel`: Asterisk announces the parking space to it and calls it back when
     /// the parked call times out. `announceTo` names an agent whose current channel hears
     /// the announcement instead. The reply carries the space from Asterisk's `ParkedCall`.
-    private func park(_ channel: String, target: Command.Target, announceTo: String?, request: CommandRequest) -> EventLoopFuture<CommandReply> {
+    private func park(_ channel: String, target: Command.Target, announceTo: String?, request: CommandRequest)
+        -> EventLoopFuture<CommandReply>
+    {
         var fields = [AMIField("Channel", channel)]
         if case .agent(let agent) = target,
             let own = self.bridge.model.calls(ofAgent: agent).first(where: { $0.peerChannel == channel })?.channel
@@ -286,7 +337,9 @@ final class CommandCenter: @unchecked Sendable {
                 return self.loop.makeFailedFuture(
                     CommandError(
                         .invalidField,
-                        channels.isEmpty ? "announceTo: agent \(announceTo) has no channel to announce to" : "announceTo: agent \(announceTo) has \(channels.count) channels",
+                        channels.isEmpty
+                            ? "announceTo: agent \(announceTo) has no channel to announce to"
+                            : "announceTo: agent \(announceTo) has \(channels.count) channels",
                         field: "announceTo", candidates: channels.isEmpty ? nil : channels
                     )
                 )
@@ -304,21 +357,26 @@ final class CommandCenter: @unchecked Sendable {
                 return self.loop.makeFailedFuture(error)
             }
             .flatMap { response in
-                let grace = self.loop.scheduleTask(in: .milliseconds(Int64(min(self.policy.timeoutSeconds, 2) * 1000))) {
+                let grace = self.loop.scheduleTask(in: .milliseconds(Int64(min(self.policy.timeoutSeconds, 2) * 1000)))
+                {
                     self.parks.removeValue(forKey: channel)?.succeed(nil)
                 }
                 return parked.futureResult.map { space in
                     grace.cancel()
                     var data: [String: JSONValue] = ["channel": .string(channel)]
                     if let space { data["parkingSpace"] = .string(space) }
-                    return CommandReply(id: request.id, command: request.name.rawValue, actionID: response.response.actionID, status: .ok, data: .object(data))
+                    return CommandReply(
+                        id: request.id, command: request.name.rawValue, actionID: response.response.actionID,
+                        status: .ok, data: .object(data))
                 }
             }
     }
 
     // MARK: Originate
 
-    private func originate(_ originate: Command.Originate, request: CommandRequest, route: ReplyRoute) -> EventLoopFuture<CommandReply> {
+    private func originate(_ originate: Command.Originate, request: CommandRequest, route: ReplyRoute)
+        -> EventLoopFuture<CommandReply>
+    {
         var fields = [
             AMIField("Channel", self.policy.interface(for: originate.from)),
             AMIField("Context", originate.context),
@@ -333,9 +391,12 @@ final class CommandCenter: @unchecked Sendable {
         }
         return self.action(AMIAction("Originate", fields)).map { response in
             let actionID = response.response.actionID ?? ""
-            let waitFor = TimeAmount.seconds(Int64(originate.timeoutSeconds)) + .milliseconds(Int64(self.policy.timeoutSeconds * 1000))
+            let waitFor =
+                TimeAmount.seconds(Int64(originate.timeoutSeconds))
+                + .milliseconds(Int64(self.policy.timeoutSeconds * 1000))
             let timeout = self.loop.scheduleTask(in: waitFor) { self.originateTimedOut(actionID) }
-            self.originates[actionID] = PendingOriginate(request: request, route: route, started: .now(), timeout: timeout)
+            self.originates[actionID] = PendingOriginate(
+                request: request, route: route, started: .now(), timeout: timeout)
             return CommandReply(id: request.id, command: request.name.rawValue, actionID: actionID, status: .accepted)
         }
     }
@@ -360,7 +421,8 @@ final class CommandCenter: @unchecked Sendable {
             var data: [String: JSONValue] = [:]
             if let uniqueID = event["Uniqueid"] { data["uniqueId"] = .string(uniqueID) }
             if let channel = event["Channel"] { data["channel"] = .string(channel) }
-            reply = CommandReply(id: request.id, command: request.name.rawValue, actionID: actionID, status: .ok, data: .object(data))
+            reply = CommandReply(
+                id: request.id, command: request.name.rawValue, actionID: actionID, status: .ok, data: .object(data))
         } else {
             let reason = Self.originateReason(event["Reason"])
             reply = CommandReply(
@@ -380,7 +442,9 @@ final class CommandCenter: @unchecked Sendable {
         self.publishOriginateFailed(actionID: actionID, id: request.id, reason: "timeout")
         self.finished(request, status: "timeout", started: pending.started)
         self.reply(
-            CommandReply(id: request.id, command: request.name.rawValue, actionID: actionID, status: .error, error: CommandError(.timeout, "no OriginateResponse from Asterisk in time")),
+            CommandReply(
+                id: request.id, command: request.name.rawValue, actionID: actionID, status: .error,
+                error: CommandError(.timeout, "no OriginateResponse from Asterisk in time")),
             route: pending.route
         )
     }
@@ -392,7 +456,10 @@ final class CommandCenter: @unchecked Sendable {
         json.field("id", id)
         json.field("reason", reason)
         json.endObject()
-        self.bridge.send(MQTTMessage(topic: self.bridge.configuration.layout.originateFailed, payload: json.bytes, qos: self.bridge.configuration.eventQoS, retain: false), kind: .event)
+        self.bridge.send(
+            MQTTMessage(
+                topic: self.bridge.configuration.layout.originateFailed, payload: json.bytes,
+                qos: self.bridge.configuration.eventQoS, retain: false), kind: .event)
     }
 
     /// Asterisk's originate reason codes (AST_CONTROL_*), in words.
@@ -418,15 +485,22 @@ final class CommandCenter: @unchecked Sendable {
         case .channel(let channel):
             return self.loop.makeSucceededFuture(channel)
         case .agent(let agent):
-            let channels = peer ? self.bridge.model.peerChannels(ofAgent: agent) : self.bridge.model.channels(ofAgent: agent)
+            let channels =
+                peer ? self.bridge.model.peerChannels(ofAgent: agent) : self.bridge.model.channels(ofAgent: agent)
             switch channels.count {
             case 1:
                 return self.loop.makeSucceededFuture(channels[0])
             case 0:
-                return self.loop.makeFailedFuture(CommandError(.invalidField, "agent: agent \(agent) has no \(peer ? "call" : "channel") right now", field: "agent"))
+                return self.loop.makeFailedFuture(
+                    CommandError(
+                        .invalidField, "agent: agent \(agent) has no \(peer ? "call" : "channel") right now",
+                        field: "agent"))
             default:
                 return self.loop.makeFailedFuture(
-                    CommandError(.invalidField, "agent: agent \(agent) has \(channels.count) \(peer ? "calls" : "channels"); name one with `channel`", field: "agent", candidates: channels)
+                    CommandError(
+                        .invalidField,
+                        "agent: agent \(agent) has \(channels.count) \(peer ? "calls" : "channels"); name one with `channel`",
+                        field: "agent", candidates: channels)
                 )
             }
         }
@@ -472,13 +546,16 @@ final class CommandCenter: @unchecked Sendable {
                 topic = responseTopic
                 properties.correlationData = route.correlationData
             } else {
-                self.logger.info("response topic refused; replying on the default topic", metadata: ["mqtt.topic": "\(responseTopic)"])
+                self.logger.info(
+                    "response topic refused; replying on the default topic",
+                    metadata: ["mqtt.topic": "\(responseTopic)"])
             }
         } else if let replyTo = route.replyTo {
             if layout.isAllowedReplyTopic(replyTo) {
                 topic = replyTo
             } else {
-                self.logger.info("replyTo refused; replying on the default topic", metadata: ["mqtt.topic": "\(replyTo)"])
+                self.logger.info(
+                    "replyTo refused; replying on the default topic", metadata: ["mqtt.topic": "\(replyTo)"])
             }
         }
         if !layout.isAllowedReplyTopic(topic) {
@@ -486,7 +563,10 @@ final class CommandCenter: @unchecked Sendable {
             topic = layout.defaultReply(for: "unknown")
         }
         properties.contentType = "application/json"
-        self.bridge.send(MQTTMessage(topic: topic, payload: reply.payload(), qos: self.bridge.configuration.replyQoS, retain: false, properties: properties), kind: .reply)
+        self.bridge.send(
+            MQTTMessage(
+                topic: topic, payload: reply.payload(), qos: self.bridge.configuration.replyQoS, retain: false,
+                properties: properties), kind: .reply)
     }
 
     // MARK: Connection changes and shutdown
@@ -496,7 +576,12 @@ final class CommandCenter: @unchecked Sendable {
             pending.timeout.cancel()
             self.finished(pending.request, status: "ami_unavailable", started: pending.started)
             self.reply(
-                CommandReply(id: pending.request.id, command: pending.request.name.rawValue, actionID: actionID, status: .error, error: CommandError(.amiUnavailable, "the AMI connection dropped before Asterisk answered; the call may or may not have been placed")),
+                CommandReply(
+                    id: pending.request.id, command: pending.request.name.rawValue, actionID: actionID, status: .error,
+                    error: CommandError(
+                        .amiUnavailable,
+                        "the AMI connection dropped before Asterisk answered; the call may or may not have been placed")
+                ),
                 route: pending.route
             )
         }

@@ -11,7 +11,10 @@ public struct CommandError: Error, Sendable, Hashable {
     /// reply's `actionId` so that the refusal can be found in Asterisk's log.
     public var actionID: String?
 
-    public init(_ code: CommandErrorCode, _ message: String, field: String? = nil, candidates: [String]? = nil, actionID: String? = nil) {
+    public init(
+        _ code: CommandErrorCode, _ message: String, field: String? = nil, candidates: [String]? = nil,
+        actionID: String? = nil
+    ) {
         self.code = code
         self.message = message
         self.field = field

@@ -24,7 +24,10 @@ public struct CommandParser: Sendable {
             .failure(Failure(error: error, name: name, id: id, replyTo: replyTo))
         }
         guard payload.count <= Self.maxPayloadBytes else {
-            return fail(CommandError(.invalidField, "payload: \(payload.count) bytes is over the \(Self.maxPayloadBytes)-byte limit", field: "payload"))
+            return fail(
+                CommandError(
+                    .invalidField, "payload: \(payload.count) bytes is over the \(Self.maxPayloadBytes)-byte limit",
+                    field: "payload"))
         }
         let body: [String: JSONValue]
         if payload.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
@@ -51,7 +54,10 @@ public struct CommandParser: Sendable {
         }
         guard let commandName = CommandName(rawValue: name) else {
             return fail(
-                CommandError(.unknownCommand, "unknown command \(name.debugDescription); known: \(CommandName.allCases.map(\.rawValue).joined(separator: ", "))"),
+                CommandError(
+                    .unknownCommand,
+                    "unknown command \(name.debugDescription); known: \(CommandName.allCases.map(\.rawValue).joined(separator: ", "))"
+                ),
                 id: id,
                 replyTo: replyTo
             )
@@ -88,7 +94,10 @@ public struct CommandParser: Sendable {
             let callerID = try fields.optionalString("callerId", maxLength: 80)
             let timeout = try fields.optionalInt("timeoutSeconds", in: 1...300) ?? 30
             let variables = try fields.variables("variables")
-            return .originate(.init(from: from, to: to, context: context, callerID: callerID, variables: variables, timeoutSeconds: timeout))
+            return .originate(
+                .init(
+                    from: from, to: to, context: context, callerID: callerID, variables: variables,
+                    timeoutSeconds: timeout))
         case .redirect:
             let target = try self.target(&fields)
             let to = try self.destination(&fields, "to")
@@ -131,7 +140,9 @@ public struct CommandParser: Sendable {
             throw .invalid(key, "only digits, letters and * # + . _ - may appear in a destination")
         }
         guard self.policy.allows(destination: to) else {
-            throw CommandError(.forbidden, "\(key): destination \(to.debugDescription) is not in commands.allowDestinations", field: key)
+            throw CommandError(
+                .forbidden, "\(key): destination \(to.debugDescription) is not in commands.allowDestinations",
+                field: key)
         }
         return to
     }
@@ -144,7 +155,8 @@ public struct CommandParser: Sendable {
             throw .invalid("context", "only letters, digits and . _ - may appear in a context")
         }
         guard self.policy.allows(context: context) else {
-            throw CommandError(.forbidden, "context: \(context.debugDescription) is not an allowed context", field: "context")
+            throw CommandError(
+                .forbidden, "context: \(context.debugDescription) is not an allowed context", field: "context")
         }
         return context
     }
@@ -157,7 +169,9 @@ public struct CommandParser: Sendable {
             return .agent(agent)
         case (nil, let channel?):
             guard self.policy.allowRawChannels else {
-                throw CommandError(.forbidden, "channel: raw channels are disabled (commands.allowRawChannels); name an agent instead", field: "channel")
+                throw CommandError(
+                    .forbidden, "channel: raw channels are disabled (commands.allowRawChannels); name an agent instead",
+                    field: "channel")
             }
             guard channel.utf8.allSatisfy({ Fields.isChannelByte($0) }) else {
                 throw .invalid("channel", "only letters, digits and / @ . _ ; : - may appear in a channel name")
@@ -198,7 +212,9 @@ struct Fields {
         return value
     }
 
-    mutating func optionalString(_ key: String, maxLength: Int, forbidding extra: String = "") throws(CommandError) -> String? {
+    mutating func optionalString(_ key: String, maxLength: Int, forbidding extra: String = "") throws(CommandError)
+        -> String?
+    {
         guard let value = self.take(key) else { return nil }
         guard case .string(let string) = value else {
             throw .invalid(key, "expected a string, got \(value.typeName)")
@@ -285,7 +301,9 @@ struct Fields {
             try Self.checkText(string, path, maxLength: 256)
             // Asterisk splits each `Variable:` header at commas, so a comma would smuggle in
             // a second variable.
-            guard !string.contains(",") else { throw .invalid(path, "must not contain \",\" (Asterisk would split the value into another variable)") }
+            guard !string.contains(",") else {
+                throw .invalid(path, "must not contain \",\" (Asterisk would split the value into another variable)")
+            }
             variables[name] = string
         }
         return variables
@@ -308,7 +326,8 @@ struct Fields {
     }
 
     static func isAlphanumeric(_ byte: UInt8) -> Bool {
-        (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "z"))
+        (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+            || (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "z"))
     }
 
     static func isIdentifier(_ byte: UInt8) -> Bool {

@@ -19,7 +19,10 @@ public struct CommandReply: Sendable, Hashable {
     public var data: JSONValue?
     public var error: CommandError?
 
-    public init(id: String?, command: String, actionID: String? = nil, status: Status, data: JSONValue? = nil, error: CommandError? = nil) {
+    public init(
+        id: String?, command: String, actionID: String? = nil, status: Status, data: JSONValue? = nil,
+        error: CommandError? = nil
+    ) {
         self.id = id
         self.command = command
         self.actionID = actionID

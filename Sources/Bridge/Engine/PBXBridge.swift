@@ -110,7 +110,9 @@ public final class PBXBridge: @unchecked Sendable {
     /// - Parameters:
     ///   - ami: a new, unstarted client on this bridge's `eventLoop`, or nil to keep the current one.
     ///   - mqtt: a new, unstarted client, or nil to keep the current one.
-    public func reconfigure(_ configuration: BridgeConfiguration, ami: AMIClient? = nil, mqtt: MQTTClient? = nil) -> EventLoopFuture<Void> {
+    public func reconfigure(_ configuration: BridgeConfiguration, ami: AMIClient? = nil, mqtt: MQTTClient? = nil)
+        -> EventLoopFuture<Void>
+    {
         self.eventLoop.flatSubmit {
             let old = self.configuration
             self.configuration = configuration
@@ -198,7 +200,8 @@ public final class PBXBridge: @unchecked Sendable {
         self.eventLoop.submit {
             var amiConnected = false
             if case .connected = self.amiState { amiConnected = true }
-            return BridgeHealth(amiConnected: amiConnected, mqttConnected: self.mqttConnected, syncing: self.syncBuffer != nil)
+            return BridgeHealth(
+                amiConnected: amiConnected, mqttConnected: self.mqttConnected, syncing: self.syncBuffer != nil)
         }
     }
 
@@ -212,7 +215,9 @@ public final class PBXBridge: @unchecked Sendable {
         case .connecting, .shutdown:
             self.syncBuffer = nil
         case .connected(let info):
-            self.logger.info("AMI connected", metadata: ["ami.host": "\(info.host):\(info.port)", "ami.version": "\(info.amiVersion)"])
+            self.logger.info(
+                "AMI connected",
+                metadata: ["ami.host": "\(info.host):\(info.port)", "ami.version": "\(info.amiVersion)"])
             self.metrics.amiConnected(true)
             self.startSync()
         case .disconnected(let reason, let retryIn):
@@ -353,7 +358,8 @@ public final class PBXBridge: @unchecked Sendable {
             self.mqttConnected = true
             self.metrics.mqttConnected(true)
             self.startSweepIfNeeded()
-            self.logger.info("MQTT connected; republishing retained state", metadata: ["mqtt.topics": "\(self.model.view.count)"])
+            self.logger.info(
+                "MQTT connected; republishing retained state", metadata: ["mqtt.topics": "\(self.model.view.count)"])
             self.publishBridgeState(online: !self.stopping)
             self.publishAMIState()
             // The model's view is exactly the retained state: a broker that lost its store (or
@@ -362,7 +368,8 @@ public final class PBXBridge: @unchecked Sendable {
         case .connectionRefused(let code, let reason):
             self.mqttConnected = false
             self.metrics.mqttConnected(false)
-            self.logger.error("MQTT broker refused the connection", metadata: ["mqtt.code": "\(code)", "mqtt.reason": "\(reason)"])
+            self.logger.error(
+                "MQTT broker refused the connection", metadata: ["mqtt.code": "\(code)", "mqtt.reason": "\(reason)"])
         case .disconnected(let reason):
             self.mqttConnected = false
             self.metrics.mqttConnected(false)
@@ -419,10 +426,12 @@ public final class PBXBridge: @unchecked Sendable {
         self.sweptOnce = true
         guard sweep.layout == self.configuration.layout else { return }
         for topic in stale {
-            self.send(MQTTMessage(topic: topic, payload: [], qos: self.configuration.stateQoS, retain: true), kind: .state)
+            self.send(
+                MQTTMessage(topic: topic, payload: [], qos: self.configuration.stateQoS, retain: true), kind: .state)
         }
         if !stale.isEmpty {
-            self.logger.info("cleared stale retained topics left by an earlier run", metadata: ["mqtt.topics": "\(stale.count)"])
+            self.logger.info(
+                "cleared stale retained topics left by an earlier run", metadata: ["mqtt.topics": "\(stale.count)"])
         }
     }
 
@@ -441,7 +450,10 @@ public final class PBXBridge: @unchecked Sendable {
             case .event(let event):
                 do {
                     let topic = try self.configuration.layout.topic(for: event)
-                    self.send(MQTTMessage(topic: topic, payload: PayloadEncoder.encode(event), qos: self.configuration.eventQoS, retain: false), kind: .event)
+                    self.send(
+                        MQTTMessage(
+                            topic: topic, payload: PayloadEncoder.encode(event), qos: self.configuration.eventQoS,
+                            retain: false), kind: .event)
                 } catch {
                     self.logger.info("event with an unpublishable id skipped", metadata: ["error": "\(error)"])
                 }
@@ -453,7 +465,8 @@ public final class PBXBridge: @unchecked Sendable {
         do {
             return try self.configuration.layout.topic(for: key)
         } catch {
-            self.logger.info("state with an unpublishable id skipped", metadata: ["state.key": "\(key)", "error": "\(error)"])
+            self.logger.info(
+                "state with an unpublishable id skipped", metadata: ["state.key": "\(key)", "error": "\(error)"])
             return nil
         }
     }
@@ -462,7 +475,8 @@ public final class PBXBridge: @unchecked Sendable {
     /// republished anyway, so queueing it in libmosquitto meanwhile would only add duplicates.
     private func sendState(_ topic: String, _ payload: [UInt8]) {
         guard self.mqttConnected else { return }
-        self.send(MQTTMessage(topic: topic, payload: payload, qos: self.configuration.stateQoS, retain: true), kind: .state)
+        self.send(
+            MQTTMessage(topic: topic, payload: payload, qos: self.configuration.stateQoS, retain: true), kind: .state)
     }
 
     func send(_ message: MQTTMessage, kind: BridgeMetrics.PublishKind) {
@@ -513,7 +527,10 @@ public final class PBXBridge: @unchecked Sendable {
         json.field("version", self.configuration.version)
         json.field("since", Timestamp.iso8601(self.clock()))
         json.endObject()
-        self.send(MQTTMessage(topic: self.configuration.layout.bridgeState, payload: json.bytes, qos: .atLeastOnce, retain: true), kind: .state)
+        self.send(
+            MQTTMessage(
+                topic: self.configuration.layout.bridgeState, payload: json.bytes, qos: .atLeastOnce, retain: true),
+            kind: .state)
     }
 
     func publishAMIState() {
@@ -539,7 +556,10 @@ public final class PBXBridge: @unchecked Sendable {
         json.field("since", Timestamp.iso8601(self.amiStateSince))
         json.endObject()
         guard self.mqttConnected else { return }
-        self.send(MQTTMessage(topic: self.configuration.layout.bridgeAMI, payload: json.bytes, qos: .atLeastOnce, retain: true), kind: .state)
+        self.send(
+            MQTTMessage(
+                topic: self.configuration.layout.bridgeAMI, payload: json.bytes, qos: .atLeastOnce, retain: true),
+            kind: .state)
     }
 }
 

@@ -28,7 +28,8 @@ public struct TopicLayout: Sendable, Hashable {
     }
 
     public func queueMember(agent: String, queue: String) throws(TopicSegment.Error) -> String {
-        self.prefix + "/agent/" + (try TopicSegment.escape(agent)) + "/queueMemberStatus/" + (try TopicSegment.escape(queue))
+        self.prefix + "/agent/" + (try TopicSegment.escape(agent)) + "/queueMemberStatus/"
+            + (try TopicSegment.escape(queue))
     }
 
     public func queue(_ queue: String, _ leaf: String) throws(TopicSegment.Error) -> String {

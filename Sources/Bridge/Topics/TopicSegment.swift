@@ -12,7 +12,8 @@ public enum TopicSegment {
         public var description: String {
             switch self {
             case .empty: "an id must not be empty or blank"
-            case .invalidEscape(let segment): "the topic segment \(segment.debugDescription) holds a `%` that is not followed by two hex digits"
+            case .invalidEscape(let segment):
+                "the topic segment \(segment.debugDescription) holds a `%` that is not followed by two hex digits"
             }
         }
     }

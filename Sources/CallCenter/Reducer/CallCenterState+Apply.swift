@@ -238,7 +238,8 @@ extension CallCenterState {
         else { return }
         let wait = max(0, Int64(Self.int(message["Wait"]) ?? 0))
         self.ensureQueue(queue, at: time)
-        self.queues[queue]?.callers[uniqueId] = CallCenterTime(millisecondsSinceEpoch: time.millisecondsSinceEpoch - wait * 1000)
+        self.queues[queue]?.callers[uniqueId] = CallCenterTime(
+            millisecondsSinceEpoch: time.millisecondsSinceEpoch - wait * 1000)
         self.queues[queue]?.waitingSince = time
         self.setChannelQueue(uniqueId, queue)
         self.touchQueue(queue)

@@ -22,7 +22,8 @@ extension CallCenterState {
         guard let own = self.agentChannels[agent] else { return [] }
         var calls: [AgentCall] = []
         for id in own {
-            guard let channel = self.channels[id], let bridge = channel.bridge, let members = self.bridges[bridge] else { continue }
+            guard let channel = self.channels[id], let bridge = channel.bridge, let members = self.bridges[bridge]
+            else { continue }
             for other in members where !own.contains(other) {
                 guard let peer = self.channels[other] else { continue }
                 calls.append(AgentCall(channel: channel.name, peerChannel: peer.name))

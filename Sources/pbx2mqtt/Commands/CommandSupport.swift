@@ -22,7 +22,8 @@ enum CommandSupport {
         let configuration = try await self.loadOrExit(sources)
         let redaction = Redaction(configuration: configuration)
         let levels = LogLevelControl(configuration.log.level)
-        let logger = LoggingBootstrap.bootstrap(format: configuration.log.format, levelControl: levels, redaction: redaction)
+        let logger = LoggingBootstrap.bootstrap(
+            format: configuration.log.format, levelControl: levels, redaction: redaction)
         for path in sources.configFile.map(UnknownKeyScanner.unknownKeys(inFile:)) ?? [] {
             logger.warning("unknown configuration key ignored", metadata: ["config.key": "\(path)"])
         }

@@ -1,4 +1,5 @@
 import Foundation
+
 /// A `host:port` pair to bind a listening socket to.
 ///
 /// Accepts `host:port`, `[v6-address]:port` and `:port`; the last form binds the loopback

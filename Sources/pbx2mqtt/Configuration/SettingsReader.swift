@@ -1,5 +1,5 @@
-import Foundation
 import Configuration
+import Foundation
 
 /// Reads raw values by ``ConfigurationKey`` from a `ConfigReader`, recording type problems.
 ///

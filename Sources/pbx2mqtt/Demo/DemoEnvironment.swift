@@ -11,7 +11,9 @@ struct DemoEnvironment: Sendable {
     let broker: MosquittoBroker?
     let options: DemoOptions
 
-    static func start(options: DemoOptions, configuration: AppConfiguration, logger: Logger) async throws -> DemoEnvironment {
+    static func start(options: DemoOptions, configuration: AppConfiguration, logger: Logger) async throws
+        -> DemoEnvironment
+    {
         let simulator = try await AMISimulator.start(
             configuration: SimulatorConfiguration(
                 users: [SimulatorUser(username: configuration.ami.username, secret: configuration.ami.secret.value)],
@@ -22,7 +24,8 @@ struct DemoEnvironment: Sendable {
             port: 0,
             logger: Logger(label: "ami-sim", factory: { _ in SwiftLogNoOpLogHandler() })
         )
-        await simulator.startTraffic(TrafficConfiguration(callsPerSecond: options.callsPerSecond, seed: UInt64(Date().timeIntervalSince1970)))
+        await simulator.startTraffic(
+            TrafficConfiguration(callsPerSecond: options.callsPerSecond, seed: UInt64(Date().timeIntervalSince1970)))
         var broker: MosquittoBroker?
         if case .local(let port) = options.broker {
             do {

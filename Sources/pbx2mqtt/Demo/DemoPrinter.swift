@@ -50,7 +50,8 @@ final class DemoPrinter: Service, Sendable {
 /// One printed line: time, topic below the prefix, and the payload's gist.
 enum DemoLine {
     static func format(_ message: MQTTMessage, prefix: String, at date: Date) -> String {
-        let topic = message.topic.hasPrefix(prefix + "/") ? String(message.topic.dropFirst(prefix.count + 1)) : message.topic
+        let topic =
+            message.topic.hasPrefix(prefix + "/") ? String(message.topic.dropFirst(prefix.count + 1)) : message.topic
         let clock = Self.clock(date)
         let padded = topic.count < 40 ? topic + String(repeating: " ", count: 40 - topic.count) : topic
         guard !message.payload.isEmpty else { return "\(clock)  \(padded)  (cleared)" }
@@ -79,9 +80,11 @@ enum DemoLine {
         case "phoneNumber": return "talking to \(text("number")) \(text("name"))".trimmingCharacters(in: .whitespaces)
         case "count": return "waiting=\(text("count"))"
         case "stats":
-            return "waiting=\(text("waiting")) members=\(text("members")) available=\(text("available")) paused=\(text("paused")) completed=\(text("completed")) abandoned=\(text("abandoned"))"
+            return
+                "waiting=\(text("waiting")) members=\(text("members")) available=\(text("available")) paused=\(text("paused")) completed=\(text("completed")) abandoned=\(text("abandoned"))"
         case "agentCalled": return "ringing: \(text("number")) from \(text("queue"))"
-        case "agentComplete": return "call done: talk \(text("talkTime"))s, hold \(text("holdTime"))s, ended by \(text("reason"))"
+        case "agentComplete":
+            return "call done: talk \(text("talkTime"))s, hold \(text("holdTime"))s, ended by \(text("reason"))"
         case "callerAbandon": return "caller gave up after \(text("holdTime"))s at position \(text("position"))"
         default:
             return json.keys.sorted().map { "\($0)=\(text($0))" }.joined(separator: " ")
@@ -91,8 +94,13 @@ enum DemoLine {
     private static func clock(_ date: Date) -> String {
         let seconds = date.timeIntervalSince1970
         let millis = Int((seconds * 1000).rounded()) % 86_400_000
-        let h = millis / 3_600_000, m = millis / 60_000 % 60, s = millis / 1000 % 60, ms = millis % 1000
-        func pad(_ v: Int, _ n: Int) -> String { String(repeating: "0", count: max(0, n - String(v).count)) + String(v) }
+        let h = millis / 3_600_000
+        let m = millis / 60_000 % 60
+        let s = millis / 1000 % 60
+        let ms = millis % 1000
+        func pad(_ v: Int, _ n: Int) -> String {
+            String(repeating: "0", count: max(0, n - String(v).count)) + String(v)
+        }
         return "\(pad(h, 2)):\(pad(m, 2)):\(pad(s, 2)).\(pad(ms, 3))"
     }
 }

@@ -63,8 +63,11 @@ final class ReloadService: Service, Sendable {
             let bridgeConfiguration = try Daemon.bridgeConfiguration(next)
             let amiChanged = next.ami != previous.ami
             let mqttChanged = next.mqtt != previous.mqtt
-            let ami = amiChanged ? Daemon.makeAMIClient(next, eventLoop: self.bridge.eventLoop, logger: self.logger) : nil
-            let mqtt = mqttChanged ? try Daemon.makeMQTTClient(next, layout: bridgeConfiguration.layout, logger: self.logger) : nil
+            let ami =
+                amiChanged ? Daemon.makeAMIClient(next, eventLoop: self.bridge.eventLoop, logger: self.logger) : nil
+            let mqtt =
+                mqttChanged
+                ? try Daemon.makeMQTTClient(next, layout: bridgeConfiguration.layout, logger: self.logger) : nil
             try await self.bridge.reconfigure(bridgeConfiguration, ami: ami, mqtt: mqtt).get()
             self.current.withLockedValue { $0 = next }
             self.logger.info(
@@ -75,7 +78,9 @@ final class ReloadService: Service, Sendable {
                 ]
             )
         } catch {
-            self.logger.error("configuration reload failed; still running on the previous configuration", metadata: ["error": "\(error)"])
+            self.logger.error(
+                "configuration reload failed; still running on the previous configuration",
+                metadata: ["error": "\(error)"])
         }
     }
 }

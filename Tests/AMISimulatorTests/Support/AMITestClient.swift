@@ -81,7 +81,9 @@ final class AMITestClient: Sendable {
 
     /// Sends an action with a fresh ActionID and waits for its response.
     @discardableResult
-    func action(_ name: String, _ fields: KeyValuePairs<String, String> = [:], timeout: Duration = .seconds(30)) async throws -> AMIMessage {
+    func action(_ name: String, _ fields: KeyValuePairs<String, String> = [:], timeout: Duration = .seconds(30))
+        async throws -> AMIMessage
+    {
         let id = self.nextID.withLock { value -> String in
             value += 1
             return "t\(value)"
@@ -104,7 +106,9 @@ final class AMITestClient: Sendable {
 
     /// Polls until `condition` holds for the messages received so far.
     @discardableResult
-    func waitFor(_ what: String, timeout: Duration = .seconds(30), _ condition: ([AMIMessage]) -> Bool) async throws -> [AMIMessage] {
+    func waitFor(_ what: String, timeout: Duration = .seconds(30), _ condition: ([AMIMessage]) -> Bool) async throws
+        -> [AMIMessage]
+    {
         let deadline = ContinuousClock.now + timeout
         while true {
             let messages = self.messages

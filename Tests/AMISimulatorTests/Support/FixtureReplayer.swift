@@ -63,8 +63,8 @@ struct FixtureReplayer {
     /// simulator's challenge; a deliberately wrong key stays wrong.
     private func rekeyed(_ action: AMIMessage) -> AMIMessage {
         guard let fixtureChallenge, let key = action["Key"],
-              key == Self.md5Hex(fixtureChallenge + self.secret),
-              let challenge = self.client.messages.last(where: { $0["Challenge"] != nil })?["Challenge"]
+            key == Self.md5Hex(fixtureChallenge + self.secret),
+            let challenge = self.client.messages.last(where: { $0["Challenge"] != nil })?["Challenge"]
         else { return action }
         var copy = action
         copy.set("Key", Self.md5Hex(challenge + self.secret))

@@ -55,7 +55,9 @@ struct ShapeCatalog {
         var seen = Set<PacketShape>()
         for message in messages {
             let shape = PacketShape(message)
-            guard let known = self.shapes[shape.type], !known.contains(shape.keys), seen.insert(shape).inserted else { continue }
+            guard let known = self.shapes[shape.type], !known.contains(shape.keys), seen.insert(shape).inserted else {
+                continue
+            }
             let reference = known.first.map { $0.joined(separator: ", ") } ?? ""
             problems.append("\(shape) differs from Asterisk's [\(reference)]")
         }

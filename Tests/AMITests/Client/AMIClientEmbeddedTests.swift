@@ -1,10 +1,11 @@
-@testable import AMI
 import Foundation
 import Logging
 import NIOCore
 import NIOEmbedded
 import PBXTestSupport
 import Testing
+
+@testable import AMI
 
 /// The client over `EmbeddedChannel`s, fed real Asterisk bytes, with time moved by hand.
 @Suite struct AMIClientEmbeddedTests {
@@ -36,7 +37,10 @@ import Testing
         #expect(harness.delegate.states == [.connecting(attempt: 1), .connected(info)])
         #expect(harness.delegate.eventNames == ["FullyBooted", "SuccessfulAuth"])
 
-        let names = ["QueueStatus", "QueueSummary", "ExtensionStateList", "DeviceStateList", "CoreShowChannels", "Status", "CoreSettings"]
+        let names = [
+            "QueueStatus", "QueueSummary", "ExtensionStateList", "DeviceStateList", "CoreShowChannels", "Status",
+            "CoreSettings",
+        ]
         let futures = names.map { harness.client.send(AMIAction($0)) }
         let sent = try harness.sent()
         #expect(sent.map { $0.actionName ?? "" } == names)
@@ -62,9 +66,11 @@ import Testing
         #expect(responses["Status"]?.events.count == 0)
         #expect(responses["CoreSettings"]?["AsteriskVersion"] == "22.10.1")
         // The QueueSummary sent without an ActionID is not ours: its items are events.
-        #expect(harness.delegate.eventNames == [
-            "FullyBooted", "SuccessfulAuth", "QueueSummary", "QueueSummary", "QueueSummaryComplete", "RequestBadFormat",
-        ])
+        #expect(
+            harness.delegate.eventNames == [
+                "FullyBooted", "SuccessfulAuth", "QueueSummary", "QueueSummary", "QueueSummaryComplete",
+                "RequestBadFormat",
+            ])
         // Answers with unknown ActionIDs (a9, a10, a11, and those without) are dropped at debug.
         let dropped = harness.logs.all.filter { $0.message == "dropped an AMI response with an unknown ActionID" }
         #expect(dropped.count == 6)
@@ -79,13 +85,15 @@ import Testing
         let challenge = try harness.sentOne()
         #expect(challenge.actionName == "Challenge")
         #expect(challenge["AuthType"] == "MD5")
-        try harness.feed(AMIMessage(["Response": "Success", "ActionID": challenge.actionID ?? "", "Challenge": "577092151"]))
+        try harness.feed(
+            AMIMessage(["Response": "Success", "ActionID": challenge.actionID ?? "", "Challenge": "577092151"]))
         let login = try harness.sentOne()
         #expect(login["Key"] == "19c6650db8d3fbf22c919e0ff6c68efc")
         #expect(login["AuthType"] == "MD5")
         #expect(login["Events"] == "on")
         #expect(login["Secret"] == nil)
-        try harness.feed(AMIMessage(["Response": "Success", "ActionID": login.actionID ?? "", "Message": "Authentication accepted"]))
+        try harness.feed(
+            AMIMessage(["Response": "Success", "ActionID": login.actionID ?? "", "Message": "Authentication accepted"]))
         guard case .connected? = harness.delegate.states.last else {
             Issue.record("expected connected, got \(harness.delegate.states)")
             return
@@ -102,9 +110,12 @@ import Testing
             try harness.feed("Asterisk Call Manager/11.0.0\r\n")
             let login = try harness.sentOne()
             #expect(login["Secret"] == "wrong")
-            try harness.feed(AMIMessage(["Response": "Error", "ActionID": login.actionID ?? "", "Message": "Authentication failed"]))
+            try harness.feed(
+                AMIMessage(["Response": "Error", "ActionID": login.actionID ?? "", "Message": "Authentication failed"]))
             #expect(try !harness.channel.isActive)
-            #expect(harness.delegate.states.last == .disconnected(.loginFailed(message: "Authentication failed"), retryIn: delay))
+            #expect(
+                harness.delegate.states.last
+                    == .disconnected(.loginFailed(message: "Authentication failed"), retryIn: delay))
             harness.advance(delay - .milliseconds(1))
             #expect(harness.factory.connectAttempts == attempt)
             harness.advance(.milliseconds(1))
@@ -182,12 +193,14 @@ import Testing
         let ping = try harness.sentOne()
         #expect(ping.actionName == "Ping")
         for second in 0..<12 {
-            try harness.feed(AMIMessage(["Event": "QueueMember", "Queue": "q1", "Name": "Agent \(second)", "ActionID": listID]))
+            try harness.feed(
+                AMIMessage(["Event": "QueueMember", "Queue": "q1", "Name": "Agent \(second)", "ActionID": listID]))
             harness.advance(.seconds(1))
         }
         #expect(try harness.channel.isActive)
         try harness.feed(
-            AMIMessage(["Event": "QueueStatusComplete", "ActionID": listID, "EventList": "Complete", "ListItems": "12"]),
+            AMIMessage(["Event": "QueueStatusComplete", "ActionID": listID, "EventList": "Complete", "ListItems": "12"]
+            ),
             AMIMessage(["Response": "Success", "ActionID": ping.actionID ?? "", "Ping": "Pong"])
         )
         #expect(try EmbeddedAMI.result(list)?.get().events.count == 12)
@@ -201,7 +214,10 @@ import Testing
         #expect(try harness.sentOne().actionName == "Ping")
         harness.advance(.seconds(5))
         #expect(harness.factory.channels.first?.isActive == false)
-        #expect(harness.delegate.states.contains { if case .disconnected(.keepaliveTimeout, _) = $0 { true } else { false } })
+        #expect(
+            harness.delegate.states.contains {
+                if case .disconnected(.keepaliveTimeout, _) = $0 { true } else { false }
+            })
     }
 
     /// Should fail only the timed-out action, drop its late answer (not leak its list items
@@ -225,7 +241,10 @@ import Testing
         )
         #expect(try EmbeddedAMI.result(ping)?.get()["Ping"] == "Pong")
         #expect(harness.delegate.events.isEmpty)
-        #expect(harness.logs.all.contains { $0.message == "dropped a late answer to a timed-out AMI action" && $0.level == .debug })
+        #expect(
+            harness.logs.all.contains {
+                $0.message == "dropped a late answer to a timed-out AMI action" && $0.level == .debug
+            })
     }
 
     /// Should route list items by ActionID while unsolicited events interleave, and deliver an
@@ -244,7 +263,9 @@ import Testing
             AMIMessage(["Response": "Success", "ActionID": ids[1], "Message": "Originate successfully queued"]),
             AMIMessage(["Event": "ExtensionStatus", "ActionID": ids[0], "Exten": "147"]),
             AMIMessage(["Event": "OriginateResponse", "ActionID": ids[1], "Response": "Success", "Reason": "4"]),
-            AMIMessage(["Event": "ExtensionStateListComplete", "ActionID": ids[0], "EventList": "Complete", "ListItems": "2"])
+            AMIMessage([
+                "Event": "ExtensionStateListComplete", "ActionID": ids[0], "EventList": "Complete", "ListItems": "2",
+            ])
         )
         let listResponse = try #require(try EmbeddedAMI.result(list)?.get())
         #expect(listResponse.events.map { $0["Exten"] ?? "" } == ["146", "147"])
@@ -258,7 +279,8 @@ import Testing
         try harness.connectPlain()
         let future = harness.client.send(AMIAction("QueueAdd", ["Queue": "q1", "Interface": "Local/147@agents/n"]))
         let id = try harness.sentOne().actionID ?? ""
-        try harness.feed(AMIMessage(["Response": "Error", "ActionID": id, "Message": "Unable to add interface: Already there"]))
+        try harness.feed(
+            AMIMessage(["Response": "Error", "ActionID": id, "Message": "Unable to add interface: Already there"]))
         let response = try #require(try EmbeddedAMI.result(future)?.get())
         #expect(response.isError)
         #expect(response.message == "Unable to add interface: Already there")
@@ -268,12 +290,17 @@ import Testing
     /// nothing) when a header holds CR/LF.
     @Test func refusesActionsItCannotSend() throws {
         let harness = EmbeddedAMI(configuration: EmbeddedAMI.configuration())
-        #expect(throws: AMIClientError.notConnected) { try EmbeddedAMI.result(harness.client.send(AMIAction("Ping")))?.get() }
+        #expect(throws: AMIClientError.notConnected) {
+            try EmbeddedAMI.result(harness.client.send(AMIAction("Ping")))?.get()
+        }
         harness.start()
         try harness.feed("Asterisk Call Manager/11.0.0\r\n")
         _ = try harness.sent()
-        #expect(throws: AMIClientError.notConnected) { try EmbeddedAMI.result(harness.client.send(AMIAction("Ping")))?.get() }
-        try harness.feed(AMIMessage(["Response": "Success", "ActionID": "p2m-1-1", "Message": "Authentication accepted"]))
+        #expect(throws: AMIClientError.notConnected) {
+            try EmbeddedAMI.result(harness.client.send(AMIAction("Ping")))?.get()
+        }
+        try harness.feed(
+            AMIMessage(["Response": "Success", "ActionID": "p2m-1-1", "Message": "Authentication accepted"]))
         let injected = harness.client.send(AMIAction("Hangup", ["Channel": "x\r\nAction: Originate"]))
         #expect(throws: AMIClientError.encoding(.forbiddenCharacter(key: "Channel", inValue: true))) {
             try EmbeddedAMI.result(injected)?.get()
@@ -314,7 +341,9 @@ import Testing
         harness.start()
         try harness.feed("SSH-2.0-OpenSSH_9.2\r\n")
         #expect(try !harness.channel.isActive)
-        #expect(harness.delegate.states.last == .disconnected(.notAnAMIServer(firstLine: "SSH-2.0-OpenSSH_9.2"), retryIn: .milliseconds(500)))
+        #expect(
+            harness.delegate.states.last
+                == .disconnected(.notAnAMIServer(firstLine: "SSH-2.0-OpenSSH_9.2"), retryIn: .milliseconds(500)))
     }
 
     /// Should close with bannerTimeout when the peer accepts but never greets.
@@ -334,7 +363,8 @@ import Testing
         try harness.connectPlain()
         try harness.feed("Event: Big\r\nValue: " + String(repeating: "x", count: 2000))
         #expect(try !harness.channel.isActive)
-        #expect(harness.delegate.states.last == .disconnected(.packetTooLarge(limit: 1024), retryIn: .milliseconds(500)))
+        #expect(
+            harness.delegate.states.last == .disconnected(.packetTooLarge(limit: 1024), retryIn: .milliseconds(500)))
         harness.advance(.milliseconds(500))
         #expect(harness.factory.channels.count == 2)
     }
@@ -369,7 +399,9 @@ import Testing
             #expect(sentFilters.allSatisfy { $0.actionName == "Filter" && $0["Operation"] == "Add" })
             #expect(!(harness.delegate.states.last.map { if case .connected = $0 { true } else { false } } ?? false))
             for filter in sentFilters {
-                try harness.feed(AMIMessage(["Response": "Error", "ActionID": filter.actionID ?? "", "Message": "Permission denied"]))
+                try harness.feed(
+                    AMIMessage(["Response": "Error", "ActionID": filter.actionID ?? "", "Message": "Permission denied"])
+                )
             }
             guard case .connected? = harness.delegate.states.last else {
                 Issue.record("expected connected after the filters, got \(harness.delegate.states)")
@@ -391,14 +423,19 @@ import Testing
         let logoff = try harness.sentOne()
         #expect(logoff.actionName == "Logoff")
         #expect(EmbeddedAMI.result(first) == nil)
-        try harness.feed(AMIMessage(["Response": "Goodbye", "ActionID": logoff.actionID ?? "", "Message": "Thanks for all the fish."]))
+        try harness.feed(
+            AMIMessage([
+                "Response": "Goodbye", "ActionID": logoff.actionID ?? "", "Message": "Thanks for all the fish.",
+            ]))
         #expect(try !harness.channel.isActive)
         #expect(throws: Never.self) { try EmbeddedAMI.result(first)?.get() }
         #expect(EmbeddedAMI.result(first) != nil)
         #expect(throws: AMIClientError.connectionClosed) { try EmbeddedAMI.result(pending)?.get() }
         #expect(harness.delegate.states.last == .shutdown)
         #expect(EmbeddedAMI.result(harness.client.shutdown()) != nil)
-        #expect(throws: AMIClientError.shutdown) { try EmbeddedAMI.result(harness.client.send(AMIAction("Ping")))?.get() }
+        #expect(throws: AMIClientError.shutdown) {
+            try EmbeddedAMI.result(harness.client.send(AMIAction("Ping")))?.get()
+        }
         harness.advance(.seconds(60))
         #expect(harness.factory.channels.count == 1)
     }
@@ -426,7 +463,8 @@ import Testing
             try harness.feed("Asterisk Call Manager/11.0.0\r\n")
             var login = try harness.sentOne()
             if authType == .md5 {
-                try harness.feed(AMIMessage(["Response": "Success", "ActionID": login.actionID ?? "", "Challenge": "577092151"]))
+                try harness.feed(
+                    AMIMessage(["Response": "Success", "ActionID": login.actionID ?? "", "Challenge": "577092151"]))
                 login = try harness.sentOne()
                 key = login["Key"] ?? ""
                 #expect(key.count == 32)
@@ -434,7 +472,8 @@ import Testing
                 #expect(login["Secret"] == secret)
             }
             let answer = accept ? "Success" : "Error"
-            try harness.feed(AMIMessage(["Response": answer, "ActionID": login.actionID ?? "", "Message": "Authentication failed"]))
+            try harness.feed(
+                AMIMessage(["Response": answer, "ActionID": login.actionID ?? "", "Message": "Authentication failed"]))
             if !accept { harness.advance(.milliseconds(500)) }
         }
         harness.advance(.seconds(10))

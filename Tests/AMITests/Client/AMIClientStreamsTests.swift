@@ -1,6 +1,7 @@
-@testable import AMI
 import NIOCore
 import Testing
+
+@testable import AMI
 
 @Suite struct AMIClientStreamsTests {
     /// Should yield every state change and event in order, and finish both streams at shutdown.

@@ -1,6 +1,7 @@
-@testable import AMI
 import NIOCore
 import Testing
+
+@testable import AMI
 
 @Suite struct AMIConnectionStateMachineTests {
     static func configuration(
@@ -33,7 +34,8 @@ import Testing
 
     /// Drives a machine to `.connected` with a plain login.
     static func connectedMachine(filters: [String] = []) -> AMIConnectionStateMachine {
-        var machine = AMIConnectionStateMachine(configuration: self.configuration(filters: filters), jitterSource: { 0 })
+        var machine = AMIConnectionStateMachine(
+            configuration: self.configuration(filters: filters), jitterSource: { 0 })
         _ = machine.start()
         _ = machine.channelActive()
         _ = machine.bannerReceived(product: "Asterisk", version: "11.0.0")
@@ -57,7 +59,8 @@ import Testing
         #expect(machine.nextActionID() == nil)
         let login = try #require(Self.single(machine.bannerReceived(product: "Asterisk", version: "11.0.0")))
         #expect(login.kind == .login)
-        #expect(login.action == AMIAction("Login", ["Username": "bridge", "Secret": "bridgepw", "Events": "call,agent"]))
+        #expect(
+            login.action == AMIAction("Login", ["Username": "bridge", "Secret": "bridgepw", "Events": "call,agent"]))
         #expect(login.actionID == "p2m-1-1")
         #expect(machine.internalResponse(.login, Self.ok("Login")) == .reportConnected(Self.info, filterRefusals: []))
         #expect(machine.isConnected)
@@ -72,10 +75,16 @@ import Testing
         let challenge = try #require(Self.single(machine.bannerReceived(product: "Asterisk", version: "11.0.0")))
         #expect(challenge.kind == .challenge)
         #expect(challenge.action == AMIAction("Challenge", ["AuthType": "MD5"]))
-        let login = try #require(Self.single(machine.internalResponse(.challenge, Self.ok("Challenge", ["Challenge": "577092151"]))))
-        #expect(login.action == AMIAction("Login", [
-            "AuthType": "MD5", "Username": "bridge", "Key": "19c6650db8d3fbf22c919e0ff6c68efc", "Events": "call,agent",
-        ]))
+        let login = try #require(
+            Self.single(machine.internalResponse(.challenge, Self.ok("Challenge", ["Challenge": "577092151"]))))
+        #expect(
+            login.action
+                == AMIAction(
+                    "Login",
+                    [
+                        "AuthType": "MD5", "Username": "bridge", "Key": "19c6650db8d3fbf22c919e0ff6c68efc",
+                        "Events": "call,agent",
+                    ]))
         #expect(!login.action.fields.contains { $0.key == "Secret" })
         #expect(machine.internalResponse(.login, Self.ok("Login")) == .reportConnected(Self.info, filterRefusals: []))
     }
@@ -118,7 +127,8 @@ import Testing
     /// Should send the filters after login, wait for their answers and report the refusals.
     @Test func sendsFiltersThenReportsRefusals() throws {
         let filters = ["Event: QueueMemberStatus", "Event: ExtensionStatus"]
-        var machine = AMIConnectionStateMachine(configuration: Self.configuration(filters: filters), jitterSource: { 0 })
+        var machine = AMIConnectionStateMachine(
+            configuration: Self.configuration(filters: filters), jitterSource: { 0 })
         _ = machine.start()
         _ = machine.channelActive()
         _ = machine.bannerReceived(product: "Asterisk", version: "11.0.0")
@@ -131,7 +141,9 @@ import Testing
         #expect(machine.internalResponse(.filter(filters[0]), Self.error("Filter", "Permission denied")) == .none)
         let refusal = AMIConnectionStateMachine.FilterRefusal(filter: filters[0], message: "Permission denied")
         #expect(refusal.isPermissionDenied)
-        #expect(machine.internalResponse(.filter(filters[1]), Self.ok("Filter")) == .reportConnected(Self.info, filterRefusals: [refusal]))
+        #expect(
+            machine.internalResponse(.filter(filters[1]), Self.ok("Filter"))
+                == .reportConnected(Self.info, filterRefusals: [refusal]))
         #expect(machine.isConnected)
     }
 
@@ -205,7 +217,9 @@ import Testing
         _ = machine.channelActive()
         #expect(machine.connectionFailed(.notAnAMIServer(firstLine: "SSH-2.0")) == .close)
         #expect(machine.connectionFailed(.connectionClosed) == .none)  // already closing
-        #expect(machine.channelClosed() == .scheduleReconnect(reason: .notAnAMIServer(firstLine: "SSH-2.0"), delay: .seconds(1)))
+        #expect(
+            machine.channelClosed()
+                == .scheduleReconnect(reason: .notAnAMIServer(firstLine: "SSH-2.0"), delay: .seconds(1)))
     }
 
     /// Should never reuse an ActionID across connections.
@@ -226,10 +240,11 @@ import Testing
     @Test func backoffTable() {
         let config = AMIConfiguration.Backoff()
         let table = (1...9).map { AMIClient.backoff(attempt: $0, configuration: config, jitter: 0) }
-        #expect(table == [
-            .milliseconds(500), .seconds(1), .seconds(2), .seconds(4), .seconds(8), .seconds(16),
-            .seconds(30), .seconds(30), .seconds(30),
-        ])
+        #expect(
+            table == [
+                .milliseconds(500), .seconds(1), .seconds(2), .seconds(4), .seconds(8), .seconds(16),
+                .seconds(30), .seconds(30), .seconds(30),
+            ])
         #expect(AMIClient.backoff(attempt: 1, configuration: config, jitter: 1) == .milliseconds(550))
         #expect(AMIClient.backoff(attempt: 1, configuration: config, jitter: -1) == .milliseconds(450))
         #expect(AMIClient.backoff(attempt: 3, configuration: config, jitter: 5) == .milliseconds(2200))  // clamped

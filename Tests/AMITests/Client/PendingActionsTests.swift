@@ -1,7 +1,8 @@
-@testable import AMI
 import Foundation
 import PBXTestSupport
 import Testing
+
+@testable import AMI
 
 @Suite struct PendingActionsTests {
     /// Should complete each action with its own response while unrelated events pass through.
@@ -15,7 +16,10 @@ import Testing
             Issue.record("an unsolicited event must pass through")
             return
         }
-        guard case .completed(let second, 2) = pending.receive(AMIMessage(["Response": "Error", "ActionID": "x2", "Message": "Already there"])) else {
+        guard
+            case .completed(let second, 2) = pending.receive(
+                AMIMessage(["Response": "Error", "ActionID": "x2", "Message": "Already there"]))
+        else {
             Issue.record("x2 should complete")
             return
         }
@@ -25,7 +29,10 @@ import Testing
         #expect(throws: AMIClientError.actionFailed(action: "QueueAdd", message: "Already there")) {
             try second.checked()
         }
-        guard case .completed(let first, 1) = pending.receive(AMIMessage(["Response": "Success", "ActionID": "x1", "Ping": "Pong"])) else {
+        guard
+            case .completed(let first, 1) = pending.receive(
+                AMIMessage(["Response": "Success", "ActionID": "x1", "Ping": "Pong"]))
+        else {
             Issue.record("x1 should complete")
             return
         }
@@ -39,8 +46,10 @@ import Testing
     @Test func collectsEveryListOfTheInitialStateTranscript() throws {
         let messages = try decodeAMIMessages(Fixtures.bytes("login-and-initial-state.ami"))
         var pending = PendingActions<String>()
-        let actions = ["a2": "QueueStatus", "a3": "QueueSummary", "a4": "ExtensionStateList",
-                       "a5": "DeviceStateList", "a6": "CoreShowChannels", "a7": "Status", "a8": "CoreSettings"]
+        let actions = [
+            "a2": "QueueStatus", "a3": "QueueSummary", "a4": "ExtensionStateList",
+            "a5": "DeviceStateList", "a6": "CoreShowChannels", "a7": "Status", "a8": "CoreSettings",
+        ]
         for (id, name) in actions {
             pending.add(actionID: id, action: name, waiter: id)
         }
@@ -58,7 +67,10 @@ import Testing
         }
         #expect(pending.isEmpty)
         #expect(results["a2"]?.events.count == 4)
-        #expect(results["a2"]?.events.map { $0.eventName ?? "" } == ["QueueParams", "QueueParams", "QueueMember", "QueueMember"])
+        #expect(
+            results["a2"]?.events.map { $0.eventName ?? "" } == [
+                "QueueParams", "QueueParams", "QueueMember", "QueueMember",
+            ])
         #expect(results["a2"]?.completion?["ListItems"] == "4")
         #expect(results["a2"]?.isList == true)
         #expect(results["a3"]?.events.count == 2)
@@ -79,9 +91,11 @@ import Testing
         #expect(unknown == 7)
         // FullyBooted, SuccessfulAuth, RequestBadFormat, and the items of the QueueSummary
         // sent without an ActionID pass through as events.
-        #expect(events.map { $0.eventName ?? "" } == [
-            "FullyBooted", "SuccessfulAuth", "QueueSummary", "QueueSummary", "QueueSummaryComplete", "RequestBadFormat",
-        ])
+        #expect(
+            events.map { $0.eventName ?? "" } == [
+                "FullyBooted", "SuccessfulAuth", "QueueSummary", "QueueSummary", "QueueSummaryComplete",
+                "RequestBadFormat",
+            ])
     }
 
     /// Should deliver an OriginateResponse as an event even though it carries the Originate's
@@ -89,14 +103,19 @@ import Testing
     @Test func originateResponseAfterItsResponseIsAnEvent() {
         var pending = PendingActions<Int>()
         pending.add(actionID: "o1", action: "Originate", waiter: 7)
-        guard case .completed(let response, 7) = pending.receive(
-            AMIMessage(["Response": "Success", "ActionID": "o1", "Message": "Originate successfully queued"])
-        ) else {
+        guard
+            case .completed(let response, 7) = pending.receive(
+                AMIMessage(["Response": "Success", "ActionID": "o1", "Message": "Originate successfully queued"])
+            )
+        else {
             Issue.record("the Originate response should complete it")
             return
         }
         #expect(response.message == "Originate successfully queued")
-        guard case .event = pending.receive(AMIMessage(["Event": "OriginateResponse", "ActionID": "o1", "Response": "Failure"])) else {
+        guard
+            case .event = pending.receive(
+                AMIMessage(["Event": "OriginateResponse", "ActionID": "o1", "Response": "Failure"]))
+        else {
             Issue.record("OriginateResponse should be an event")
             return
         }
@@ -105,11 +124,16 @@ import Testing
     /// Should report a response nobody waits for, with or without an ActionID.
     @Test func reportsUnknownResponses() {
         var pending = PendingActions<Int>()
-        guard case .unknownResponse(actionID: "zz") = pending.receive(AMIMessage(["Response": "Success", "ActionID": "zz"])) else {
+        guard
+            case .unknownResponse(actionID: "zz") = pending.receive(
+                AMIMessage(["Response": "Success", "ActionID": "zz"]))
+        else {
             Issue.record("expected unknownResponse")
             return
         }
-        guard case .unknownResponse(actionID: nil) = pending.receive(AMIMessage(["Response": "Success", "Ping": "Pong"])) else {
+        guard
+            case .unknownResponse(actionID: nil) = pending.receive(AMIMessage(["Response": "Success", "Ping": "Pong"]))
+        else {
             Issue.record("expected unknownResponse without id")
             return
         }

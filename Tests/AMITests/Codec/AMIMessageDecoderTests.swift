@@ -32,7 +32,8 @@ import Testing
 
     /// Should keep duplicate keys in order and keep empty values.
     @Test func keepsDuplicateKeysAndEmptyValues() throws {
-        let input = "Asterisk Call Manager/11.0.0\r\nEvent: VarSet\r\nVariable: A\r\nVariable: B\r\nPausedReason: \r\n\r\n"
+        let input =
+            "Asterisk Call Manager/11.0.0\r\nEvent: VarSet\r\nVariable: A\r\nVariable: B\r\nPausedReason: \r\n\r\n"
         let frames = try decodeAMIFrames(Array(input.utf8), chunkSizes: [3])
         #expect(frames.count == 2)
         guard case .message(let message) = frames[1] else {
@@ -48,15 +49,17 @@ import Testing
     @Test func toleratesBareLineFeedsAndOtherProducts() throws {
         let input = "PBX Call Manager/7.0.3\nResponse: Success\nActionID: 1\n\n"
         let frames = try decodeAMIFrames(Array(input.utf8), chunkSizes: [1])
-        #expect(frames == [
-            .banner(product: "PBX", version: "7.0.3"),
-            .message(AMIMessage(["Response": "Success", "ActionID": "1"])),
-        ])
+        #expect(
+            frames == [
+                .banner(product: "PBX", version: "7.0.3"),
+                .message(AMIMessage(["Response": "Success", "ActionID": "1"])),
+            ])
     }
 
     /// Should collect legacy `Response: Follows` output lines and drop the end marker.
     @Test func collectsFollowsOutput() throws {
-        let input = "Response: Follows\r\nPrivilege: Command\r\nActionID: 9\r\nline one\r\n  line: two\r\n--END COMMAND--\r\n\r\n"
+        let input =
+            "Response: Follows\r\nPrivilege: Command\r\nActionID: 9\r\nline one\r\n  line: two\r\n--END COMMAND--\r\n\r\n"
         let frames = try decodeAMIFrames(Array(input.utf8), chunkSizes: [2], expectBanner: false)
         guard case .message(let message)? = frames.first else {
             Issue.record("expected a message, got \(frames)")
@@ -109,7 +112,8 @@ import Testing
     /// Should report bytes left at EOF as a truncated packet.
     @Test func reportsTruncatedPacketAtEOF() throws {
         #expect(throws: AMIDecodingError.truncatedPacket(bytes: 12)) {
-            _ = try decodeAMIFrames(Array("Event: Half\r\n".utf8).dropLast(1).map { $0 }, chunkSizes: [5], expectBanner: false)
+            _ = try decodeAMIFrames(
+                Array("Event: Half\r\n".utf8).dropLast(1).map { $0 }, chunkSizes: [5], expectBanner: false)
         }
     }
 }

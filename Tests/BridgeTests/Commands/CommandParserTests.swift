@@ -1,8 +1,10 @@
-@testable import Bridge
 import Testing
 
+@testable import Bridge
+
 @Suite struct CommandParserTests {
-    let parser = CommandParser(policy: CommandPolicy(allowDestinations: ["[0-9]{3}", "555[0-9]{4}"], allowedContexts: ["outbound"]))
+    let parser = CommandParser(
+        policy: CommandPolicy(allowDestinations: ["[0-9]{3}", "555[0-9]{4}"], allowedContexts: ["outbound"]))
 
     func parse(_ name: String, _ json: String) -> Result<CommandRequest, CommandParser.Failure> {
         self.parser.parse(command: name, payload: Array(json.utf8))
@@ -21,15 +23,22 @@ import Testing
         ).get()
         #expect(request.id == "c-1")
         #expect(request.replyTo == "crm/replies")
-        #expect(request.command == .originate(.init(from: "147", to: "5551234", context: "outbound", callerID: "Zoë <100>", variables: ["CRM_ID": "42"], timeoutSeconds: 20)))
+        #expect(
+            request.command
+                == .originate(
+                    .init(
+                        from: "147", to: "5551234", context: "outbound", callerID: "Zoë <100>",
+                        variables: ["CRM_ID": "42"], timeoutSeconds: 20)))
     }
 
     /// Should parse queue commands, with one queue or a list, and default pause to true.
     @Test func parsesQueueCommands() throws {
-        #expect(try self.parse("queue/add", #"{"queue":["q1","q2","q1"],"agent":"147","penalty":2}"#).get().command
-            == .queueAdd(queues: ["q1", "q2"], agent: "147", name: nil, penalty: 2, paused: nil))
-        #expect(try self.parse("queue/pause", #"{"agent":"147","reason":"lunch"}"#).get().command
-            == .queuePause(queues: [], agent: "147", paused: true, reason: "lunch"))
+        #expect(
+            try self.parse("queue/add", #"{"queue":["q1","q2","q1"],"agent":"147","penalty":2}"#).get().command
+                == .queueAdd(queues: ["q1", "q2"], agent: "147", name: nil, penalty: 2, paused: nil))
+        #expect(
+            try self.parse("queue/pause", #"{"agent":"147","reason":"lunch"}"#).get().command
+                == .queuePause(queues: [], agent: "147", paused: true, reason: "lunch"))
         #expect(try self.parse("queue/status", "").get().command == .queueStatus(queue: nil))
         #expect(try self.parse("bridge/resync", "{}").get().command == .bridgeResync)
     }
@@ -53,7 +62,8 @@ import Testing
     /// Should refuse destinations and contexts outside the allow-list as `forbidden`.
     @Test func refusesTollCalls() throws {
         #expect(self.error("originate", #"{"from":"147","to":"0044207946000"}"#)?.error.code == .forbidden)
-        #expect(self.error("originate", #"{"from":"147","to":"100","context":"international"}"#)?.error.code == .forbidden)
+        #expect(
+            self.error("originate", #"{"from":"147","to":"100","context":"international"}"#)?.error.code == .forbidden)
         #expect(self.error("redirect", #"{"agent":"147","to":"99999"}"#)?.error.code == .forbidden)
     }
 
@@ -62,8 +72,13 @@ import Testing
         #expect(self.error("hangup", #"{"channel":"PJSIP/147-0001"}"#)?.error.code == .forbidden)
         #expect(self.error("hangup", "{}")?.error.field == "agent")
         let open = CommandParser(policy: CommandPolicy(allowRawChannels: true))
-        #expect(try open.parse(command: "hangup", payload: Array(#"{"channel":"PJSIP/147-0001"}"#.utf8)).get().command == .hangup(.channel("PJSIP/147-0001")))
-        guard case .failure(let both) = open.parse(command: "hangup", payload: Array(#"{"channel":"X/1","agent":"1"}"#.utf8)) else {
+        #expect(
+            try open.parse(command: "hangup", payload: Array(#"{"channel":"PJSIP/147-0001"}"#.utf8)).get().command
+                == .hangup(.channel("PJSIP/147-0001")))
+        guard
+            case .failure(let both) = open.parse(
+                command: "hangup", payload: Array(#"{"channel":"X/1","agent":"1"}"#.utf8))
+        else {
             Issue.record("both agent and channel accepted")
             return
         }
@@ -86,11 +101,17 @@ import Testing
         #expect(self.error("originate", #"{"id":"a+b","from":"147","to":"100"}"#)?.error.field == "id")
         #expect(self.error("originate", ##"{"id":"#","from":"147","to":"100"}"##)?.error.field == "id")
         #expect(self.error("originate", #"{"from":"1٤7","to":"100"}"#)?.error.field == "from")
-        #expect(self.error("originate", #"{"from":"147","to":"100","variables":{"FILE(/etc/x)":"y"}}"#)?.error.code == .invalidField)
-        #expect(self.error("originate", #"{"from":"147","to":"100","timeoutSeconds":1.5}"#)?.error.field == "timeoutSeconds")
+        #expect(
+            self.error("originate", #"{"from":"147","to":"100","variables":{"FILE(/etc/x)":"y"}}"#)?.error.code
+                == .invalidField)
+        #expect(
+            self.error("originate", #"{"from":"147","to":"100","timeoutSeconds":1.5}"#)?.error.field == "timeoutSeconds"
+        )
         let big = "{\"from\":\"" + String(repeating: "1", count: 70_000) + "\"}"
         #expect(self.error("originate", big)?.error.field == "payload")
-        #expect(self.error("originate", #"{"id":""# + String(repeating: "x", count: 129) + #"","from":"1","to":"100"}"#)?.error.field == "id")
+        #expect(
+            self.error("originate", #"{"id":""# + String(repeating: "x", count: 129) + #"","from":"1","to":"100"}"#)?
+                .error.field == "id")
     }
 
     /// Should refuse commas in variable values (Asterisk splits `Variable:` at commas) and
@@ -101,8 +122,9 @@ import Testing
         #expect(self.error("originate", #"{"from":"147","to":"100","callerId":"a\u0085b"}"#)?.error.field == "callerId")
         #expect(self.error("queue/pause", #"{"agent":"147","reason":"a\u2028b"}"#)?.error.field == "reason")
         #expect(self.error("queue/pause", #"{"agent":"147","reason":"a\u2029b"}"#)?.error.field == "reason")
-        #expect(try self.parse("queue/pause", #"{"agent":"147","reason":"Mittagspause ☕ 12:00"}"#).get().command
-            == .queuePause(queues: [], agent: "147", paused: true, reason: "Mittagspause ☕ 12:00"))
+        #expect(
+            try self.parse("queue/pause", #"{"agent":"147","reason":"Mittagspause ☕ 12:00"}"#).get().command
+                == .queuePause(queues: [], agent: "147", paused: true, reason: "Mittagspause ☕ 12:00"))
     }
 
     /// Should read id and replyTo of a payload that is not executed, ignoring invalid ones.

@@ -12,7 +12,11 @@ import Testing
             String(decoding: reply.payload(), as: UTF8.self)
                 == #"{"id":"r1","command":"redirect","status":"error","error":{"code":"invalid_field","message":"agent: has 2 channels","field":"agent","candidates":["A;1","B;2"]}}"#
         )
-        let ok = CommandReply(id: nil, command: "originate", actionID: "p2m-1-3", status: .ok, data: .object(["uniqueId": .string("17.1")]))
-        #expect(String(decoding: ok.payload(), as: UTF8.self) == #"{"command":"originate","actionId":"p2m-1-3","status":"ok","data":{"uniqueId":"17.1"}}"#)
+        let ok = CommandReply(
+            id: nil, command: "originate", actionID: "p2m-1-3", status: .ok,
+            data: .object(["uniqueId": .string("17.1")]))
+        #expect(
+            String(decoding: ok.payload(), as: UTF8.self)
+                == #"{"command":"originate","actionId":"p2m-1-3","status":"ok","data":{"uniqueId":"17.1"}}"#)
     }
 }

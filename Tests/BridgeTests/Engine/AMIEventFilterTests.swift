@@ -8,7 +8,8 @@ import Testing
     /// Should ship the same regexes in deploy/manager.conf's eventfilter lines as it sends in
     /// Filter actions, so both ways of filtering give the model the same events.
     @Test func managerConfMatchesFilterActions() throws {
-        let text = try String(contentsOf: Fixtures.repositoryRoot.appendingPathComponent("deploy/manager.conf"), encoding: .utf8)
+        let text = try String(
+            contentsOf: Fixtures.repositoryRoot.appendingPathComponent("deploy/manager.conf"), encoding: .utf8)
         let lines = text.split(separator: "\n").compactMap { line -> String? in
             guard line.hasPrefix("eventfilter = ") else { return nil }
             return String(line.dropFirst("eventfilter = ".count))
@@ -31,8 +32,16 @@ import Testing
                 dropped.insert(name)
             }
         }
-        #expect(kept.isSuperset(of: ["QueueMemberStatus", "QueueCallerJoin", "QueueCallerLeave", "AgentCalled", "AgentConnect", "AgentComplete", "ExtensionStatus", "BridgeEnter", "BridgeLeave", "Hangup", "Newchannel"]))
-        #expect(dropped.isSuperset(of: ["VarSet", "Newexten", "DeviceStateChange", "HangupRequest", "SoftHangupRequest", "HangupHandlerRun", "DialState"]))
+        #expect(
+            kept.isSuperset(of: [
+                "QueueMemberStatus", "QueueCallerJoin", "QueueCallerLeave", "AgentCalled", "AgentConnect",
+                "AgentComplete", "ExtensionStatus", "BridgeEnter", "BridgeLeave", "Hangup", "Newchannel",
+            ]))
+        #expect(
+            dropped.isSuperset(of: [
+                "VarSet", "Newexten", "DeviceStateChange", "HangupRequest", "SoftHangupRequest", "HangupHandlerRun",
+                "DialState",
+            ]))
         #expect(kept.isDisjoint(with: dropped))
     }
 

@@ -1,5 +1,6 @@
-@testable import Bridge
 import Testing
+
+@testable import Bridge
 
 @Suite struct StaleTopicSweepTests {
     let layout = try! TopicLayout(prefix: "pbx")
@@ -26,10 +27,16 @@ import Testing
     /// Should recognise exactly the contract's retained state topics.
     @Test func knowsStateTopics() {
         let sweep = StaleTopicSweep(layout: self.layout)
-        for topic in ["pbx/agent/1/extensionStatus", "pbx/agent/1/name", "pbx/agent/1/phoneNumber", "pbx/agent/1/queueMemberStatus/q", "pbx/queue/q/count", "pbx/queue/q/stats"] {
+        for topic in [
+            "pbx/agent/1/extensionStatus", "pbx/agent/1/name", "pbx/agent/1/phoneNumber",
+            "pbx/agent/1/queueMemberStatus/q", "pbx/queue/q/count", "pbx/queue/q/stats",
+        ] {
             #expect(sweep.isStateTopic(topic), "\(topic)")
         }
-        for topic in ["pbx/agent/1/agentComplete", "pbx/queue/q/callerAbandon", "pbx/bridge/state", "pbx/cmd/originate", "pbx/agent/1/queueMemberStatus/q/x", "pbx/queue/q"] {
+        for topic in [
+            "pbx/agent/1/agentComplete", "pbx/queue/q/callerAbandon", "pbx/bridge/state", "pbx/cmd/originate",
+            "pbx/agent/1/queueMemberStatus/q/x", "pbx/queue/q",
+        ] {
             #expect(!sweep.isStateTopic(topic), "\(topic)")
         }
     }

@@ -1,5 +1,6 @@
-@testable import Bridge
 import Testing
+
+@testable import Bridge
 
 @Suite struct TopicSegmentTests {
     /// Should percent-encode exactly `/ + # NUL %` and keep everything else.

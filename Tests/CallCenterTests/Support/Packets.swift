@@ -15,19 +15,23 @@ enum Packets {
         paused: String = "0", reason: String = "", penalty: String = "0", callsTaken: String = "0",
         lastCall: String = "0"
     ) -> AMIMessage {
-        Self.event(event, [
-            ("Queue", queue), ("MemberName", name), ("Interface", "Local/\(agent)@agents/n"),
-            ("StateInterface", "Custom:\(agent)"), ("Membership", "dynamic"), ("Penalty", penalty),
-            ("CallsTaken", callsTaken), ("LastCall", lastCall), ("LastPause", "0"), ("LoginTime", "0"),
-            ("InCall", "0"), ("Status", status), ("Paused", paused), ("PausedReason", reason),
-            ("Ringinuse", "0"), ("Wrapuptime", "0"),
-        ])
+        Self.event(
+            event,
+            [
+                ("Queue", queue), ("MemberName", name), ("Interface", "Local/\(agent)@agents/n"),
+                ("StateInterface", "Custom:\(agent)"), ("Membership", "dynamic"), ("Penalty", penalty),
+                ("CallsTaken", callsTaken), ("LastCall", lastCall), ("LastPause", "0"), ("LoginTime", "0"),
+                ("InCall", "0"), ("Status", status), ("Paused", paused), ("PausedReason", reason),
+                ("Ringinuse", "0"), ("Wrapuptime", "0"),
+            ])
     }
 
     static func extensionStatus(agent: String, status: String) -> AMIMessage {
-        Self.event("ExtensionStatus", [
-            ("Exten", agent), ("Context", "agents"), ("Hint", "Custom:\(agent)"), ("Status", status),
-            ("StatusText", "whatever"),
-        ])
+        Self.event(
+            "ExtensionStatus",
+            [
+                ("Exten", agent), ("Context", "agents"), ("Hint", "Custom:\(agent)"), ("Status", status),
+                ("StatusText", "whatever"),
+            ])
     }
 }

@@ -80,12 +80,15 @@ struct SimulatedPBX {
 
     func channelEvent(_ event: String, _ uniqueId: String, extra: [(String, String)] = []) -> AMIMessage {
         let channel = self.channels[uniqueId]
-        return Packets.event(event, [
-            ("Channel", channel?.name ?? ""), ("ChannelState", "6"), ("ChannelStateDesc", "Up"),
-            ("CallerIDNum", channel?.number ?? ""), ("CallerIDName", channel?.callerName ?? ""),
-            ("ConnectedLineNum", channel?.connectedNumber ?? ""), ("ConnectedLineName", channel?.connectedName ?? ""),
-            ("Uniqueid", uniqueId), ("Linkedid", uniqueId),
-        ] + extra)
+        return Packets.event(
+            event,
+            [
+                ("Channel", channel?.name ?? ""), ("ChannelState", "6"), ("ChannelStateDesc", "Up"),
+                ("CallerIDNum", channel?.number ?? ""), ("CallerIDName", channel?.callerName ?? ""),
+                ("ConnectedLineNum", channel?.connectedNumber ?? ""),
+                ("ConnectedLineName", channel?.connectedName ?? ""),
+                ("Uniqueid", uniqueId), ("Linkedid", uniqueId),
+            ] + extra)
     }
 
     /// Performs one random operation and returns the events it produced.
@@ -143,7 +146,9 @@ struct SimulatedPBX {
             let position = self.waiting[queue]?.count ?? 1
             return [
                 self.channelEvent("Newchannel", uniqueId),
-                self.channelEvent("QueueCallerJoin", uniqueId, extra: [("Queue", queue), ("Position", String(position)), ("Count", String(position))]),
+                self.channelEvent(
+                    "QueueCallerJoin", uniqueId,
+                    extra: [("Queue", queue), ("Position", String(position)), ("Count", String(position))]),
             ]
         case 8:
             guard let caller = self.waiting[queue]?.first else { return [] }
@@ -151,8 +156,11 @@ struct SimulatedPBX {
             self.stats[queue]?.abandoned += 1
             let hold = String((self.milliseconds - caller.joined) / 1000)
             let events = [
-                self.channelEvent("QueueCallerAbandon", caller.uniqueId, extra: [("Queue", queue), ("Position", "1"), ("OriginalPosition", "1"), ("HoldTime", hold)]),
-                self.channelEvent("QueueCallerLeave", caller.uniqueId, extra: [("Queue", queue), ("Position", "1"), ("Count", "0")]),
+                self.channelEvent(
+                    "QueueCallerAbandon", caller.uniqueId,
+                    extra: [("Queue", queue), ("Position", "1"), ("OriginalPosition", "1"), ("HoldTime", hold)]),
+                self.channelEvent(
+                    "QueueCallerLeave", caller.uniqueId, extra: [("Queue", queue), ("Position", "1"), ("Count", "0")]),
                 self.channelEvent("Hangup", caller.uniqueId),
             ]
             self.channels[caller.uniqueId] = nil
@@ -171,12 +179,18 @@ struct SimulatedPBX {
             let bridge = "bridge-\(self.nextId)"
             let hold = Int((self.milliseconds - caller.joined) / 1000)
             if let old = self.stats[queue]?.holdTime { self.stats[queue]?.holdTime = (old * 3 + hold) / 4 }
-            let memberFields: [(String, String)] = [("Queue", queue), ("Interface", "Local/\(memberAgent)@agents/n"), ("MemberName", "Agent \(memberAgent)")]
+            let memberFields: [(String, String)] = [
+                ("Queue", queue), ("Interface", "Local/\(memberAgent)@agents/n"),
+                ("MemberName", "Agent \(memberAgent)"),
+            ]
             var events = [
                 self.channelEvent("Newchannel", agentChannel),
                 self.channelEvent("AgentCalled", caller.uniqueId, extra: memberFields),
-                self.channelEvent("QueueCallerLeave", caller.uniqueId, extra: [("Queue", queue), ("Position", "1"), ("Count", "0")]),
-                self.channelEvent("AgentConnect", caller.uniqueId, extra: memberFields + [("HoldTime", String(hold)), ("RingTime", "1")]),
+                self.channelEvent(
+                    "QueueCallerLeave", caller.uniqueId, extra: [("Queue", queue), ("Position", "1"), ("Count", "0")]),
+                self.channelEvent(
+                    "AgentConnect", caller.uniqueId,
+                    extra: memberFields + [("HoldTime", String(hold)), ("RingTime", "1")]),
             ]
             self.channels[agentChannel]?.bridge = bridge
             self.channels[caller.uniqueId]?.bridge = bridge
@@ -187,7 +201,10 @@ struct SimulatedPBX {
             }
             events.append(self.channelEvent("BridgeEnter", agentChannel, extra: [("BridgeUniqueid", bridge)]))
             events.append(self.channelEvent("BridgeEnter", caller.uniqueId, extra: [("BridgeUniqueid", bridge)]))
-            self.calls.append(Call(queue: queue, agent: memberAgent, caller: caller.uniqueId, agentChannel: agentChannel, bridge: bridge))
+            self.calls.append(
+                Call(
+                    queue: queue, agent: memberAgent, caller: caller.uniqueId, agentChannel: agentChannel,
+                    bridge: bridge))
             return events
         case 10:
             guard !self.calls.isEmpty else { return [] }
@@ -196,10 +213,13 @@ struct SimulatedPBX {
             if let old = self.stats[call.queue]?.talkTime { self.stats[call.queue]?.talkTime = (old * 3 + talk) / 4 }
             self.stats[call.queue]?.completed += 1
             var events = [
-                self.channelEvent("AgentComplete", call.caller, extra: [
-                    ("Queue", call.queue), ("Interface", "Local/\(call.agent)@agents/n"), ("MemberName", "Agent \(call.agent)"),
-                    ("HoldTime", "1"), ("TalkTime", String(talk)), ("Reason", "agent"),
-                ]),
+                self.channelEvent(
+                    "AgentComplete", call.caller,
+                    extra: [
+                        ("Queue", call.queue), ("Interface", "Local/\(call.agent)@agents/n"),
+                        ("MemberName", "Agent \(call.agent)"),
+                        ("HoldTime", "1"), ("TalkTime", String(talk)), ("Reason", "agent"),
+                    ]),
                 self.channelEvent("BridgeLeave", call.agentChannel, extra: [("BridgeUniqueid", call.bridge)]),
                 self.channelEvent("BridgeLeave", call.caller, extra: [("BridgeUniqueid", call.bridge)]),
                 self.channelEvent("Hangup", call.agentChannel),
@@ -220,7 +240,9 @@ struct SimulatedPBX {
             self.channels[call.caller]?.number = number
             self.channels[call.agentChannel]?.connectedNumber = number
             self.channels[call.agentChannel]?.connectedName = "Transferred \(number)"
-            return [self.channelEvent("NewCallerid", call.caller), self.channelEvent("NewConnectedLine", call.agentChannel)]
+            return [
+                self.channelEvent("NewCallerid", call.caller), self.channelEvent("NewConnectedLine", call.agentChannel),
+            ]
         default:
             // Malformed packets the reducer must skip without changing anything.
             return [
@@ -246,26 +268,37 @@ struct SimulatedPBX {
         }
         for queue in self.queues {
             let stats = self.stats[queue] ?? QueueStats()
-            items.append(Packets.event("QueueParams", [
-                ("Queue", queue), ("Max", "0"), ("Strategy", "ringall"), ("Calls", String(self.waiting[queue]?.count ?? 0)),
-                ("Holdtime", String(stats.holdTime)), ("TalkTime", String(stats.talkTime)),
-                ("Completed", String(stats.completed)), ("Abandoned", String(stats.abandoned)),
-                ("ServiceLevel", "0"), ("ServicelevelPerf", "0.0"),
-            ]))
+            items.append(
+                Packets.event(
+                    "QueueParams",
+                    [
+                        ("Queue", queue), ("Max", "0"), ("Strategy", "ringall"),
+                        ("Calls", String(self.waiting[queue]?.count ?? 0)),
+                        ("Holdtime", String(stats.holdTime)), ("TalkTime", String(stats.talkTime)),
+                        ("Completed", String(stats.completed)), ("Abandoned", String(stats.abandoned)),
+                        ("ServiceLevel", "0"), ("ServicelevelPerf", "0.0"),
+                    ]))
             for (agent, member) in membersByQueue[queue] ?? [] {
-                items.append(Packets.event("QueueMember", [
-                    ("Queue", queue), ("Name", member.name), ("Location", "Local/\(agent)@agents/n"),
-                    ("StateInterface", "Custom:\(agent)"), ("Membership", "dynamic"), ("Penalty", String(member.penalty)),
-                    ("CallsTaken", String(member.callsTaken)), ("LastCall", String(member.lastCall)),
-                    ("Status", String(member.status)), ("Paused", member.paused ? "1" : "0"),
-                    ("PausedReason", member.reason),
-                ]))
+                items.append(
+                    Packets.event(
+                        "QueueMember",
+                        [
+                            ("Queue", queue), ("Name", member.name), ("Location", "Local/\(agent)@agents/n"),
+                            ("StateInterface", "Custom:\(agent)"), ("Membership", "dynamic"),
+                            ("Penalty", String(member.penalty)),
+                            ("CallsTaken", String(member.callsTaken)), ("LastCall", String(member.lastCall)),
+                            ("Status", String(member.status)), ("Paused", member.paused ? "1" : "0"),
+                            ("PausedReason", member.reason),
+                        ]))
             }
             for (position, caller) in (self.waiting[queue] ?? []).enumerated() {
-                items.append(Packets.event("QueueEntry", [
-                    ("Queue", queue), ("Position", String(position + 1)), ("Uniqueid", caller.uniqueId),
-                    ("Wait", String((self.milliseconds - caller.joined) / 1000)),
-                ]))
+                items.append(
+                    Packets.event(
+                        "QueueEntry",
+                        [
+                            ("Queue", queue), ("Position", String(position + 1)), ("Uniqueid", caller.uniqueId),
+                            ("Wait", String((self.milliseconds - caller.joined) / 1000)),
+                        ]))
             }
         }
         items.append(Packets.event("QueueStatusComplete", [("EventList", "Complete")]))

@@ -15,8 +15,10 @@ import Testing
         try await CommandHarness.run(startBridge: false) { harness in
             let published = try await RunningCommand.run(
                 "/usr/bin/mosquitto_pub",
-                harness.broker.clientArguments + ["-t", "pbx/cmd/originate", "-r", "-q", "1",
-                    "-m", #"{"id":"stale-1","from":"147","to":"100","replyTo":"test/retained"}"#]
+                harness.broker.clientArguments + [
+                    "-t", "pbx/cmd/originate", "-r", "-q", "1",
+                    "-m", #"{"id":"stale-1","from":"147","to":"100","replyTo":"test/retained"}"#,
+                ]
             )
             try #require(published.exitCode == 0, "\(published.stderr)")
             try await harness.startBridge()
@@ -26,17 +28,24 @@ import Testing
             #expect(string(reply.json, "id") == "stale-1")
             #expect(await harness.commandActions().isEmpty)
             // A retained command published while the bridge runs is refused the same way.
-            harness.client.publish("pbx/cmd/queue/pause", json: #"{"id":"stale-2","agent":"149","replyTo":"test/retained"}"#, retain: true)
-            let live = try await harness.client.waitForMessage(where: { $0.topic == "test/retained" && $0.json?["id"] as? String == "stale-2" })
+            harness.client.publish(
+                "pbx/cmd/queue/pause", json: #"{"id":"stale-2","agent":"149","replyTo":"test/retained"}"#, retain: true)
+            let live = try await harness.client.waitForMessage(where: {
+                $0.topic == "test/retained" && $0.json?["id"] as? String == "stale-2"
+            })
             #expect(string(live.json, "error", "code") == "retained")
             #expect(await harness.commandActions().isEmpty)
             // Clearing the retained commands is not a command: no reply, no action.
-            let replies = harness.client.messages.filter { $0.topic.hasPrefix("pbx/reply/") || $0.topic == "test/retained" }.count
+            let replies = harness.client.messages.filter {
+                $0.topic.hasPrefix("pbx/reply/") || $0.topic == "test/retained"
+            }.count
             harness.client.publish("pbx/cmd/originate", json: "", retain: true)
             harness.client.publish("pbx/cmd/queue/pause", json: "", retain: true)
             let after = try await harness.reply("queue/status", #"{"id":"after-clear"}"#)
             #expect(string(after, "status") == "ok")
-            #expect(harness.client.messages.filter { $0.topic.hasPrefix("pbx/reply/") || $0.topic == "test/retained" }.count == replies)
+            #expect(
+                harness.client.messages.filter { $0.topic.hasPrefix("pbx/reply/") || $0.topic == "test/retained" }.count
+                    == replies)
             #expect(await harness.commandActions().isEmpty)
         }
     }

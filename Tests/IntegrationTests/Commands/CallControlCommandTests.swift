@@ -74,7 +74,9 @@ import Testing
         try await CommandHarness.run { harness in
             _ = try await harness.reply("queue/add", #"{"queue":"q1","agent":"147"}"#)
             try await harness.placeQueueCall()
-            _ = try await harness.client.waitForMessage(where: { $0.topic == "pbx/agent/147/phoneNumber" && !$0.message.payload.isEmpty })
+            _ = try await harness.client.waitForMessage(where: {
+                $0.topic == "pbx/agent/147/phoneNumber" && !$0.message.payload.isEmpty
+            })
 
             let park = try await harness.replyOnceReady("park", #"{"agent":"147"}"#)
             #expect(string(park, "status") == "ok")
@@ -92,7 +94,9 @@ import Testing
             #expect(string(hangup, "data", "channel") == hangupAction.message["Channel"])
 
             // The call is over: nothing to act on, and nothing sent.
-            _ = try await harness.client.waitForMessage(where: { $0.topic == "pbx/agent/147/phoneNumber" && $0.message.payload.isEmpty })
+            _ = try await harness.client.waitForMessage(where: {
+                $0.topic == "pbx/agent/147/phoneNumber" && $0.message.payload.isEmpty
+            })
             let before = await harness.commandActions().count
             let none = try await harness.reply("hangup", #"{"agent":"147"}"#)
             #expect(string(none, "error", "code") == "invalid_field")
@@ -108,8 +112,11 @@ import Testing
         try await CommandHarness.run { harness in
             _ = try await harness.reply("queue/add", #"{"queue":"q1","agent":"148"}"#)
             try await harness.placeQueueCall()
-            _ = try await harness.client.waitForMessage(where: { $0.topic == "pbx/agent/148/phoneNumber" && !$0.message.payload.isEmpty })
-            let redirect = try await harness.replyOnceReady("redirect", #"{"agent":"148","to":"300","context":"outbound"}"#)
+            _ = try await harness.client.waitForMessage(where: {
+                $0.topic == "pbx/agent/148/phoneNumber" && !$0.message.payload.isEmpty
+            })
+            let redirect = try await harness.replyOnceReady(
+                "redirect", #"{"agent":"148","to":"300","context":"outbound"}"#)
             #expect(string(redirect, "status") == "ok")
             let action = try #require(await harness.commandActions().first { $0.name == "Redirect" })
             #expect(action.message["Channel"]?.hasPrefix("Local/100@incoming-") == true)
@@ -145,8 +152,11 @@ import Testing
             // Bridge each of the agent's calls with an outside party, as Asterisk reports it.
             for (index, channel) in candidates.enumerated() {
                 let ownID = try #require(uniqueIDs[channel])
-                await harness.simulator.emit(Self.bridgeEnter(channel: channel, uniqueID: ownID, bridge: "bridge-\(index)"))
-                await harness.simulator.emit(Self.bridgeEnter(channel: "PJSIP/trunk-0000000\(index)", uniqueID: "peer-\(index)", bridge: "bridge-\(index)"))
+                await harness.simulator.emit(
+                    Self.bridgeEnter(channel: channel, uniqueID: ownID, bridge: "bridge-\(index)"))
+                await harness.simulator.emit(
+                    Self.bridgeEnter(
+                        channel: "PJSIP/trunk-0000000\(index)", uniqueID: "peer-\(index)", bridge: "bridge-\(index)"))
             }
             // A later event on the same AMI connection: once its topic is published, the
             // bridge has applied the BridgeEnter events before it.
@@ -157,7 +167,8 @@ import Testing
             let before = await harness.commandActions().count
             let redirect = try await harness.reply("redirect", #"{"id":"amb-2","agent":"147","to":"300"}"#)
             #expect(string(redirect, "error", "code") == "invalid_field")
-            #expect(value(redirect, "error", "candidates") as? [String] == ["PJSIP/trunk-00000000", "PJSIP/trunk-00000001"])
+            #expect(
+                value(redirect, "error", "candidates") as? [String] == ["PJSIP/trunk-00000000", "PJSIP/trunk-00000001"])
             #expect(string(redirect, "error", "message")?.contains("2 calls") == true)
             #expect(await harness.commandActions().count == before)
         }
@@ -167,7 +178,8 @@ import Testing
         AMIMessage([
             "Event": "BridgeEnter", "Privilege": "call,all", "BridgeUniqueid": bridge, "BridgeType": "basic",
             "BridgeTechnology": "simple_bridge", "BridgeNumChannels": "1", "Channel": channel, "ChannelState": "6",
-            "ChannelStateDesc": "Up", "CallerIDNum": "5550100", "CallerIDName": "Caller", "Uniqueid": uniqueID, "Linkedid": uniqueID,
+            "ChannelStateDesc": "Up", "CallerIDNum": "5550100", "CallerIDName": "Caller", "Uniqueid": uniqueID,
+            "Linkedid": uniqueID,
         ])
     }
 }

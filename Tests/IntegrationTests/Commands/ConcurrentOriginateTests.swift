@@ -18,14 +18,16 @@ import Testing
             let perClient = 25
             var callers: [TestMQTTClient] = []
             for client in 0..<clients {
-                callers.append(try await TestMQTTClient.connect(broker: harness.broker, subscriptions: ["test/caller-\(client)"]))
+                callers.append(
+                    try await TestMQTTClient.connect(broker: harness.broker, subscriptions: ["test/caller-\(client)"]))
             }
-            defer { callers.forEach { $0.stop() } }
+            defer { for caller in callers { caller.stop() } }
             var requests: [(client: Int, topic: String, token: String, from: String)] = []
             for index in 0..<perClient {
                 for client in 0..<clients {
                     let n = client * perClient + index
-                    requests.append((client: client, topic: "test/caller-\(client)", token: "req-\(n)", from: String(100 + n)))
+                    requests.append(
+                        (client: client, topic: "test/caller-\(client)", token: "req-\(n)", from: String(100 + n)))
                 }
             }
             for request in requests {
@@ -36,7 +38,11 @@ import Testing
                 )
             }
             try await AtMostOnceTests.waitUntil(timeout: 30) {
-                callers.map { $0.messages.filter { $0.topic.hasPrefix("test/caller-") && $0.json?["status"] as? String != "accepted" }.count }.reduce(0, +) >= requests.count
+                callers.map {
+                    $0.messages.filter {
+                        $0.topic.hasPrefix("test/caller-") && $0.json?["status"] as? String != "accepted"
+                    }.count
+                }.reduce(0, +) >= requests.count
             }
             let originates = await harness.commandActions().filter { $0.name == "Originate" }
             #expect(originates.count == requests.count)
@@ -58,14 +64,19 @@ import Testing
                     #expect(string(reply.json, "id") == request.token)
                     #expect(string(reply.json, "actionId") == expectedAction, "\(request.token)")
                 }
-                #expect(string(replies.last?.json, "data", "channel")?.hasPrefix("Local/\(request.from)@agents-") == true, "\(request.token)")
+                #expect(
+                    string(replies.last?.json, "data", "channel")?.hasPrefix("Local/\(request.from)@agents-") == true,
+                    "\(request.token)")
             }
             // No reply strayed to another caller's topic.
             for client in 0..<clients {
                 let mine = Set(requests.filter { $0.topic == "test/caller-\(client)" }.map(\.token))
                 let received = callers[client].messages.filter { !$0.topic.hasPrefix("test/probe/") }
                 #expect(received.count == 2 * perClient)
-                #expect(received.allSatisfy { $0.topic == "test/caller-\(client)" && mine.contains(string($0.json, "id") ?? "") })
+                #expect(
+                    received.allSatisfy {
+                        $0.topic == "test/caller-\(client)" && mine.contains(string($0.json, "id") ?? "")
+                    })
             }
         }
     }

@@ -14,7 +14,8 @@ import Testing
     /// Asterisk's refusal of a second add into `ami_error` with its message.
     @Test func queueAddAndAsteriskError() async throws {
         try await CommandHarness.run { harness in
-            let reply = try await harness.reply("queue/add", #"{"id":"add-1","queue":"q1","agent":"147","name":"Alice","penalty":2,"paused":false}"#)
+            let reply = try await harness.reply(
+                "queue/add", #"{"id":"add-1","queue":"q1","agent":"147","name":"Alice","penalty":2,"paused":false}"#)
             #expect(string(reply, "status") == "ok")
             #expect(string(reply, "id") == "add-1")
             #expect(string(reply, "command") == "queue/add")
@@ -56,7 +57,9 @@ import Testing
             #expect(string(mixed, "status") == "error")
             #expect(string(mixed, "error", "code") == "ami_error")
             #expect(string(mixed, "data", "queues", "q1", "status") == "ok")
-            #expect(string(mixed, "data", "queues", "nosuch", "message") == "Unable to add interface to queue: No such queue")
+            #expect(
+                string(mixed, "data", "queues", "nosuch", "message")
+                    == "Unable to add interface to queue: No such queue")
         }
     }
 
@@ -105,7 +108,8 @@ import Testing
             #expect(string(again, "error", "message") == "Unable to remove interface: Not there")
             let removes = await harness.commandActions().filter { $0.name == "QueueRemove" }
             #expect(removes.count == 2)
-            #expect(removes.allSatisfy { $0.message["Queue"] == "q1" && $0.message["Interface"] == "Local/147@agents/n" })
+            #expect(
+                removes.allSatisfy { $0.message["Queue"] == "q1" && $0.message["Interface"] == "Local/147@agents/n" })
             #expect(string(again, "actionId") == removes.last?.message.actionID)
         }
     }

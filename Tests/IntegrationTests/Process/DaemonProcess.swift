@@ -22,7 +22,9 @@ final class DaemonProcess: Sendable {
         Fixtures.repositoryRoot.appendingPathComponent(".build/debug/pbx2mqtt").path
     }
 
-    private init(simulator: AMISimulator, broker: MosquittoBroker, configFile: URL, process: RunningCommand, httpPort: Int) {
+    private init(
+        simulator: AMISimulator, broker: MosquittoBroker, configFile: URL, process: RunningCommand, httpPort: Int
+    ) {
         self.simulator = simulator
         self.broker = broker
         self.configFile = configFile
@@ -41,14 +43,18 @@ final class DaemonProcess: Sendable {
         )
         let broker = try await MosquittoBroker.start(username: "bridge", password: self.mqttPassword)
         let httpPort = try MosquittoBroker.freePort()
-        let configFile = FileManager.default.temporaryDirectory.appendingPathComponent("pbx2mqtt-\(UUID().uuidString).yaml")
+        let configFile = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "pbx2mqtt-\(UUID().uuidString).yaml")
         try self.yaml(simulatorPort: simulator.port, brokerPort: broker.port, httpPort: httpPort, extra: extraYAML)
             .write(to: configFile, atomically: true, encoding: .utf8)
         let process = try RunningCommand(self.executable, ["run", "--config", configFile.path])
-        return DaemonProcess(simulator: simulator, broker: broker, configFile: configFile, process: process, httpPort: httpPort)
+        return DaemonProcess(
+            simulator: simulator, broker: broker, configFile: configFile, process: process, httpPort: httpPort)
     }
 
-    static func yaml(simulatorPort: Int, brokerPort: Int, httpPort: Int, prefix: String = "pbx", extra: String) -> String {
+    static func yaml(simulatorPort: Int, brokerPort: Int, httpPort: Int, prefix: String = "pbx", extra: String)
+        -> String
+    {
         """
         ami:
           host: 127.0.0.1
@@ -105,7 +111,8 @@ enum DaemonProcessError: Error, CustomStringConvertible {
 
     var description: String {
         switch self {
-        case .notBuilt(let path): "\(path) is missing: run `swift build --build-tests` before `swift test --skip-build` (scripts/test does)"
+        case .notBuilt(let path):
+            "\(path) is missing: run `swift build --build-tests` before `swift test --skip-build` (scripts/test does)"
         }
     }
 }

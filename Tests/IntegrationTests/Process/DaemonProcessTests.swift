@@ -4,7 +4,7 @@ import PBXTestSupport
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The daemon as an operator runs it: a child process, configured by a YAML file, stopped and
@@ -16,7 +16,10 @@ import Glibc
         let daemon = try await DaemonProcess.start()
         let recorder = try daemon.recorder()
         defer { recorder.stop() }
-        #expect(await recorder.wait(timeout: 15) { $0["pbx/bridge/state"]?.contains("online") == true && $0["pbx/agent/149/name"] != nil })
+        #expect(
+            await recorder.wait(timeout: 15) {
+                $0["pbx/bridge/state"]?.contains("online") == true && $0["pbx/agent/149/name"] != nil
+            })
 
         let stopping = Date()
         daemon.process.send(signal: SIGTERM)
@@ -30,7 +33,8 @@ import Glibc
         let lines = result.stderr.split(separator: "\n").map(String.init)
         #expect(lines.count > 5)
         for line in lines {
-            #expect((try? JSONSerialization.jsonObject(with: Data(line.utf8))) is [String: Any], "not a JSON line: \(line)")
+            #expect(
+                (try? JSONSerialization.jsonObject(with: Data(line.utf8))) is [String: Any], "not a JSON line: \(line)")
         }
         #expect(!result.stderr.contains(DaemonProcess.amiSecret))
         #expect(!result.stderr.contains(DaemonProcess.mqttPassword))
@@ -54,12 +58,19 @@ import Glibc
         let daemon = try await DaemonProcess.start()
         let recorder = try daemon.recorder()
         defer { recorder.stop() }
-        #expect(await recorder.wait(timeout: 15) { $0["pbx/agent/149/queueMemberStatus/q2"] != nil && $0["pbx/queue/q1/count"] != nil })
+        #expect(
+            await recorder.wait(timeout: 15) {
+                $0["pbx/agent/149/queueMemberStatus/q2"] != nil && $0["pbx/queue/q1/count"] != nil
+            })
 
-        try daemon.rewrite(DaemonProcess.yaml(simulatorPort: daemon.simulator.port, brokerPort: daemon.broker.port, httpPort: daemon.httpPort, extra: "model:\n  queues: [q1]"))
+        try daemon.rewrite(
+            DaemonProcess.yaml(
+                simulatorPort: daemon.simulator.port, brokerPort: daemon.broker.port, httpPort: daemon.httpPort,
+                extra: "model:\n  queues: [q1]"))
         daemon.process.send(signal: SIGHUP)
         let rescoped = await recorder.wait(timeout: 8) {
-            $0["pbx/agent/149/queueMemberStatus/q2"] == nil && $0["pbx/queue/q2/count"] == nil && $0["pbx/queue/q1/count"] != nil
+            $0["pbx/agent/149/queueMemberStatus/q2"] == nil && $0["pbx/queue/q2/count"] == nil
+                && $0["pbx/queue/q1/count"] != nil
         }
         #expect(rescoped, "state: \(recorder.state.keys.sorted())")
         #expect(await daemon.process.waitForStandardError(containing: "configuration reloaded"))
@@ -78,12 +89,16 @@ import Glibc
     /// the old one is left empty (no stale copies), and the Last Will moves with it.
     @Test func sighupPrefixChangeMovesRetainedTopics() async throws {
         let daemon = try await DaemonProcess.start()
-        let recorder = try TopicRecorder(port: daemon.broker.port, filter: "#", username: "bridge", password: DaemonProcess.mqttPassword)
+        let recorder = try TopicRecorder(
+            port: daemon.broker.port, filter: "#", username: "bridge", password: DaemonProcess.mqttPassword)
         defer { recorder.stop() }
         #expect(await recorder.wait(timeout: 15) { $0["pbx/agent/149/name"] != nil && $0["pbx/bridge/state"] != nil })
         let oldTopics = Set(recorder.state.keys)
 
-        try daemon.rewrite(DaemonProcess.yaml(simulatorPort: daemon.simulator.port, brokerPort: daemon.broker.port, httpPort: daemon.httpPort, prefix: "pbx2", extra: ""))
+        try daemon.rewrite(
+            DaemonProcess.yaml(
+                simulatorPort: daemon.simulator.port, brokerPort: daemon.broker.port, httpPort: daemon.httpPort,
+                prefix: "pbx2", extra: ""))
         daemon.process.send(signal: SIGHUP)
         let moved = await recorder.wait(timeout: 10) { state in
             state.keys.allSatisfy { $0.hasPrefix("pbx2/") } && state["pbx2/agent/149/name"] != nil
@@ -92,7 +107,8 @@ import Glibc
         #expect(moved, "state: \(recorder.state.keys.sorted())")
         #expect(Set(recorder.state.keys) == Set(oldTopics.map { "pbx2/" + $0.dropFirst("pbx/".count) }))
         // A fresh subscriber finds nothing left under the old prefix.
-        let fresh = try TopicRecorder(port: daemon.broker.port, filter: "pbx/#", username: "bridge", password: DaemonProcess.mqttPassword)
+        let fresh = try TopicRecorder(
+            port: daemon.broker.port, filter: "pbx/#", username: "bridge", password: DaemonProcess.mqttPassword)
         defer { fresh.stop() }
         try await Task.sleep(for: .milliseconds(500))
         #expect(fresh.state.isEmpty, "left behind: \(fresh.state.keys.sorted())")
@@ -107,14 +123,21 @@ import Glibc
         let daemon = try await DaemonProcess.start()
         let recorder = try daemon.recorder()
         defer { recorder.stop() }
-        #expect(await recorder.wait(timeout: 15) { $0["pbx/bridge/state"]?.contains("online") == true && $0["pbx/agent/149/name"] != nil })
+        #expect(
+            await recorder.wait(timeout: 15) {
+                $0["pbx/bridge/state"]?.contains("online") == true && $0["pbx/agent/149/name"] != nil
+            })
 
         let healthy = try await daemon.http("/healthz")
         #expect(healthy.status == 200)
         let before = try await daemon.http("/metrics")
         #expect(before.status == 200)
         for line in before.body.split(separator: "\n") where !line.hasPrefix("#") {
-            #expect(line.wholeMatch(of: /[a-zA-Z_:][a-zA-Z0-9_:]*(\{[^}]*\})? [-+0-9.eE]+|[a-zA-Z_:][a-zA-Z0-9_:]*(\{[^}]*\})? (NaN|\+Inf|-Inf)/) != nil, "not Prometheus text: \(line)")
+            #expect(
+                line.wholeMatch(
+                    of:
+                        /[a-zA-Z_:][a-zA-Z0-9_:]*(\{[^}]*\})? [-+0-9.eE]+|[a-zA-Z_:][a-zA-Z0-9_:]*(\{[^}]*\})? (NaN|\+Inf|-Inf)/
+                ) != nil, "not Prometheus text: \(line)")
         }
         let eventsBefore = Self.sum(of: "pbx2mqtt_ami_events_total", in: before.body)
         for state in [DeviceState.inUse, .notInUse, .inUse, .notInUse] {
@@ -149,7 +172,9 @@ import Glibc
     /// Sums every sample of `metric` in Prometheus text.
     static func sum(of metric: String, in text: String) -> Double {
         text.split(separator: "\n").reduce(0) { total, line in
-            guard line.hasPrefix(metric + "{") || line.hasPrefix(metric + " "), let value = line.split(separator: " ").last.flatMap({ Double($0) }) else {
+            guard line.hasPrefix(metric + "{") || line.hasPrefix(metric + " "),
+                let value = line.split(separator: " ").last.flatMap({ Double($0) })
+            else {
                 return total
             }
             return total + value

@@ -4,7 +4,7 @@ import PBXTestSupport
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The README's demo, run as a new user runs it.
@@ -12,7 +12,8 @@ import Glibc
     /// Should print live topics (state and call events) within seconds, stop on SIGTERM with
     /// exit 0, and take its private broker down with it.
     @Test func demoPrintsLiveTopicsAndCleansUp() async throws {
-        let demo = try RunningCommand(DaemonProcess.executable, ["demo", "--agents", "4", "--queues", "2", "--cps", "4"])
+        let demo = try RunningCommand(
+            DaemonProcess.executable, ["demo", "--agents", "4", "--queues", "2", "--cps", "4"])
         #expect(await demo.waitForOutput(containing: "agent/2001/extensionStatus", timeout: 15))
         #expect(await demo.waitForOutput(containing: "ringing:", timeout: 15))
         let port = try #require(Self.brokerPort(in: demo.stdout))

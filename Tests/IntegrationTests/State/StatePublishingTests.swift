@@ -1,7 +1,7 @@
 import AMISimulator
 import Bridge
-import InMemoryLogging
 import Foundation
+import InMemoryLogging
 import LocalMosquitto
 import Logging
 import NIOCore
@@ -45,12 +45,17 @@ import Testing
         // Nothing else moved, so nothing else was republished.
         #expect(recorder.messages(on: "pbx/agent/150/extensionStatus").count == 1)
 
-        await harness.simulator.startTraffic(TrafficConfiguration(callsPerSecond: 20, abandonRate: 0, talkTime: 0.2...0.3, ringTime: 0.05...0.1, maxCalls: 1, queues: ["q2"]))
+        await harness.simulator.startTraffic(
+            TrafficConfiguration(
+                callsPerSecond: 20, abandonRate: 0, talkTime: 0.2...0.3, ringTime: 0.05...0.1, maxCalls: 1,
+                queues: ["q2"]))
         let called = await recorder.wait(timeout: 8) { _ in
-            !(recorder.messages(on: "pbx/agent/150/agentCalled") + recorder.messages(on: "pbx/agent/149/agentCalled")).isEmpty
+            !(recorder.messages(on: "pbx/agent/150/agentCalled") + recorder.messages(on: "pbx/agent/149/agentCalled"))
+                .isEmpty
         }
         #expect(called)
-        let events = recorder.messages(on: "pbx/agent/150/agentCalled") + recorder.messages(on: "pbx/agent/149/agentCalled")
+        let events =
+            recorder.messages(on: "pbx/agent/150/agentCalled") + recorder.messages(on: "pbx/agent/149/agentCalled")
         #expect(events.allSatisfy { !$0.retained })
         await harness.stop()
     }
@@ -91,11 +96,17 @@ import Testing
         // A dynamic member, added through the bridge's own command: a restart forgets it.
         let added = try await RunningCommand.run(
             "/usr/bin/mosquitto_pub",
-            ["-h", "127.0.0.1", "-p", "\(harness.broker.port)", "-t", "pbx/cmd/queue/add", "-m", #"{"queue":"q1","agent":"147","name":"Alice"}"#]
+            [
+                "-h", "127.0.0.1", "-p", "\(harness.broker.port)", "-t", "pbx/cmd/queue/add", "-m",
+                #"{"queue":"q1","agent":"147","name":"Alice"}"#,
+            ]
         )
         #expect(added.exitCode == 0)
         #expect(await recorder.wait { _ in recorder.json("pbx/reply/queue/add")?["status"] as? String == "ok" })
-        #expect(await recorder.wait { $0["pbx/agent/147/queueMemberStatus/q1"] != nil && $0.count == Self.fixtureTopics.count + 2 })
+        #expect(
+            await recorder.wait {
+                $0["pbx/agent/147/queueMemberStatus/q1"] != nil && $0.count == Self.fixtureTopics.count + 2
+            })
         let mark = recorder.sequence
 
         let restart = Task { try await harness.simulator.restart(graceful: true, downtime: .milliseconds(1500)) }
@@ -113,10 +124,15 @@ import Testing
         #expect(Set(recorder.state.keys) == Self.fixtureTopics)
         // The member left: `loggedoff` first, then the topic was cleared.
         let member = recorder.messages(on: "pbx/agent/147/queueMemberStatus/q1").filter { $0.sequence > mark }
-        #expect(member.map { $0.payload.isEmpty ? "cleared" : ($0.payload.contains("loggedoff") ? "loggedoff" : "other") } == ["loggedoff", "cleared"])
+        #expect(
+            member.map { $0.payload.isEmpty ? "cleared" : ($0.payload.contains("loggedoff") ? "loggedoff" : "other") }
+                == ["loggedoff", "cleared"])
         // Unchanged topics were not republished.
         let moved = Set(recorder.counts(after: mark).keys)
-        for topic in ["pbx/agent/149/extensionStatus", "pbx/agent/149/name", "pbx/agent/149/queueMemberStatus/q2", "pbx/agent/146/extensionStatus", "pbx/queue/q1/count", "pbx/queue/q2/count"] {
+        for topic in [
+            "pbx/agent/149/extensionStatus", "pbx/agent/149/name", "pbx/agent/149/queueMemberStatus/q2",
+            "pbx/agent/146/extensionStatus", "pbx/queue/q1/count", "pbx/queue/q2/count",
+        ] {
             #expect(!moved.contains(topic), "\(topic) was republished")
         }
         await harness.stop()
@@ -125,10 +141,13 @@ import Testing
     /// Should report a broker refusing the password clearly and keep retrying with backoff,
     /// never hammering and never crashing.
     @Test func brokerRefusingPasswordIsRetriedWithBackoff() async throws {
-        let harness = try await BridgeHarness.start(brokerCredentials: ("bridge", "right-password"), bridgePassword: "wrong-password")
+        let harness = try await BridgeHarness.start(
+            brokerCredentials: ("bridge", "right-password"), bridgePassword: "wrong-password")
         try await Task.sleep(for: .seconds(3))
         // The bridge logs each refusal once at error level (the MQTT client's own line is info).
-        let refusals = harness.logs.entries.filter { $0.level == .error && "\($0.message)".contains("MQTT broker refused the connection") }
+        let refusals = harness.logs.entries.filter {
+            $0.level == .error && "\($0.message)".contains("MQTT broker refused the connection")
+        }
         #expect(refusals.count >= 1)
         #expect(refusals.count <= 4, "\(refusals.count) attempts in 3 s")
         let health = try await harness.bridge.health().get()
@@ -151,7 +170,8 @@ import Testing
             ("pbx/queue/gone/count", #"{"queue":"gone","count":3}"#),
             ("pbx/agent/149/name", #"{"agent":"149","name":"Old name"}"#),
         ] {
-            let result = try await RunningCommand.run("/usr/bin/mosquitto_pub", ["-h", "127.0.0.1", "-p", "\(broker.port)", "-r", "-t", topic, "-m", payload])
+            let result = try await RunningCommand.run(
+                "/usr/bin/mosquitto_pub", ["-h", "127.0.0.1", "-p", "\(broker.port)", "-r", "-t", topic, "-m", payload])
             #expect(result.exitCode == 0)
         }
         let harness = try await BridgeHarness.start(broker: broker)

@@ -1,7 +1,6 @@
 import AMI
 import AMISimulator
 import Bridge
-
 import Foundation
 import InMemoryLogging
 import LocalMosquitto
@@ -39,7 +38,8 @@ final class BridgeHarness: Sendable {
         maxQueued: Int = 100_000
     ) async throws -> BridgeHarness {
         let simulator = try await AMISimulator.start(
-            configuration: SimulatorConfiguration(users: [SimulatorUser(username: user, secret: secret)], callCenter: callCenter),
+            configuration: SimulatorConfiguration(
+                users: [SimulatorUser(username: user, secret: secret)], callCenter: callCenter),
             host: "127.0.0.1",
             port: 0,
             logger: Logger(label: "sim", factory: { _ in SwiftLogNoOpLogHandler() })
@@ -48,7 +48,8 @@ final class BridgeHarness: Sendable {
         if let existing {
             broker = existing
         } else {
-            broker = try await MosquittoBroker.start(username: brokerCredentials?.user, password: brokerCredentials?.password)
+            broker = try await MosquittoBroker.start(
+                username: brokerCredentials?.user, password: brokerCredentials?.password)
         }
         let logs = InMemoryLogHandler()
         let logger = Logger(label: "bridge", factory: { _ in logs })
@@ -81,13 +82,16 @@ final class BridgeHarness: Sendable {
             configuration: MQTTConfiguration(
                 host: "127.0.0.1", port: mqttPort, clientID: "bridge-\(UUID().uuidString.prefix(8))",
                 username: mqttUser, password: mqttPassword,
-                will: MQTTMessage(topic: layout.bridgeState, text: #"{"state":"offline"}"#, qos: .atLeastOnce, retain: true),
+                will: MQTTMessage(
+                    topic: layout.bridgeState, text: #"{"state":"offline"}"#, qos: .atLeastOnce, retain: true),
                 maxQueuedMessages: maxQueued,
                 reconnectDelayMinSeconds: 1, reconnectDelayMaxSeconds: 1
             ),
             logger: logger
         )
-        return PBXBridge(configuration: BridgeConfiguration(layout: layout, amiHost: "127.0.0.1:\(amiPort)"), ami: ami, mqtt: mqtt, logger: logger)
+        return PBXBridge(
+            configuration: BridgeConfiguration(layout: layout, amiHost: "127.0.0.1:\(amiPort)"), ami: ami, mqtt: mqtt,
+            logger: logger)
     }
 
     /// Stops everything; safe to call once per test.

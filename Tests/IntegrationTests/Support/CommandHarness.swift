@@ -107,7 +107,8 @@ final class CommandHarness: Sendable {
             configuration: BridgeConfiguration(
                 layout: layout,
                 callCenter: CallCenterConfiguration(
-                    agentInterfaceTemplates: [policy.agentInterface], stateInterfaceTemplates: [policy.agentStateInterface]
+                    agentInterfaceTemplates: [policy.agentInterface],
+                    stateInterfaceTemplates: [policy.agentStateInterface]
                 ),
                 commands: policy,
                 amiHost: "\(simulator.host):\(simulator.port)"
@@ -116,7 +117,9 @@ final class CommandHarness: Sendable {
             mqtt: mqtt,
             logger: logger
         )
-        let client = try await TestMQTTClient.connect(broker: broker, subscriptions: ["\(self.prefix)/reply/#", "\(self.prefix)/event/#", "\(self.prefix)/agent/#", "test/#"])
+        let client = try await TestMQTTClient.connect(
+            broker: broker,
+            subscriptions: ["\(self.prefix)/reply/#", "\(self.prefix)/event/#", "\(self.prefix)/agent/#", "test/#"])
         return CommandHarness(simulator: simulator, broker: broker, bridge: bridge, client: client)
     }
 
@@ -136,7 +139,9 @@ final class CommandHarness: Sendable {
             if health.amiConnected, health.mqttConnected, !health.syncing {
                 let id = "ready-\(attempt)-\(UUID().uuidString.prefix(6))"
                 self.client.publish("\(Self.prefix)/cmd/queue/status", json: #"{"id":"\#(id)"}"#)
-                if (try? await self.client.waitForMessage(timeout: 0.5, where: { $0.json?["id"] as? String == id })) != nil {
+                if (try? await self.client.waitForMessage(timeout: 0.5, where: { $0.json?["id"] as? String == id }))
+                    != nil
+                {
                     return
                 }
             } else {
@@ -149,7 +154,8 @@ final class CommandHarness: Sendable {
     /// Sends `json` to `{p}/cmd/{command}` (MQTT 5, with a fresh Response Topic and
     /// Correlation Data) and returns every reply that arrives until `until` holds for one.
     func request(
-        _ command: String, _ json: String, until isLast: @escaping @Sendable (ReceivedMessage) -> Bool = { _ in true }, timeout: Double = 15
+        _ command: String, _ json: String, until isLast: @escaping @Sendable (ReceivedMessage) -> Bool = { _ in true },
+        timeout: Double = 15
     ) async throws -> [ReceivedMessage] {
         let token = UUID().uuidString
         let responseTopic = "test/replies/\(token)"
@@ -195,7 +201,10 @@ final class CommandHarness: Sendable {
     /// Actions the simulator received that a command sent (keep-alives and the bridge's
     /// sync lists are not commands).
     func commandActions() async -> [ReceivedAction] {
-        let sync: Set<String> = ["Login", "Challenge", "Ping", "Events", "Filter", "QueueStatus", "QueueSummary", "ExtensionStateList", "CoreShowChannels", "Logoff"]
+        let sync: Set<String> = [
+            "Login", "Challenge", "Ping", "Events", "Filter", "QueueStatus", "QueueSummary", "ExtensionStateList",
+            "CoreShowChannels", "Logoff",
+        ]
         return await self.simulator.receivedActions().filter { !sync.contains($0.name) }
     }
 
@@ -214,10 +223,14 @@ final class CommandHarness: Sendable {
         )
         self.callers.withLock { $0.append(caller) }
         caller.start(delegate: SilentDelegate())
-        let originate = AMIAction("Originate", [
-            AMIField("Channel", "Local/\(exten)@incoming"), AMIField("Application", "Wait"), AMIField("Data", "\(talkSeconds + 30)"),
-            AMIField("Variable", "RINGTIME=0,TALKTIME=\(talkSeconds)"), AMIField("CallerID", "Caller <5550100>"), AMIField("Async", "true"),
-        ])
+        let originate = AMIAction(
+            "Originate",
+            [
+                AMIField("Channel", "Local/\(exten)@incoming"), AMIField("Application", "Wait"),
+                AMIField("Data", "\(talkSeconds + 30)"),
+                AMIField("Variable", "RINGTIME=0,TALKTIME=\(talkSeconds)"), AMIField("CallerID", "Caller <5550100>"),
+                AMIField("Async", "true"),
+            ])
         let deadline = Date().addingTimeInterval(5)
         while true {
             do {

@@ -28,12 +28,15 @@ final class TestMQTTClient: Sendable {
 
     /// Connects to `broker`, subscribes, and returns once a probe message came back (so the
     /// subscriptions are active).
-    static func connect(broker: MosquittoBroker, subscriptions: [String], protocolVersion: MQTTProtocolVersion = .v5) async throws -> TestMQTTClient {
+    static func connect(broker: MosquittoBroker, subscriptions: [String], protocolVersion: MQTTProtocolVersion = .v5)
+        async throws -> TestMQTTClient
+    {
         var logger = Logger(label: "test-mqtt")
         logger.logLevel = .critical
         let mqtt = try MQTTClient(
             configuration: MQTTConfiguration(
-                host: broker.host, port: broker.port, clientID: "test-\(UUID().uuidString.prefix(8))", protocolVersion: protocolVersion
+                host: broker.host, port: broker.port, clientID: "test-\(UUID().uuidString.prefix(8))",
+                protocolVersion: protocolVersion
             ),
             logger: logger
         )
@@ -51,7 +54,8 @@ final class TestMQTTClient: Sendable {
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
             if mqtt.isConnected {
-                _ = try? mqtt.publish(MQTTMessage(topic: probe, payload: Array("probe".utf8), qos: .atLeastOnce, retain: false))
+                _ = try? mqtt.publish(
+                    MQTTMessage(topic: probe, payload: Array("probe".utf8), qos: .atLeastOnce, retain: false))
                 if (try? await client.waitForMessage(timeout: 0.3, where: { $0.topic == probe })) != nil {
                     return client
                 }
@@ -61,15 +65,18 @@ final class TestMQTTClient: Sendable {
         }
         let connected = mqtt.isConnected
         mqtt.stop()
-        throw TestMQTTClientError.notConnected(connected: connected, brokerRunning: broker.isRunning, brokerLog: String(broker.logText.suffix(1_500)))
+        throw TestMQTTClientError.notConnected(
+            connected: connected, brokerRunning: broker.isRunning, brokerLog: String(broker.logText.suffix(1_500)))
     }
 
     func publish(_ topic: String, json: String, retain: Bool = false, properties: MQTTProperties = MQTTProperties()) {
         self.publish(topic, payload: Array(json.utf8), retain: retain, properties: properties)
     }
 
-    func publish(_ topic: String, payload: [UInt8], retain: Bool = false, properties: MQTTProperties = MQTTProperties()) {
-        _ = try? self.client.publish(MQTTMessage(topic: topic, payload: payload, qos: .atLeastOnce, retain: retain, properties: properties))
+    func publish(_ topic: String, payload: [UInt8], retain: Bool = false, properties: MQTTProperties = MQTTProperties())
+    {
+        _ = try? self.client.publish(
+            MQTTMessage(topic: topic, payload: payload, qos: .atLeastOnce, retain: retain, properties: properties))
     }
 
     /// Every message received so far.
@@ -82,7 +89,9 @@ final class TestMQTTClient: Sendable {
     }
 
     /// Waits for the first received message (past or future) for which `matches` holds.
-    func waitForMessage(timeout: Double = 15, where matches: @Sendable (ReceivedMessage) -> Bool) async throws -> ReceivedMessage {
+    func waitForMessage(timeout: Double = 15, where matches: @Sendable (ReceivedMessage) -> Bool) async throws
+        -> ReceivedMessage
+    {
         let deadline = Date().addingTimeInterval(timeout)
         repeat {
             if let found = self.received.withLock({ $0.first(where: matches) }) {

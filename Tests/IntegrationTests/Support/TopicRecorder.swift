@@ -41,7 +41,8 @@ final class TopicRecorder: Sendable {
             case .message(let message):
                 storage.withLock { state in
                     state.sequence += 1
-                    state.messages[message.topic, default: []].append(Received(payload: message.text, retained: message.retain, sequence: state.sequence))
+                    state.messages[message.topic, default: []].append(
+                        Received(payload: message.text, retained: message.retain, sequence: state.sequence))
                 }
             case .connected:
                 storage.withLock { $0.connects += 1 }
@@ -65,7 +66,8 @@ final class TopicRecorder: Sendable {
     var state: [String: String] {
         self.storage.withLock { state in
             var result: [String: String] = [:]
-            for (topic, received) in state.messages where !topic.hasPrefix("pbx/cmd/") && !topic.hasPrefix("pbx/reply/") {
+            for (topic, received) in state.messages where !topic.hasPrefix("pbx/cmd/") && !topic.hasPrefix("pbx/reply/")
+            {
                 if let last = received.last, !last.payload.isEmpty { result[topic] = last.payload }
             }
             return result

@@ -1,9 +1,10 @@
-@testable import AMI
 import Logging
 import NIOCore
 import NIOPosix
 import Synchronization
 import Testing
+
+@testable import AMI
 
 /// The client over real loopback TCP against `ScriptedAMIServer`, a few-line Asterisk.
 @Suite struct AMIClientScriptedServerTests {
@@ -27,7 +28,8 @@ import Testing
             case "Challenge":
                 return .messages([reply(["Response": "Success", "Challenge": challenge])])
             case "Login":
-                let accepted = action["Secret"] == secret
+                let accepted =
+                    action["Secret"] == secret
                     || action["Key"] == AMIConnectionStateMachine.md5Key(challenge: challenge, secret: secret)
                 if !accepted {
                     return .messages([reply(["Response": "Error", "Message": "Authentication failed"])])
@@ -44,7 +46,9 @@ import Testing
                     AMIMessage(["Event": "QueueParams", "Queue": "q1", "ActionID": id]),
                     AMIMessage(["Event": "QueueMemberStatus", "Queue": "q1", "MemberName": "Alice"]),
                     AMIMessage(["Event": "QueueMember", "Queue": "q1", "Name": "Alice", "ActionID": id]),
-                    AMIMessage(["Event": "QueueStatusComplete", "ActionID": id, "EventList": "Complete", "ListItems": "2"]),
+                    AMIMessage([
+                        "Event": "QueueStatusComplete", "ActionID": id, "EventList": "Complete", "ListItems": "2",
+                    ]),
                 ])
             case "Stall":
                 return .silence
@@ -83,7 +87,8 @@ import Testing
         let server = try await ScriptedAMIServer.start(group: group, script: Self.asterisk(switches: switches))
         let delegate = RecordingDelegate()
         let client = AMIClient(
-            configuration: Self.configuration(port: server.port, authType: authType, secret: secret, keepalive: keepalive),
+            configuration: Self.configuration(
+                port: server.port, authType: authType, secret: secret, keepalive: keepalive),
             eventLoopGroup: group,
             logger: CapturingLogHandler.logger().0
         )
@@ -121,9 +126,14 @@ import Testing
     /// Should report a wrong secret as loginFailed and retry with growing delays.
     @Test func badSecretBacksOff() async throws {
         try await Self.withClient(secret: "wrong") { client, server, delegate in
-            #expect(await eventually { delegate.states.filter { if case .disconnected = $0 { true } else { false } }.count >= 3 })
+            #expect(
+                await eventually {
+                    delegate.states.filter { if case .disconnected = $0 { true } else { false } }.count >= 3
+                })
             let retries = delegate.states.compactMap { state -> TimeAmount? in
-                guard case .disconnected(.loginFailed(message: "Authentication failed"), let retryIn) = state else { return nil }
+                guard case .disconnected(.loginFailed(message: "Authentication failed"), let retryIn) = state else {
+                    return nil
+                }
                 return retryIn
             }
             #expect(Array(retries.prefix(3)) == [.milliseconds(100), .milliseconds(200), .milliseconds(400)])
@@ -174,7 +184,12 @@ import Testing
         try await Self.withClient(switches: switches, keepalive: true) { client, server, delegate in
             #expect(await eventually { Self.isConnected(delegate) })
             switches.stalled.withLock { $0 = true }
-            #expect(await eventually { delegate.states.contains { if case .disconnected(.keepaliveTimeout, _) = $0 { true } else { false } } })
+            #expect(
+                await eventually {
+                    delegate.states.contains {
+                        if case .disconnected(.keepaliveTimeout, _) = $0 { true } else { false }
+                    }
+                })
             switches.stalled.withLock { $0 = false }
             #expect(await eventually { Self.isConnected(delegate) && server.connections >= 2 })
         }

@@ -1,9 +1,10 @@
-@testable import AMI
 import AMISimulator
 import Logging
 import NIOCore
 import NIOPosix
 import Testing
+
+@testable import AMI
 
 /// The client against `AMISimulator`, the fake Asterisk 22, over real loopback TCP.
 @Suite struct AMIClientSimulatorTests {
@@ -91,11 +92,14 @@ import Testing
     /// further on each attempt instead of hammering.
     @Test func badSecretBacksOff() async throws {
         try await Self.withSimulator(configure: { Self.configuration(port: $0, secret: "wrong") }) { context in
-            #expect(await eventually {
-                context.count { if case .disconnected = $0 { true } else { false } } >= 3
-            })
+            #expect(
+                await eventually {
+                    context.count { if case .disconnected = $0 { true } else { false } } >= 3
+                })
             let retries = context.delegate.states.compactMap { state -> TimeAmount? in
-                guard case .disconnected(.loginFailed(message: "Authentication failed"), let retryIn) = state else { return nil }
+                guard case .disconnected(.loginFailed(message: "Authentication failed"), let retryIn) = state else {
+                    return nil
+                }
                 return retryIn
             }
             #expect(Array(retries.prefix(3)) == [.milliseconds(100), .milliseconds(200), .milliseconds(400)])
@@ -139,7 +143,8 @@ import Testing
     @Test func errorResponseCarriesMessage() async throws {
         try await Self.withSimulator { context in
             #expect(await eventually { context.isConnected })
-            let response = try await context.client.send(AMIAction("QueueAdd", ["Queue": "nosuchqueue", "Interface": "Local/147@agents/n"]))
+            let response = try await context.client.send(
+                AMIAction("QueueAdd", ["Queue": "nosuchqueue", "Interface": "Local/147@agents/n"]))
             #expect(response.isError)
             #expect(response.message == "Unable to add interface to queue: No such queue")
         }
@@ -151,7 +156,8 @@ import Testing
         try await Self.withSimulator(
             users: [.limited],
             configure: {
-                Self.configuration(port: $0, username: "limited", secret: "limitedpw", filters: ["Event: QueueMemberStatus"])
+                Self.configuration(
+                    port: $0, username: "limited", secret: "limitedpw", filters: ["Event: QueueMemberStatus"])
             }
         ) { context in
             #expect(await eventually { context.isConnected })
@@ -186,9 +192,10 @@ import Testing
         }) { context in
             #expect(await eventually { context.isConnected })
             await context.simulator.setStalled(true)
-            #expect(await eventually {
-                context.count { if case .disconnected(.keepaliveTimeout, _) = $0 { true } else { false } } >= 1
-            })
+            #expect(
+                await eventually {
+                    context.count { if case .disconnected(.keepaliveTimeout, _) = $0 { true } else { false } } >= 1
+                })
             await context.simulator.setStalled(false)
             #expect(await eventually { context.isConnected })
         }
@@ -204,9 +211,10 @@ import Testing
             await context.simulator.dropAllConnections()
             await #expect(throws: AMIClientError.connectionClosed) { try await pending.get() }
             await context.simulator.setStalled(false)
-            #expect(await eventually {
-                context.isConnected && context.count { if case .connected = $0 { true } else { false } } == 2
-            })
+            #expect(
+                await eventually {
+                    context.isConnected && context.count { if case .connected = $0 { true } else { false } } == 2
+                })
             #expect(context.delegate.states.contains(.disconnected(.connectionClosed, retryIn: .milliseconds(100))))
             #expect(await context.simulator.connectionCount() == 1)
         }
@@ -215,17 +223,21 @@ import Testing
     /// Should see Asterisk's Shutdown event on a restart, retry while connections are
     /// refused, and log in again once it is back.
     @Test func reconnectsAfterRestart() async throws {
-        try await Self.withSimulator(users: [.bridge], configure: {
-            var configuration = Self.configuration(port: $0)
-            configuration.eventMask = "system,call,agent"
-            return configuration
-        }) { context in
+        try await Self.withSimulator(
+            users: [.bridge],
+            configure: {
+                var configuration = Self.configuration(port: $0)
+                configuration.eventMask = "system,call,agent"
+                return configuration
+            }
+        ) { context in
             #expect(await eventually { context.isConnected })
             try await context.simulator.restart(graceful: true, downtime: .milliseconds(400))
             #expect(await eventually { context.delegate.eventNames.contains("Shutdown") })
-            #expect(await eventually {
-                context.isConnected && context.count { if case .connected = $0 { true } else { false } } == 2
-            })
+            #expect(
+                await eventually {
+                    context.isConnected && context.count { if case .connected = $0 { true } else { false } } == 2
+                })
             #expect(context.logs.all.contains { $0.message == "Asterisk is shutting down" })
         }
     }

@@ -1,9 +1,10 @@
-@testable import AMI
 import Logging
 import NIOCore
 import NIOEmbedded
 import PBXTestSupport
 import Testing
+
+@testable import AMI
 
 /// Runs an `AMIClient` over `EmbeddedChannel`s on an `EmbeddedEventLoop`: the test plays
 /// Asterisk byte by byte and moves time by hand, so timeouts, keepalive and backoff are
@@ -19,7 +20,9 @@ final class EmbeddedAMI {
 
         init(loop: EmbeddedEventLoop) { self.loop = loop }
 
-        func connect(_ initializer: @escaping @Sendable (any Channel) -> EventLoopFuture<Void>) -> EventLoopFuture<any Channel> {
+        func connect(_ initializer: @escaping @Sendable (any Channel) -> EventLoopFuture<Void>) -> EventLoopFuture<
+            any Channel
+        > {
             self.connectAttempts += 1
             if self.refuseConnections {
                 return self.loop.makeFailedFuture(ConnectionRefused())
@@ -123,7 +126,8 @@ final class EmbeddedAMI {
         self.start()
         try self.feed("Asterisk Call Manager/11.0.0\r\n")
         let login = try self.sentOne()
-        try self.feed(AMIMessage(["Response": "Success", "ActionID": login.actionID ?? "", "Message": "Authentication accepted"]))
+        try self.feed(
+            AMIMessage(["Response": "Success", "ActionID": login.actionID ?? "", "Message": "Authentication accepted"]))
     }
 
     func advance(_ amount: TimeAmount) {

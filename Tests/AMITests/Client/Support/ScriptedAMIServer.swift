@@ -39,7 +39,9 @@ final class ScriptedAMIServer: Sendable {
     /// Connections accepted so far.
     var connections: Int { self.state.withLock { $0.connections } }
 
-    static func start(group: any EventLoopGroup, banner: String = "Asterisk Call Manager/11.0.0", script: @escaping Script) async throws -> ScriptedAMIServer {
+    static func start(
+        group: any EventLoopGroup, banner: String = "Asterisk Call Manager/11.0.0", script: @escaping Script
+    ) async throws -> ScriptedAMIServer {
         let box = StateBox()
         let listener = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
