@@ -186,7 +186,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BridgeTests",
-            dependencies: ["Bridge", "AMI", "CallCenter", "MQTT", "AMISimulator", "PBXTestSupport"],
+            dependencies: ["Bridge", "AMI", "CallCenter", "MQTT", "AMISimulator", "PBXTestSupport", nioCore, logging],
             swiftSettings: strictSettings
         ),
         .testTarget(

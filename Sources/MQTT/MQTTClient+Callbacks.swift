@@ -53,19 +53,14 @@ extension MQTTClient {
                         metadata: ["mqtt.filter": "\(subscription.filter)", "mqtt.error": "\(Self.text(result))"])
                 }
             }
-            let sessionPresent = (flags & 1) != 0
-            self.logger.debug(
-                "MQTT connected",
-                metadata: ["mqtt.session_present": "\(sessionPresent)", "mqtt.subscriptions": "\(subscriptions.count)"])
-            self.emit(.connected(sessionPresent: sessionPresent))
+            // Connects, disconnects and refusals go to the owner, who logs each once.
+            self.emit(.connected(sessionPresent: (flags & 1) != 0))
             return
         }
         let isV5 = self.configuration.protocolVersion == .v5
         let reason =
             (isV5 ? mosquitto_reason_string(rc) : mosquitto_connack_string(rc)).map { String(cString: $0) }
             ?? "refused with code \(rc)"
-        self.logger.info(
-            "MQTT broker refused the connection", metadata: ["mqtt.code": "\(rc)", "mqtt.reason": "\(reason)"])
         self.emit(.connectionRefused(code: Int(rc), reason: reason))
         if isV5 && rc >= 128 {
             // libmosquitto 2.0 turns a refused MQTT 5 CONNACK into MOSQ_ERR_PROTOCOL, which ends
@@ -75,23 +70,32 @@ extension MQTTClient {
     }
 
     private func handleDisconnect(rc: Int32) {
-        let lost = self.storage.withLock { $0.connectionLost() }
+        let (lost, notice) = self.storage.withLock { state in
+            (state.connectionLost(), state.takeQueueNotice())
+        }
         if lost > 0 {
             self.logger.debug("MQTT QoS 0 messages lost with the connection", metadata: ["mqtt.count": "\(lost)"])
         }
-        let reason = rc == 0 ? "disconnected by the client" : Self.text(rc)
-        self.logger.debug("MQTT disconnected", metadata: ["mqtt.reason": "\(reason)"])
-        self.emit(.disconnected(reason: reason))
+        self.emit(.disconnected(reason: rc == 0 ? "disconnected by the client" : Self.text(rc)))
+        if let notice {
+            self.emit(.queueBelow(queued: notice))
+        }
     }
 
     private func handlePublished(mid: Int32, reason: Int32) {
-        _ = self.storage.withLock { $0.completed(mid: mid) }
+        let notice = self.storage.withLock { state in
+            _ = state.completed(mid: mid)
+            return state.takeQueueNotice()
+        }
         if reason >= 128 {
             self.logger.info(
                 "MQTT broker rejected a publication",
                 metadata: ["mqtt.mid": "\(mid)", "mqtt.reason": "\(String(cString: mosquitto_reason_string(reason)))"])
         }
         self.emit(.published(mid: mid))
+        if let notice {
+            self.emit(.queueBelow(queued: notice))
+        }
     }
 
     private func handleMessage(_ raw: mosquitto_message, properties: OpaquePointer?) {
@@ -127,7 +131,7 @@ extension MQTTClient {
             attempt: attempt,
             minSeconds: self.configuration.reconnectDelayMinSeconds,
             maxSeconds: self.configuration.reconnectDelayMaxSeconds)
-        self.logger.info(
+        self.logger.debug(
             "MQTT reconnecting after refusal",
             metadata: ["mqtt.delay_seconds": "\(delay)", "mqtt.attempt": "\(attempt)"])
         self.supervisor.asyncAfter(deadline: .now() + .seconds(delay)) { [weak self] in
@@ -163,7 +167,7 @@ extension MQTTClient {
             if rc == Int32(MOSQ_ERR_SUCCESS.rawValue) {
                 return
             }
-            self.logger.info(
+            self.logger.debug(
                 "MQTT broker not reachable yet, retrying",
                 metadata: ["mqtt.error": "\(Self.text(rc))", "mqtt.attempt": "\(attempt)"])
             self.scheduleConnectRetry(attempt: attempt + 1)

@@ -182,6 +182,31 @@ public final class MQTTClient: @unchecked Sendable {
         watchdogDone.wait()
     }
 
+    /// `stop()` without blocking the caller: the disconnect and the join of libmosquitto's
+    /// thread run on the client's own queue, then `completion` runs there. For owners on an
+    /// event loop, which must never block.
+    public func stop(completion: @escaping @Sendable () -> Void) {
+        self.supervisor.async {
+            self.stop()
+            completion()
+        }
+    }
+
+    /// Reports `.queueBelow(queued:)` once at most `count` publications wait for the broker:
+    /// at once if that is already so, else from libmosquitto's acknowledgements. A new request
+    /// replaces an earlier one.
+    public func notifyWhenQueued(atMost count: Int) {
+        let reached = self.storage.withLock {
+            state -> (queued: Int, handler: (@Sendable (MQTTClientEvent) -> Void)?)? in
+            state.queueNotice = count
+            guard let queued = state.takeQueueNotice() else { return nil }
+            return (queued, state.onEvent)
+        }
+        if let reached {
+            reached.handler?(.queueBelow(queued: reached.queued))
+        }
+    }
+
     // MARK: Outbound
 
     /// Queues a publication and returns its message id.
@@ -195,25 +220,20 @@ public final class MQTTClient: @unchecked Sendable {
     @discardableResult
     public func publish(_ message: MQTTMessage) throws(MQTTError) -> Int32 {
         let limit = self.configuration.maxQueuedMessages
-        let admission = self.storage.withLock { state -> (admitted: Bool, logNow: Bool, stopped: Bool) in
-            if state.lifecycle == .stopped { return (false, false, true) }
+        let admission = self.storage.withLock { state -> (admitted: Bool, stopped: Bool) in
+            if state.lifecycle == .stopped { return (false, true) }
             guard state.queuedCount < limit else {
                 state.droppedCount += 1
-                let logNow = !state.overflowLogged
-                state.overflowLogged = true
-                return (false, logNow, false)
+                return (false, false)
             }
-            return (true, false, false)
+            return (true, false)
         }
         if admission.stopped {
             throw MQTTError.invalidState("publish() after stop()")
         }
+        // Refusals are the owner's to log, once per episode (it sees every one): a line
+        // per refused message would flood the log exactly when the system is busiest.
         guard admission.admitted else {
-            if admission.logNow {
-                self.logger.info(
-                    "MQTT outgoing queue full, dropping messages",
-                    metadata: ["mqtt.queue_limit": "\(limit)", "mqtt.topic": "\(message.topic)"])
-            }
             throw MQTTError.queueFull(limit: limit)
         }
 

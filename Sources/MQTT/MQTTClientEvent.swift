@@ -13,4 +13,8 @@ public enum MQTTClientEvent: Sendable, Hashable {
     case message(MQTTMessage)
     /// The broker acknowledged a QoS 1/2 publication (or a QoS 0 one was written out).
     case published(mid: Int32)
+    /// At most the count asked for with `notifyWhenQueued(atMost:)` publications wait for
+    /// the broker now (`queued` of them). Once per request: an owner that pushes against a
+    /// full queue learns when there is room again without polling.
+    case queueBelow(queued: Int)
 }

@@ -26,18 +26,23 @@ struct MQTTClientState {
     /// on_publish seen for a mid whose `publish` call has not returned yet (the loop thread can
     /// win that race).
     var earlyCompletions: [Int32: Int] = [:]
-    /// True while the queue is full and the overflow has been logged once.
-    var overflowLogged = false
+    /// The count `notifyWhenQueued(atMost:)` waits for, until it is reached.
+    var queueNotice: Int?
     /// Consecutive refused CONNACKs, for the loop-restart backoff.
     var refusedAttempts = 0
     var isConnected = false
 
     var queuedCount: Int { self.pendingReliableCount + self.pendingUnreliableCount }
 
+    /// The queue length to report, once, when a notice is armed and the queue reached it.
+    mutating func takeQueueNotice() -> Int? {
+        guard let notice = self.queueNotice, self.queuedCount <= notice else { return nil }
+        self.queueNotice = nil
+        return self.queuedCount
+    }
+
     /// Records an accepted publication.
     mutating func accepted(mid: Int32, qos: MQTTQoS) {
-        // An accepted publication ends an overflow burst: the next overflow is logged again.
-        self.overflowLogged = false
         if let early = self.earlyCompletions[mid] {
             // The loop thread confirmed it before `publish` returned.
             self.earlyCompletions[mid] = early <= 1 ? nil : early - 1

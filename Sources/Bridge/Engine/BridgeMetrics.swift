@@ -3,15 +3,10 @@ import NIOCore
 
 /// The bridge's counters and gauges (swift-metrics; the executable picks the backend).
 ///
-/// Used only on the bridge's event loop. Dimensions are bounded: event names come from Asterisk's fixed set, publish kinds and
-/// command names from the bridge's own enums.
+/// Used only on the bridge's event loop (it lives in the bridge's loop-bound shell). Dimensions
+/// are bounded: event names come from Asterisk's fixed set, publish kinds and command names
+/// from the bridge's own enums.
 final class BridgeMetrics {
-    enum PublishKind: String, Sendable {
-        case state
-        case event
-        case reply
-    }
-
     private let amiConnectedGauge = Gauge(label: "pbx2mqtt_ami_connected")
     private let mqttConnectedGauge = Gauge(label: "pbx2mqtt_mqtt_connected")
     private let amiReconnects = Counter(label: "pbx2mqtt_ami_reconnects_total")
@@ -69,6 +64,19 @@ final class BridgeMetrics {
         Self.cached(&self.commandTimers, name) {
             Timer(label: "pbx2mqtt_command_duration_seconds", dimensions: [("command", name)])
         }.recordNanoseconds(nanoseconds)
+    }
+
+    /// Records what the state machine measured.
+    func record(_ metric: BridgeMetric) {
+        switch metric {
+        case .amiConnected(let connected): self.amiConnected(connected)
+        case .mqttConnected(let connected): self.mqttConnected(connected)
+        case .amiReconnect: self.amiReconnect()
+        case .synced(let changes, let milliseconds): self.synced(changes: changes, millis: milliseconds)
+        case .command(let name, let status, let nanoseconds):
+            self.command(name, status: status, nanoseconds: nanoseconds)
+        case .dropped(let kind): self.dropped(kind)
+        }
     }
 
     func timeReducer<T>(_ body: () -> T) -> T {

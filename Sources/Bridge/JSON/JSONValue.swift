@@ -12,6 +12,9 @@ public enum JSONValue: Sendable, Hashable {
     case string(String)
     case array([JSONValue])
     case object([String: JSONValue])
+    /// JSON the bridge already encoded (a state payload), written as it is. `parse` never
+    /// makes it: it lets a reply embed published payloads without encoding them twice.
+    case encoded([UInt8])
 
     /// Parses `bytes`; nil when they are not one JSON value.
     public static func parse(_ bytes: [UInt8]) -> JSONValue? {
@@ -26,7 +29,7 @@ public enum JSONValue: Sendable, Hashable {
         case .number: "number"
         case .string: "string"
         case .array: "array"
-        case .object: "object"
+        case .object, .encoded: "object"
         }
     }
 }

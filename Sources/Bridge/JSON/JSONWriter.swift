@@ -138,6 +138,10 @@ public struct JSONWriter: Sendable {
                 if let member = members[key] { self.value(member) }
             }
             self.endObject()
+        case .encoded(let bytes):
+            self.separate()
+            self.bytes.append(contentsOf: bytes)
+            self.needsComma = true
         }
     }
 

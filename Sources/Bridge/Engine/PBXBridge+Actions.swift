@@ -1,0 +1,146 @@
+import AMI
+import CallCenter
+import Logging
+import MQTT
+import NIOCore
+
+extension PBXBridge {
+    /// Carries out the machine's actions in order. What comes of them (answers, completions,
+    /// timers, refusals) goes back to the machine as inputs.
+    func run(_ actions: [BridgeAction], _ shell: BridgeShell) {
+        // Once the client refused one state publication for a full queue, the batch's later
+        // ones would be refused too: they go to the machine's queue the same way.
+        var queueFull = false
+        for action in actions {
+            switch action {
+            case .publish(let message, let kind):
+                if queueFull, kind == .state {
+                    let refusal = MQTTError.queueFull(limit: shell.mqtt.configuration.maxQueuedMessages)
+                    self.run(shell.machine.publicationFailed(message, kind, error: refusal, at: self.now()), shell)
+                    continue
+                }
+                do {
+                    try shell.mqtt.publish(message)
+                    shell.metrics.published(kind)
+                } catch {
+                    if case .queueFull = error, kind == .state { queueFull = true }
+                    self.run(shell.machine.publicationFailed(message, kind, error: error, at: self.now()), shell)
+                }
+
+            case .startAMI:
+                shell.ami.start(delegate: AMIDelegate(bridge: self, client: shell.ami))
+            case .sendAMI(let amiAction, let request, let timeout):
+                shell.ami.send(amiAction, timeout: timeout).whenComplete { result in
+                    let answer = result.mapError { error in
+                        error as? AMIClientError ?? AMIClientError.connectFailed("\(error)")
+                    }
+                    self.feed { $0.amiResponse(request, answer, at: $1) }
+                }
+            case .replaceAMI:
+                guard let next = shell.nextAMI else { continue }
+                let previous = shell.ami
+                shell.ami = next
+                shell.nextAMI = nil
+                next.start(delegate: AMIDelegate(bridge: self, client: next))
+                shell.retiringAMI = previous.shutdown()
+            case .shutdownAMI:
+                shell.ami.shutdown().whenComplete { _ in
+                    self.feed { $0.amiShutDown(at: $1) }
+                }
+
+            case .startMQTT:
+                self.startMQTT(shell.mqtt)
+            case .subscribe(let filter, let qos, let retainAsPublished):
+                do {
+                    try shell.mqtt.subscribe(filter, qos: qos, retainAsPublished: retainAsPublished)
+                } catch {
+                    self.logger.error(
+                        "MQTT subscribe failed", metadata: ["mqtt.filter": "\(filter)", "error": "\(error)"])
+                }
+            case .unsubscribe(let filter):
+                try? shell.mqtt.unsubscribe(filter)
+            case .notifyWhenQueued(let count):
+                shell.mqtt.notifyWhenQueued(atMost: count)
+            case .stopMQTT:
+                // Joining libmosquitto's thread blocks: it happens off the loop, and the end
+                // comes back as an input, with a reload's new client already in place.
+                shell.mqtt.stop { [weak self] in
+                    guard let self else { return }
+                    self.eventLoop.execute {
+                        let shell = self.shell.value
+                        if let next = shell.nextMQTT {
+                            shell.mqtt = next
+                            shell.nextMQTT = nil
+                        }
+                        self.feed { $0.mqttStopped(at: $1) }
+                    }
+                }
+
+            case .schedule(let timer, let deadline):
+                shell.timers.removeValue(forKey: timer)?.cancel()
+                shell.timers[timer] = self.eventLoop.scheduleTask(deadline: deadline) {
+                    self.shell.value.timers[timer] = nil
+                    self.feed { $0.timerFired(timer, at: $1) }
+                }
+            case .cancel(let timer):
+                shell.timers.removeValue(forKey: timer)?.cancel()
+
+            case .log(let level, let message, let metadata):
+                self.logger.log(level: level, "\(message)", metadata: metadata)
+            case .record(let metric):
+                shell.metrics.record(metric)
+            case .reloaded:
+                let promises = shell.reloads
+                shell.reloads = []
+                let done = shell.retiringAMI ?? self.eventLoop.makeSucceededVoidFuture()
+                shell.retiringAMI = nil
+                done.whenComplete { _ in
+                    for promise in promises { promise.succeed() }
+                }
+            case .stopped:
+                let promises = shell.shutdowns
+                shell.shutdowns = []
+                for timer in shell.timers.values { timer.cancel() }
+                shell.timers = [:]
+                for promise in promises { promise.succeed() }
+            }
+        }
+    }
+
+    /// Starts `client`, forwarding its events onto the loop. Events of a client that is no
+    /// longer the current one (replaced by a reload) are stale and dropped there.
+    private func startMQTT(_ client: MQTTClient) {
+        let id = ObjectIdentifier(client)
+        do {
+            try client.start { [weak self] event in
+                // Publish acknowledgements (one per message) carry nothing the bridge uses:
+                // dropping them here saves a hop onto the event loop per published message.
+                if case .published = event { return }
+                guard let self else { return }
+                self.eventLoop.execute {
+                    guard ObjectIdentifier(self.shell.value.mqtt) == id else { return }
+                    self.received(mqttEvent: event)
+                }
+            }
+        } catch {
+            self.logger.error("MQTT client could not start", metadata: ["error": "\(error)"])
+        }
+    }
+}
+
+/// Forwards the AMI client's callbacks (already on the bridge's loop) without a retain cycle,
+/// and only while its client is the bridge's current one (a reload may replace it).
+struct AMIDelegate: AMIClientDelegate {
+    weak var bridge: PBXBridge?
+    weak var client: AMIClient?
+
+    func amiConnectionStateChanged(_ state: AMIConnectionState) {
+        guard let bridge = self.bridge, let client = self.client, client === bridge.shell.value.ami else { return }
+        bridge.feed { $0.amiStateChanged(state, at: $1) }
+    }
+
+    func amiEventReceived(_ event: AMIMessage) {
+        guard let bridge = self.bridge, let client = self.client, client === bridge.shell.value.ami else { return }
+        bridge.received(amiEvent: event)
+    }
+}

@@ -1,0 +1,160 @@
+import AMI
+import CallCenter
+import Logging
+import MQTT
+import NIOCore
+
+extension BridgeStateMachine {
+    // MARK: Connection
+
+    /// The AMI client's connection moved to `state`.
+    mutating func amiStateChanged(_ state: AMIConnectionState, at now: BridgeInstant) -> [BridgeAction] {
+        var actions: [BridgeAction] = []
+        self.ami.state = state
+        self.ami.since = now.wall
+        self.ami.generation += 1
+        switch state {
+        case .connecting, .shutdown:
+            self.abandonSync(reason: "the AMI connection is not up", at: now, into: &actions)
+        case .connected(let info):
+            actions.append(
+                .log(
+                    .info, "AMI connected",
+                    ["ami.host": "\(info.host):\(info.port)", "ami.version": "\(info.amiVersion)"])
+            )
+            actions.append(.record(.amiConnected(true)))
+            self.startSync(waiting: [], at: now, into: &actions)
+        case .disconnected(let reason, let retryIn):
+            self.abandonSync(reason: "the AMI connection dropped during the resync", at: now, into: &actions)
+            actions.append(.record(.amiConnected(false)))
+            actions.append(.record(.amiReconnect))
+            actions.append(
+                .log(
+                    .info, "AMI disconnected",
+                    ["ami.error": "\(reason)", "ami.retry_in_ms": "\(retryIn.nanoseconds / 1_000_000)"]
+                )
+            )
+            self.failWaitingOriginates(at: now, into: &actions)
+        }
+        self.publishAMIState(at: now, into: &actions)
+        return actions
+    }
+
+    // MARK: Events
+
+    /// An unsolicited AMI event: a command's answer, buffered during a sync, or applied to
+    /// the model and published.
+    mutating func amiEvent(_ event: AMIMessage, at now: BridgeInstant) -> [BridgeAction] {
+        var actions: [BridgeAction] = []
+        if self.commands.isWaitingForEvents, self.consumeCommandEvent(event, at: now, into: &actions) {
+            return actions
+        }
+        if self.sync != nil {
+            self.sync?.buffered.append((event, now.wall))
+            return actions
+        }
+        guard self.ami.isConnected else { return actions }
+        let changes = self.model.apply(event, at: now.wall)
+        self.publish(changes, at: now, into: &actions)
+        self.logNewDiagnostics(into: &actions)
+        return actions
+    }
+
+    // MARK: Answers
+
+    /// Asterisk answered (or the client gave up on) an action the machine sent.
+    mutating func amiResponse(
+        _ request: AMIRequest, _ result: Result<AMIResponse, AMIClientError>, at now: BridgeInstant
+    ) -> [BridgeAction] {
+        var actions: [BridgeAction] = []
+        switch request {
+        case .stateList(let generation, let index):
+            guard var run = self.sync, run.generation == generation, run.lists.indices.contains(index) else {
+                return []
+            }
+            switch result.flatMap({ response in Result { () throws(AMIClientError) in try response.checked() } }) {
+            case .success(let response):
+                run.lists[index] = response.events
+                self.sync = run
+                if let items = run.items {
+                    self.finishSync(items: items, at: now, into: &actions)
+                }
+            case .failure(let error):
+                self.syncFailed(reason: "\(error)", at: now, into: &actions)
+            }
+        case .command(let token, let step):
+            self.commandAnswered(token, step: step, result, at: now, into: &actions)
+        }
+        return actions
+    }
+
+    // MARK: Sync
+
+    /// Fetches the full state (never polls afterwards: the event stream keeps it current).
+    mutating func startSync(waiting: [CommandToken], at now: BridgeInstant, into actions: inout [BridgeAction]) {
+        let generation = self.ami.generation
+        self.sync = SyncRun(generation: generation, lists: Self.stateLists.count, waiting: waiting, at: now)
+        for (index, list) in Self.stateLists.enumerated() {
+            actions.append(.sendAMI(AMIAction(list), .stateList(generation: generation, index: index), timeout: nil))
+        }
+    }
+
+    /// Replaces the model by one built from `items` (plus the events buffered meanwhile) and
+    /// publishes only what differs from what subscribers already have.
+    private mutating func finishSync(items: [AMIMessage], at now: BridgeInstant, into actions: inout [BridgeAction]) {
+        guard let run = self.sync else { return }
+        self.sync = nil
+        var snapshot = CallCenterState.snapshot(
+            configuration: self.configuration.callCenter, items: items, at: now.wall, previous: self.model
+        )
+        var events: [CallCenterChange] = []
+        for (event, time) in run.buffered {
+            for change in snapshot.apply(event, at: time) {
+                if case .event = change { events.append(change) }
+            }
+        }
+        let changes = self.model.diff(to: snapshot, at: now.wall)
+        self.model = snapshot
+        self.publish(changes, at: now, into: &actions)
+        self.publish(events, at: now, into: &actions)
+        self.logNewDiagnostics(into: &actions)
+        self.hasSynced = true
+        if case .harvesting(var sweep) = self.sweep {
+            sweep.finishSync()
+            self.sweep = .harvesting(sweep)
+            self.clearStaleTopics(into: &actions)
+        }
+        let milliseconds = (now.uptime - run.started.uptime).nanoseconds / 1_000_000
+        actions.append(.record(.synced(changes: changes.count, milliseconds: milliseconds)))
+        actions.append(
+            .log(
+                .info, "AMI state synchronised",
+                ["sync.items": "\(items.count)", "sync.changes": "\(changes.count)", "sync.ms": "\(milliseconds)"]
+            )
+        )
+        for token in run.waiting {
+            self.finish(
+                token, status: .ok, data: .object(["changed": .number(Double(changes.count))]), at: now, into: &actions)
+        }
+    }
+
+    private mutating func syncFailed(reason: String, at now: BridgeInstant, into actions: inout [BridgeAction]) {
+        guard let run = self.sync else { return }
+        self.sync = nil
+        actions.append(.log(.warning, "initial AMI state sync failed; retrying", ["ami.error": "\(reason)"]))
+        for token in run.waiting {
+            self.finish(token, error: CommandError(.amiError, reason), at: now, into: &actions)
+        }
+        let retry = TimeAmount.milliseconds(Int64(self.configuration.syncRetrySeconds * 1000))
+        actions.append(.schedule(.syncRetry(generation: run.generation), at: now.uptime + retry))
+    }
+
+    /// Drops the fetch under way (its connection is gone), answering the resyncs waiting for it.
+    mutating func abandonSync(reason: String, at now: BridgeInstant, into actions: inout [BridgeAction]) {
+        guard let run = self.sync else { return }
+        self.sync = nil
+        for token in run.waiting {
+            self.finish(token, error: CommandError(.amiUnavailable, reason), at: now, into: &actions)
+        }
+    }
+}

@@ -1,0 +1,206 @@
+import CallCenter
+import Logging
+import MQTT
+import NIOCore
+
+extension BridgeStateMachine {
+    // MARK: Connection
+
+    /// The broker accepted the current client's connection (first connect or reconnect).
+    mutating func mqttConnected(at now: BridgeInstant) -> [BridgeAction] {
+        var actions: [BridgeAction] = []
+        self.mqttUp = true
+        if let refusals = self.refusals {
+            actions.append(
+                .log(.info, "MQTT broker accepts the connection again", ["mqtt.refusals": "\(refusals.count)"]))
+            self.refusals = nil
+        }
+        actions.append(.record(.mqttConnected(true)))
+        self.startSweepIfNeeded(at: now, into: &actions)
+        actions.append(
+            .log(.info, "MQTT connected; publishing retained state", ["mqtt.topics": "\(self.model.view.count)"]))
+        // Whatever waited is superseded: the whole view goes out again.
+        self.deferred.removeAll()
+        self.endBackPressure(at: now, into: &actions)
+        self.publishBridgeState(online: self.lifecycle == .running, at: now, into: &actions)
+        self.publishAMIState(at: now, into: &actions)
+        // The model's view is exactly the retained state: a broker that lost its store (or a
+        // first connect) gets all of it.
+        self.publish(self.model.fullView, at: now, into: &actions)
+        return actions
+    }
+
+    /// The broker refused the connection; the client retries with backoff. Logged once per
+    /// run of refusals with the same code, not on every attempt.
+    mutating func mqttRefused(code: Int, reason: String, at now: BridgeInstant) -> [BridgeAction] {
+        var actions: [BridgeAction] = []
+        if self.mqttUp {
+            self.mqttUp = false
+            actions.append(.record(.mqttConnected(false)))
+        }
+        if let refusals = self.refusals, refusals.code == code {
+            self.refusals?.count += 1
+            return actions
+        }
+        self.refusals = (code, 1)
+        actions.append(
+            .log(
+                .error, "MQTT broker refused the connection; retrying",
+                ["mqtt.code": "\(code)", "mqtt.reason": "\(reason)"]
+            )
+        )
+        return actions
+    }
+
+    /// The connection to the broker ended; the client reconnects by itself.
+    mutating func mqttDisconnected(reason: String, at now: BridgeInstant) -> [BridgeAction] {
+        guard self.mqttUp else { return [] }
+        self.mqttUp = false
+        var actions: [BridgeAction] = [
+            .record(.mqttConnected(false)),
+            .log(.info, "MQTT disconnected", ["mqtt.reason": "\(reason)"]),
+        ]
+        // Everything is published again on the next connect; nothing to keep.
+        self.deferred.removeAll()
+        self.endBackPressure(at: now, into: &actions)
+        return actions
+    }
+
+    /// A message on a subscribed topic: a command, or a retained topic the sweep looks at.
+    mutating func mqttMessage(_ message: MQTTMessage, at now: BridgeInstant) -> [BridgeAction] {
+        if case .harvesting(var sweep) = self.sweep {
+            sweep.received(topic: message.topic, retained: message.retain, empty: message.payload.isEmpty)
+            self.sweep = .harvesting(sweep)
+        }
+        guard let command = self.configuration.layout.commandName(of: message.topic) else { return [] }
+        return self.commandReceived(command, message: message, at: now)
+    }
+
+    // MARK: Back-pressure
+
+    /// The client did not take `message`. Retained state waits for room (newest value per
+    /// topic); events and replies are dropped and counted. Either way the episode is logged
+    /// once when it starts and once when it ends.
+    mutating func publicationFailed(
+        _ message: MQTTMessage, _ kind: PublishKind, error: MQTTError, at now: BridgeInstant
+    ) -> [BridgeAction] {
+        var actions: [BridgeAction] = []
+        guard case .queueFull = error else {
+            actions.append(.record(.dropped(kind)))
+            actions.append(
+                .log(.debug, "MQTT publish failed", ["mqtt.topic": "\(message.topic)", "error": "\(error)"]))
+            return actions
+        }
+        self.startBackPressure(at: now, into: &actions)
+        if kind == .state {
+            guard self.mqttUp else { return actions }
+            self.deferred.push(message)
+            self.backPressure?.deferred += 1
+        } else {
+            self.backPressure?.dropped += 1
+            actions.append(.record(.dropped(kind)))
+        }
+        return actions
+    }
+
+    /// The client's queue went down to `queued` publications: send waiting state into the
+    /// room, or go on with a drain (reload, shutdown) that waited for an empty queue.
+    mutating func mqttQueueBelow(queued: Int, at now: BridgeInstant) -> [BridgeAction] {
+        var actions: [BridgeAction] = []
+        if queued == 0, self.lifecycle == .stopping(.mqttDrain) || self.mqttSwap?.step == .draining {
+            actions.append(.cancel(.mqttDrain))
+            self.drained(into: &actions)
+            return actions
+        }
+        guard self.mqttUp, self.backPressure != nil else { return [] }
+        // Fill most of the room, keeping some for events and replies.
+        let room = max(0, self.mqttQueueLimit - queued)
+        var budget = max(1, room * 3 / 4)
+        while budget > 0, let message = self.deferred.pop() {
+            actions.append(.publish(message, .state))
+            budget -= 1
+        }
+        if self.deferred.isEmpty {
+            self.endBackPressure(at: now, into: &actions)
+        } else {
+            actions.append(.notifyWhenQueued(atMost: self.mqttQueueLimit / 2))
+        }
+        return actions
+    }
+
+    private mutating func startBackPressure(at now: BridgeInstant, into actions: inout [BridgeAction]) {
+        guard self.backPressure == nil else { return }
+        self.backPressure = BackPressure(started: now.uptime)
+        actions.append(
+            .log(
+                .info, "MQTT outgoing queue full: state waits (newest value per topic), events are dropped",
+                ["mqtt.queue_limit": "\(self.mqttQueueLimit)"]
+            )
+        )
+        actions.append(.notifyWhenQueued(atMost: self.mqttQueueLimit / 2))
+    }
+
+    /// Ends a back-pressure episode, if one is under way, with its one summary line.
+    mutating func endBackPressure(at now: BridgeInstant, into actions: inout [BridgeAction]) {
+        guard let episode = self.backPressure else { return }
+        self.backPressure = nil
+        let waited = self.deferred.count
+        self.deferred.removeAll()
+        actions.append(
+            .log(
+                .info, "MQTT outgoing queue drained",
+                [
+                    "mqtt.deferred": "\(episode.deferred)", "mqtt.dropped": "\(episode.dropped)",
+                    "mqtt.abandoned": "\(waited)",
+                    "mqtt.ms": "\((now.uptime - episode.started).nanoseconds / 1_000_000)",
+                ]
+            )
+        )
+    }
+
+    // MARK: Stale retained topics
+
+    /// After the first connect, briefly subscribes to the bridge's own state topics to find
+    /// retained ones an earlier run left behind.
+    private mutating func startSweepIfNeeded(at now: BridgeInstant, into actions: inout [BridgeAction]) {
+        guard case .notStarted = self.sweep else { return }
+        var sweep = StaleTopicSweep(layout: self.configuration.layout)
+        if self.hasSynced {
+            sweep.finishSync()
+        }
+        self.sweep = .harvesting(sweep)
+        for filter in StaleTopicSweep.filters(self.configuration.layout) {
+            actions.append(.subscribe(filter, .atMostOnce, retainAsPublished: false))
+        }
+        actions.append(.schedule(.sweepWindow, at: now.uptime + Self.sweepWindow))
+    }
+
+    mutating func finishHarvest(into actions: inout [BridgeAction]) {
+        guard case .harvesting(var sweep) = self.sweep else { return }
+        for filter in StaleTopicSweep.filters(sweep.layout) {
+            actions.append(.unsubscribe(filter))
+        }
+        sweep.finishHarvest()
+        self.sweep = .harvesting(sweep)
+        self.clearStaleTopics(into: &actions)
+    }
+
+    /// Clears what the sweep found once it can tell (harvest and first sync both done).
+    mutating func clearStaleTopics(into actions: inout [BridgeAction]) {
+        guard case .harvesting(let sweep) = self.sweep else { return }
+        let layout = self.configuration.layout
+        let current = Set(self.model.view.keys.compactMap { try? layout.topic(for: $0) })
+        guard let stale = sweep.stale(current: current) else { return }
+        self.sweep = .done
+        guard sweep.layout == layout else { return }
+        for topic in stale {
+            actions.append(
+                .publish(MQTTMessage(topic: topic, payload: [], qos: self.configuration.stateQoS, retain: true), .state)
+            )
+        }
+        if !stale.isEmpty {
+            actions.append(
+                .log(.info, "cleared stale retained topics left by an earlier run", ["mqtt.topics": "\(stale.count)"]))
+        }
+    }
+}

@@ -1,0 +1,306 @@
+import AMI
+import CallCenter
+import Logging
+import MQTT
+import NIOCore
+
+/// The bridge's decisions, as a value: inputs (what happened) in, actions (what to do) out.
+///
+/// No I/O, no clock, no logger: every input carries its moment (`BridgeInstant`) and every
+/// effect — an AMI action, a publication, a timer, a log line, a metric — is an action the
+/// shell (`PBXBridge`) carries out. That makes every path of the bridge a transcript test:
+/// a sequence of inputs and the exact actions they give, with no broker and no Asterisk.
+///
+/// The state it keeps: the model, each connection's phase, the state sync in progress, the
+/// state waiting for room in the MQTT queue, the stale-topic sweep, the commands in flight,
+/// and the step of a reload or shutdown. Its properties are read by tests and set only by
+/// its own inputs (the extensions in `BridgeStateMachine+*.swift`).
+struct BridgeStateMachine: Sendable {
+    /// The AMI state lists a full state is built from, fetched on every (re)connect.
+    static let stateLists = ["QueueStatus", "QueueSummary", "ExtensionStateList", "CoreShowChannels"]
+    /// How long the broker gets to replay an earlier run's retained topics after the subscribe.
+    static let sweepWindow = TimeAmount.seconds(1)
+    /// How long a reload waits for the previous MQTT client's queue to reach the broker.
+    static let reloadDrain = TimeAmount.seconds(3)
+    /// How long shutdown waits for the last publications (`offline` among them).
+    static let shutdownDrain = TimeAmount.seconds(1)
+
+    var configuration: BridgeConfiguration
+    var model: CallCenterState
+    var parser: CommandParser
+    var planner: CommandPlanner
+    /// The current MQTT client's `maxQueuedMessages`.
+    var mqttQueueLimit: Int
+
+    var lifecycle: Lifecycle = .idle
+    var ami: AMILink
+    /// The state-list fetch under way, if any.
+    var sync: SyncRun?
+    /// Whether the current MQTT client is connected (state goes out only then: on every
+    /// connect the whole view is published again).
+    var mqttUp = false
+    var mqttSwap: MQTTSwap?
+    /// Retained state waiting for room in the MQTT client's queue.
+    var deferred = CoalescingQueue()
+    var backPressure: BackPressure?
+    /// Consecutive broker refusals, logged once per episode.
+    var refusals: (code: Int, count: Int)?
+    var sweep: Sweep = .notStarted
+    var hasSynced = false
+    var commands = CommandBook()
+    /// Unknown status codes already logged, so each is logged once.
+    var loggedUnknownCodes: Set<String> = []
+
+    init(configuration: BridgeConfiguration, mqttQueueLimit: Int, at now: BridgeInstant) {
+        self.configuration = configuration
+        self.model = CallCenterState(configuration: configuration.callCenter)
+        self.parser = CommandParser(policy: configuration.commands)
+        self.planner = CommandPlanner(policy: configuration.commands)
+        self.mqttQueueLimit = mqttQueueLimit
+        self.ami = AMILink(state: .connecting(attempt: 0), since: now.wall, generation: 0)
+    }
+
+    // MARK: Phases
+
+    enum Lifecycle: Sendable, Hashable {
+        case idle
+        case running
+        case stopping(ShutdownStep)
+        case stopped
+    }
+
+    enum ShutdownStep: Sendable, Hashable {
+        /// Waiting for in-flight commands (up to the grace period).
+        case commands
+        /// Waiting for the AMI client to log off.
+        case ami
+        /// Waiting for the MQTT queue to empty (up to `shutdownDrain`).
+        case mqttDrain
+        /// Waiting for the MQTT client's thread to end.
+        case mqttStop
+    }
+
+    struct AMILink: Sendable, Hashable {
+        var state: AMIConnectionState
+        var since: CallCenterTime
+        /// Bumped on every connection change, so answers meant for an earlier connection are ignored.
+        var generation: Int
+
+        var isConnected: Bool {
+            if case .connected = self.state { return true }
+            return false
+        }
+    }
+
+    /// A reload replacing the MQTT client: the previous one drains, stops, then the new one starts.
+    struct MQTTSwap: Sendable, Hashable {
+        enum Step: Sendable, Hashable {
+            case draining
+            case stopping
+        }
+
+        var step: Step
+        var amiReplaced: Bool
+        var callCenterChanged: Bool
+        var queueLimit: Int
+    }
+
+    enum Sweep: Sendable {
+        case notStarted
+        case harvesting(StaleTopicSweep)
+        case done
+    }
+
+    /// Whether each side is connected, for `/healthz`.
+    var health: BridgeHealth {
+        BridgeHealth(amiConnected: self.ami.isConnected, mqttConnected: self.mqttUp, syncing: self.sync != nil)
+    }
+
+    // MARK: Lifecycle inputs
+
+    /// Starts both clients.
+    mutating func start(at now: BridgeInstant) -> [BridgeAction] {
+        guard self.lifecycle == .idle else { return [] }
+        self.lifecycle = .running
+        return [
+            // Retain as published: a retained command must be seen as retained (and refused)
+            // even when it arrives live, not only when replayed on subscribe.
+            .subscribe(self.configuration.layout.commandFilter, .atLeastOnce, retainAsPublished: true),
+            .startMQTT,
+            .startAMI,
+            .log(.info, "bridge started", ["mqtt.prefix": "\(self.configuration.layout.prefix)"]),
+        ]
+    }
+
+    /// Applies a reloaded configuration. `newAMI`/`newMQTT`: the shell holds a new client for
+    /// that side (its connection settings changed) to put in place of the current one.
+    mutating func reload(
+        _ configuration: BridgeConfiguration, newAMI: Bool, newMQTT: Bool, mqttQueueLimit: Int,
+        at now: BridgeInstant
+    ) -> [BridgeAction] {
+        guard self.lifecycle == .running, self.mqttSwap == nil else {
+            return [
+                .log(.warning, "reload ignored: the bridge is stopping or still applying the previous reload", [:]),
+                .reloaded,
+            ]
+        }
+        let old = self.configuration
+        self.configuration = configuration
+        self.parser.policy = configuration.commands
+        self.planner.policy = configuration.commands
+        let callCenterChanged = old.callCenter != configuration.callCenter
+        guard newMQTT else {
+            return self.finishReload(amiReplaced: newAMI, callCenterChanged: callCenterChanged, at: now)
+        }
+        var actions: [BridgeAction] = []
+        if old.layout != configuration.layout {
+            // Clear everything under the old prefix while the old session is still up.
+            let topics = self.model.view.keys.compactMap { try? old.layout.topic(for: $0) }
+            for topic in topics + [old.layout.bridgeState, old.layout.bridgeAMI] {
+                actions.append(
+                    .publish(MQTTMessage(topic: topic, payload: [], qos: old.stateQoS, retain: true), .state))
+            }
+        }
+        // The old session's queue must reach the broker before it disconnects, and the new
+        // client, often with the same client id, may connect only after that: a second
+        // session with the id would take the first over.
+        self.mqttUp = false
+        self.endBackPressure(at: now, into: &actions)
+        self.mqttSwap = MQTTSwap(
+            step: .draining, amiReplaced: newAMI, callCenterChanged: callCenterChanged, queueLimit: mqttQueueLimit)
+        actions.append(.notifyWhenQueued(atMost: 0))
+        actions.append(.schedule(.mqttDrain, at: now.uptime + Self.reloadDrain))
+        return actions
+    }
+
+    /// The AMI part of a reload, once the MQTT part (if any) is done.
+    private mutating func finishReload(amiReplaced: Bool, callCenterChanged: Bool, at now: BridgeInstant)
+        -> [BridgeAction]
+    {
+        var actions: [BridgeAction] = []
+        if amiReplaced {
+            self.ami.generation += 1
+            self.abandonSync(reason: "the AMI connection was replaced by a reload", at: now, into: &actions)
+            actions.append(.replaceAMI)
+        } else if callCenterChanged, self.ami.isConnected {
+            // A new scope or new templates: rebuild the model from a fresh sync, so subscribers
+            // see exactly what moved in or out of scope.
+            self.ami.generation += 1
+            self.abandonSync(reason: "a reload changed the model", at: now, into: &actions)
+            self.startSync(waiting: [], at: now, into: &actions)
+        }
+        actions.append(.reloaded)
+        return actions
+    }
+
+    /// Publishes `offline`, lets in-flight commands end (up to `grace`), logs off from
+    /// Asterisk, lets the last publications reach the broker and stops the MQTT client.
+    mutating func shutdown(grace: TimeAmount, at now: BridgeInstant) -> [BridgeAction] {
+        switch self.lifecycle {
+        case .idle:
+            self.lifecycle = .stopped
+            return [.stopped]
+        case .stopping, .stopped:
+            return []
+        case .running:
+            break
+        }
+        self.lifecycle = .stopping(.commands)
+        var actions: [BridgeAction] = []
+        self.publishBridgeState(online: false, at: now, into: &actions)
+        if self.commands.inFlight == 0 {
+            self.stopAMI(into: &actions)
+        } else {
+            actions.append(.schedule(.commandsGrace, at: now.uptime + grace))
+        }
+        return actions
+    }
+
+    private mutating func stopAMI(into actions: inout [BridgeAction]) {
+        self.lifecycle = .stopping(.ami)
+        actions.append(.shutdownAMI)
+    }
+
+    /// The AMI client has logged off and closed.
+    mutating func amiShutDown(at now: BridgeInstant) -> [BridgeAction] {
+        guard self.lifecycle == .stopping(.ami) else { return [] }
+        self.lifecycle = .stopping(.mqttDrain)
+        return [.notifyWhenQueued(atMost: 0), .schedule(.mqttDrain, at: now.uptime + Self.shutdownDrain)]
+    }
+
+    /// The MQTT queue emptied or the wait for it ended: stop the client.
+    mutating func drained(into actions: inout [BridgeAction]) {
+        if self.lifecycle == .stopping(.mqttDrain) {
+            self.lifecycle = .stopping(.mqttStop)
+            actions.append(.stopMQTT)
+        } else if self.mqttSwap?.step == .draining {
+            self.mqttSwap?.step = .stopping
+            actions.append(.stopMQTT)
+        }
+    }
+
+    /// The MQTT client's thread has ended.
+    mutating func mqttStopped(at now: BridgeInstant) -> [BridgeAction] {
+        if self.lifecycle == .stopping(.mqttStop) {
+            self.lifecycle = .stopped
+            self.mqttUp = false
+            return [.log(.info, "bridge stopped", [:]), .stopped]
+        }
+        guard let swap = self.mqttSwap, swap.step == .stopping else { return [] }
+        self.mqttSwap = nil
+        self.mqttQueueLimit = swap.queueLimit
+        var actions: [BridgeAction] = [
+            .subscribe(self.configuration.layout.commandFilter, .atLeastOnce, retainAsPublished: true),
+            .startMQTT,
+        ]
+        actions += self.finishReload(amiReplaced: swap.amiReplaced, callCenterChanged: swap.callCenterChanged, at: now)
+        return actions
+    }
+
+    // MARK: Timers
+
+    mutating func timerFired(_ timer: BridgeTimer, at now: BridgeInstant) -> [BridgeAction] {
+        var actions: [BridgeAction] = []
+        switch timer {
+        case .syncRetry(let generation):
+            guard generation == self.ami.generation, self.ami.isConnected, self.sync == nil else { return [] }
+            self.startSync(waiting: [], at: now, into: &actions)
+        case .sweepWindow:
+            self.finishHarvest(into: &actions)
+        case .originateTimeout(let token):
+            self.originateTimedOut(token, at: now, into: &actions)
+        case .parkGrace(let token):
+            self.parkGraceEnded(token, at: now, into: &actions)
+        case .commandsGrace:
+            if self.lifecycle == .stopping(.commands) {
+                self.stopAMI(into: &actions)
+            }
+        case .mqttDrain:
+            self.drained(into: &actions)
+        }
+        return actions
+    }
+
+    // MARK: Helpers for the extensions
+
+    /// Logs each unknown status code the model met, once.
+    mutating func logNewDiagnostics(into actions: inout [BridgeAction]) {
+        guard self.model.diagnostics.unknownCodes.count != self.loggedUnknownCodes.count else { return }
+        for code in self.model.diagnostics.unknownCodes.sorted() where !self.loggedUnknownCodes.contains(code) {
+            self.loggedUnknownCodes.insert(code)
+            actions.append(.log(.info, "unknown AMI status code mapped to unknown", ["ami.code": "\(code)"]))
+        }
+    }
+
+    /// Seconds on the monotonic clock, for the at-most-once window.
+    static func seconds(_ instant: BridgeInstant) -> Double {
+        Double(instant.uptime.uptimeNanoseconds) / 1e9
+    }
+}
+
+/// Which side is up, for health checks.
+public struct BridgeHealth: Sendable, Hashable {
+    public var amiConnected: Bool
+    public var mqttConnected: Bool
+    public var syncing: Bool
+}

@@ -1,0 +1,17 @@
+/// The timers the bridge's state machine asks its shell for, one identity each.
+///
+/// Every wait of the bridge is one of these or an event a client reports: nothing polls.
+public enum BridgeTimer: Sendable, Hashable {
+    /// Retry a state-list fetch that failed, for the AMI connection of `generation`.
+    case syncRetry(generation: Int)
+    /// End of the window in which the broker replays an earlier run's retained topics.
+    case sweepWindow
+    /// An originate accepted by Asterisk whose `OriginateResponse` is overdue.
+    case originateTimeout(CommandToken)
+    /// A park that Asterisk confirmed but whose `ParkedCall` (with the space) has not come.
+    case parkGrace(CommandToken)
+    /// Shutdown: the longest in-flight commands may still take.
+    case commandsGrace
+    /// Reload or shutdown: the longest the outgoing MQTT queue may take to empty.
+    case mqttDrain
+}

@@ -1,0 +1,68 @@
+import MQTT
+
+/// Retained state waiting for room in the MQTT client's queue: the newest value per topic,
+/// in the order topics first waited.
+///
+/// Under back-pressure a state bridge need not push every value: subscribers want each
+/// topic's newest value, never an older one after a newer one. A topic that changes again
+/// while it waits keeps its place and takes the new value, so a flood of toggles over a few
+/// hundred topics costs a few hundred publications.
+struct CoalescingQueue: Sendable {
+    private var slots: [MQTTMessage?] = []
+    private var head = 0
+    private var index: [String: Int] = [:]
+
+    var count: Int { self.index.count }
+    var isEmpty: Bool { self.index.isEmpty }
+
+    /// Adds `message`, replacing a waiting value of the same topic in its place.
+    mutating func push(_ message: MQTTMessage) {
+        if let slot = self.index[message.topic] {
+            self.slots[slot] = message
+        } else {
+            self.index[message.topic] = self.slots.count
+            self.slots.append(message)
+        }
+    }
+
+    /// Takes the value of the topic that has waited longest.
+    mutating func pop() -> MQTTMessage? {
+        while self.head < self.slots.count {
+            let slot = self.head
+            self.head += 1
+            if let message = self.slots[slot] {
+                self.slots[slot] = nil
+                self.index[message.topic] = nil
+                self.compact()
+                return message
+            }
+        }
+        return nil
+    }
+
+    /// Drops the waiting value of `topic` (a newer one went out directly).
+    mutating func remove(topic: String) {
+        guard let slot = self.index.removeValue(forKey: topic) else { return }
+        self.slots[slot] = nil
+    }
+
+    mutating func removeAll() {
+        self.slots.removeAll()
+        self.index.removeAll()
+        self.head = 0
+    }
+
+    /// Reclaims the slots already taken once they are most of the array.
+    private mutating func compact() {
+        if self.index.isEmpty {
+            self.removeAll()
+        } else if self.head > 1024, self.head * 2 > self.slots.count {
+            let shift = self.head
+            self.slots.removeFirst(shift)
+            self.head = 0
+            for (topic, slot) in self.index {
+                self.index[topic] = slot - shift
+            }
+        }
+    }
+}
