@@ -9,12 +9,15 @@ import Synchronization
 /// owner hops onto its own executor from there and must not call `stop()` from inside it.
 /// `publish`, `subscribe` and `stop` may be called from any thread.
 ///
-/// `@unchecked Sendable` invariant: the `mosquitto*` is configured only in `init` (before any
-/// thread exists) and afterwards used only through calls libmosquitto makes thread-safe once
-/// `mosquitto_loop_start` has enabled threading (publish, subscribe, disconnect); starting and
-/// stopping the loop is serialised on `supervisor`; every Swift-side mutable value sits in `storage`.
-public final class MQTTClient: @unchecked Sendable {
-    let handle: OpaquePointer
+/// Sendable, checked by the compiler for everything but the one C pointer: every Swift-side
+/// mutable value sits in `storage` (a `Mutex`).
+public final class MQTTClient: Sendable {
+    /// The `mosquitto*`, never exposed. Shared across threads by libmosquitto's own contract:
+    /// it is configured only in `init` (before any thread exists) and afterwards used only
+    /// through calls libmosquitto makes thread-safe once `mosquitto_loop_start` has enabled
+    /// threading (publish, subscribe, disconnect); starting and stopping the loop is
+    /// serialised on `supervisor`.
+    nonisolated(unsafe) let handle: OpaquePointer
     public let configuration: MQTTConfiguration
     let logger: Logger
     let storage = Mutex(MQTTClientState())
@@ -170,10 +173,12 @@ public final class MQTTClient: @unchecked Sendable {
         _ = mosquitto_disconnect(self.handle)
         let joined = DispatchSemaphore(value: 0)
         let watchdogDone = DispatchSemaphore(value: 0)
-        let handle = MosquittoHandle(pointer: self.handle)
+        // The watchdog only calls `mosquitto_disconnect`, which libmosquitto allows from any
+        // thread, and ends before the handle can be destroyed.
+        nonisolated(unsafe) let handle = self.handle
         DispatchQueue.global().async {
             while joined.wait(timeout: .now() + .milliseconds(200)) == .timedOut {
-                _ = mosquitto_disconnect(handle.pointer)
+                _ = mosquitto_disconnect(handle)
             }
             watchdogDone.signal()
         }
@@ -331,11 +336,4 @@ public final class MQTTClient: @unchecked Sendable {
     static func text(_ rc: Int32) -> String {
         mosquitto_strerror(rc).map { String(cString: $0) } ?? "error \(rc)"
     }
-}
-
-/// Carries the `mosquitto*` into the stop watchdog. `@unchecked Sendable`: the watchdog only calls
-/// `mosquitto_disconnect`, which libmosquitto allows from any thread, and finishes before the
-/// handle can be destroyed.
-private struct MosquittoHandle: @unchecked Sendable {
-    let pointer: OpaquePointer
 }
