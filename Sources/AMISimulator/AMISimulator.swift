@@ -5,7 +5,7 @@ import NIOPosix
 
 /// A scriptable fake Asterisk 22 manager (AMI) server for tests, the demo and benchmarks.
 ///
-/// It speaks the wire format of the real Asterisk 22.10.1 captures in `fixtures/`: banner,
+/// It speaks the wire format of the real Asterisk 22.10.1 captures in `Tests/Fixtures/`: banner,
 /// plain and MD5 login, event masks and filters, the list actions, queue member actions,
 /// Originate/Redirect/Hangup, a seeded call generator and faults (drop, restart, stall,
 /// garbage, refused connections). All state lives on one event loop; every method here hops

@@ -3,7 +3,7 @@ import AMISimulator
 import PBXTestSupport
 import Testing
 
-/// Replays real Asterisk 22.10.1 captures (`fixtures/X.ami.sent`) against the simulator set up
+/// Replays real Asterisk 22.10.1 captures (`Tests/Fixtures/X.ami.sent`) against the simulator set up
 /// like the capture's call center, and checks that every response and event type Asterisk
 /// sent comes back with the same header names in the same order (values may differ).
 ///

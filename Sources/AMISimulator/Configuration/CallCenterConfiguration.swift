@@ -23,7 +23,7 @@ public struct CallCenterConfiguration: Sendable, Hashable {
         self.dynamicMembers = dynamicMembers
     }
 
-    /// The call center the fixtures were captured on (asterisk-conf/): q1 without members,
+    /// The call center the fixtures were captured on (Tests/Fixtures/asterisk-conf/): q1 without members,
     /// q2 with static Bob (149) and Carol (150), hints 146–150.
     public static let fixture = CallCenterConfiguration(
         queues: [

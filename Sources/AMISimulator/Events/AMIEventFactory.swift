@@ -1,7 +1,7 @@
 import AMI
 
 /// Builds every packet the simulator sends, with the header names and order of the
-/// Asterisk 22.10.1 captures (fixtures/ANALYSIS.txt).
+/// Asterisk 22.10.1 captures (Tests/Fixtures/ANALYSIS.txt).
 enum AMIEventFactory {
     // MARK: Channel snapshots
 

@@ -1,6 +1,6 @@
 import AMI
 
-/// Originate, Redirect, Hangup and Park, against the fixtures' dialplan (asterisk-conf/).
+/// Originate, Redirect, Hangup and Park, against the fixtures' dialplan (Tests/Fixtures/asterisk-conf/).
 extension SimulatorCore {
     /// Where a `Local/{exten}@{context}` channel leads in the simulated dialplan.
     enum DialTarget {

@@ -1,5 +1,6 @@
-/// The `error.code` values of the contract, so that clients can branch on them.
-public enum CommandErrorCode: String, Sendable, Hashable {
+/// The `error.code` values of the contract, so that clients can branch on them. `CaseIterable`
+/// so that the contract document's test finds a new code undocumented.
+public enum CommandErrorCode: String, Sendable, Hashable, CaseIterable {
     case retained
     case badJSON = "bad_json"
     case unknownCommand = "unknown_command"

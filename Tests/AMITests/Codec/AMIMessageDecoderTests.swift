@@ -56,6 +56,21 @@ import Testing
             ])
     }
 
+    /// Should end Asterisk 22's Park response at its `Park successful\n\r\n` (a bare LF, then
+    /// the blank line) and read the event after it whole, at any chunking.
+    @Test(arguments: [1, 2, 3, 7, 4096])
+    func endsParkResponseAtBareLineFeedThenBlankLine(chunkSize: Int) throws {
+        let input =
+            "Response: Success\r\nActionID: park-1\r\nMessage: Park successful\n\r\n\r\n"
+            + "Event: ParkedCall\r\nParkingSpace: 701\r\n\r\n"
+        let frames = try decodeAMIFrames(Array(input.utf8), chunkSizes: [chunkSize], expectBanner: false)
+        #expect(
+            frames == [
+                .message(AMIMessage(["Response": "Success", "ActionID": "park-1", "Message": "Park successful"])),
+                .message(AMIMessage(["Event": "ParkedCall", "ParkingSpace": "701"])),
+            ])
+    }
+
     /// Should collect legacy `Response: Follows` output lines and drop the end marker.
     @Test func collectsFollowsOutput() throws {
         let input =
