@@ -49,10 +49,17 @@ let package = Package(
             providers: [.apt(["libmosquitto-dev"])]
         ),
 
+        // MARK: Primitives every layer shares (no dependencies)
+        .target(
+            name: "PBXCore",
+            swiftSettings: strictSettings
+        ),
+
         // MARK: Layers, in the order data flows through them
         .target(
             name: "AMI",
             dependencies: [
+                "PBXCore",
                 nioCore,
                 nioPosix,
                 logging,
@@ -68,7 +75,7 @@ let package = Package(
         .target(
             name: "MQTT",
             dependencies: [
-                "CMosquitto",
+                "CMosquitto", "PBXCore",
                 logging,
             ],
             swiftSettings: strictSettings
@@ -76,7 +83,7 @@ let package = Package(
         .target(
             name: "Bridge",
             dependencies: [
-                "AMI", "CallCenter", "MQTT",
+                "AMI", "CallCenter", "MQTT", "PBXCore",
                 nioCore,
                 nioPosix,
                 logging,
@@ -87,7 +94,7 @@ let package = Package(
         .executableTarget(
             name: "pbx2mqtt",
             dependencies: [
-                "Bridge", "AMISimulator", "AMI", "CallCenter", "MQTT", "LocalMosquitto",
+                "Bridge", "AMISimulator", "AMI", "CallCenter", "MQTT", "LocalMosquitto", "PBXCore",
                 argumentParser,
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -107,7 +114,7 @@ let package = Package(
         .target(
             name: "AMISimulator",
             dependencies: [
-                "AMI",
+                "AMI", "PBXCore",
                 nioCore,
                 nioPosix,
                 logging,
@@ -155,6 +162,11 @@ let package = Package(
                 nioCore,
                 logging,
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "PBXCoreTests",
+            dependencies: ["PBXCore"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import NIOPosix
+import PBXCore
 
 /// The client's state and the shell that carries out the state machine's actions.
 ///

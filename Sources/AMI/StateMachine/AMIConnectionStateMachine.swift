@@ -1,5 +1,6 @@
 import Crypto
 import NIOCore
+import PBXCore
 
 /// The AMI connection protocol as pure data: banner, MD5 or plain login, filters,
 /// keepalive, reconnect with backoff and shutdown.
@@ -39,7 +40,7 @@ struct AMIConnectionStateMachine {
 
         /// `Permission denied`: the user lacks `system` write permission; every filter
         /// will be refused the same way.
-        var isPermissionDenied: Bool { self.message.containsCaseInsensitiveASCII("permission denied") }
+        var isPermissionDenied: Bool { self.message.containsCaseInsensitive("permission denied") }
     }
 
     /// What the shell must do.
@@ -440,29 +441,14 @@ struct AMIConnectionStateMachine {
     /// With the defaults (0.5 s, ×2, 30 s) and no jitter: 0.5, 1, 2, 4, 8, 16, 30, 30 … s.
     /// - Parameter jitter: a value in -1...1 (clamped), random in production.
     static func backoff(attempt: Int, configuration: AMIConfiguration.Backoff, jitter: Double) -> TimeAmount {
-        let maximum = Double(max(configuration.maximum.nanoseconds, 0))
-        var delay = min(Double(max(configuration.initial.nanoseconds, 0)), maximum)
-        // At most 64 doublings reach any cap; beyond that the value no longer changes.
-        for _ in 0..<min(max(attempt, 1) - 1, 64) where delay < maximum {
-            delay = min(delay * max(configuration.factor, 1), maximum)
-        }
-        let clampedJitter = min(max(jitter, -1), 1)
-        delay *= 1 + min(max(configuration.jitter, 0), 1) * clampedJitter
-        delay = min(max(delay, 0), maximum)
-        return .nanoseconds(Int64(delay))
-    }
-}
-
-extension String {
-    /// ASCII case-insensitive substring test, without Foundation.
-    fileprivate func containsCaseInsensitiveASCII(_ needle: String) -> Bool {
-        let haystack = Array(self.utf8).map { ($0 >= 65 && $0 <= 90) ? $0 | 0x20 : $0 }
-        let target = Array(needle.utf8).map { ($0 >= 65 && $0 <= 90) ? $0 | 0x20 : $0 }
-        guard !target.isEmpty, haystack.count >= target.count else { return target.isEmpty }
-        for start in 0...(haystack.count - target.count)
-        where haystack[start..<(start + target.count)].elementsEqual(target) {
-            return true
-        }
-        return false
+        let nanoseconds = Backoff.delay(
+            attempt: attempt,
+            initial: Double(configuration.initial.nanoseconds),
+            factor: configuration.factor,
+            maximum: Double(configuration.maximum.nanoseconds),
+            jitterFraction: configuration.jitter,
+            jitter: jitter
+        )
+        return .nanoseconds(Int64(nanoseconds))
     }
 }

@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import Logging
 import NIOCore
+import PBXCore
 
 /// Action dispatch, login and the session-level actions.
 extension SimulatorCore {
@@ -122,7 +123,7 @@ extension SimulatorCore {
     // MARK: Login
 
     func challenge(_ request: ActionRequest) {
-        guard request["AuthType"]?.lowercased() == "md5" else {
+        guard request["AuthType"]?.caseInsensitiveEquals("md5") == true else {
             request.session.send(AMIEventFactory.error("Must specify AuthType", actionID: request.actionID))
             return
         }
@@ -143,7 +144,7 @@ extension SimulatorCore {
         let user = self.configuration.users.first { $0.username == username }
         var accepted = false
         if let user {
-            if request["AuthType"]?.lowercased() == "md5" {
+            if request["AuthType"]?.caseInsensitiveEquals("md5") == true {
                 if let challenge = session.challenge, let key = request["Key"] {
                     let digest = Insecure.MD5.hash(data: Array((challenge + user.secret).utf8))
                     let hex = digest.map { byte in
@@ -207,7 +208,7 @@ extension SimulatorCore {
     }
 
     func filter(_ request: ActionRequest) {
-        guard (request["Operation"] ?? "").lowercased() == "add" else {
+        guard (request["Operation"] ?? "").caseInsensitiveEquals("add") else {
             request.session.send(AMIEventFactory.error("Unknown operation", actionID: request.actionID))
             return
         }

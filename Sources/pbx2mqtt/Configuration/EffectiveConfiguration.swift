@@ -1,4 +1,5 @@
 import Logging
+import PBXCore
 
 /// The effective configuration as an ordered list of `yamlPath → value`, secrets masked.
 ///
@@ -135,7 +136,7 @@ struct EffectiveConfiguration: Sendable, Equatable {
                     lines.append("\(pad)\(key): []")
                 } else {
                     lines.append("\(pad)\(key):")
-                    lines += values.map { "\(pad)  - \(JSONText.quote($0))" }
+                    lines += values.map { "\(pad)  - \(JSONString.quoted($0))" }
                 }
             case .leaf(let value):
                 lines.append("\(pad)\(key): \(Self.scalar(value))")
@@ -148,11 +149,11 @@ struct EffectiveConfiguration: Sendable, Equatable {
         let members = nodes.map { key, node -> String in
             switch node {
             case .section(let children):
-                return "\(JSONText.quote(key)):\(Self.json(children))"
+                return "\(JSONString.quoted(key)):\(Self.json(children))"
             case .leaf(.list(let values)):
-                return "\(JSONText.quote(key)):[\(values.map(JSONText.quote).joined(separator: ","))]"
+                return "\(JSONString.quoted(key)):[\(values.map(JSONString.quoted).joined(separator: ","))]"
             case .leaf(let value):
-                return "\(JSONText.quote(key)):\(Self.scalar(value))"
+                return "\(JSONString.quoted(key)):\(Self.scalar(value))"
             }
         }
         return "{" + members.joined(separator: ",") + "}"
@@ -162,17 +163,17 @@ struct EffectiveConfiguration: Sendable, Equatable {
     private static func scalar(_ value: Value) -> String {
         switch value {
         case .string(let text):
-            return JSONText.quote(text)
+            return JSONString.quoted(text)
         case .int(let number):
             return String(number)
         case .bool(let flag):
             return flag ? "true" : "false"
         case .list(let values):
-            return "[" + values.map(JSONText.quote).joined(separator: ",") + "]"
+            return "[" + values.map(JSONString.quoted).joined(separator: ",") + "]"
         case .null:
             return "null"
         case .masked:
-            return JSONText.quote(Redaction.mask)
+            return JSONString.quoted(Redaction.mask)
         }
     }
 }
