@@ -102,7 +102,7 @@ final class AMIClientCore {
         } catch {
             self.logger.debug(
                 "AMI action refused before sending",
-                metadata: [AMILogMetadata.action: "\(action.name)", AMILogMetadata.error: "\(error)"]
+                metadata: [AMILogKey.action: "\(action.name)", AMILogKey.error: "\(error)"]
             )
             return self.eventLoop.makeFailedFuture(AMIClientError.encoding(error))
         }
@@ -113,7 +113,7 @@ final class AMIClientCore {
         self.pending.add(actionID: actionID, action: action.name, waiter: .caller(promise, timer: timer))
         self.logger.trace(
             "sending AMI action",
-            metadata: [AMILogMetadata.action: "\(action.name)", AMILogMetadata.actionID: "\(actionID)"]
+            metadata: [AMILogKey.action: "\(action.name)", AMILogKey.actionID: "\(actionID)"]
         )
         self.write(message, actionID: actionID, on: channel)
         channel.flush()
@@ -148,13 +148,13 @@ final class AMIClientCore {
             self.bannerTimer = nil
             self.logger.debug(
                 "AMI banner received",
-                metadata: [AMILogMetadata.product: "\(product)", AMILogMetadata.version: "\(version)"]
+                metadata: [AMILogKey.product: "\(product)", AMILogKey.version: "\(version)"]
             )
             self.run(self.machine.bannerReceived(product: product, version: version))
         case .malformed(let reason, let raw):
             self.logger.info(
                 "skipped a malformed AMI packet",
-                metadata: [AMILogMetadata.reason: "\(reason)", AMILogMetadata.raw: "\(raw.prefix(200))"]
+                metadata: [AMILogKey.reason: "\(reason)", AMILogKey.raw: "\(raw.prefix(200))"]
             )
         case .message(let message):
             self.messageReceived(message)
@@ -172,7 +172,7 @@ final class AMIClientCore {
         default:
             reason = .connectionClosed
         }
-        self.logger.debug("AMI channel error", metadata: [AMILogMetadata.error: "\(error)"])
+        self.logger.debug("AMI channel error", metadata: [AMILogKey.error: "\(error)"])
         self.run(self.machine.connectionFailed(reason))
     }
 
@@ -210,8 +210,8 @@ final class AMIClientCore {
                 self.logger.info(
                     "Asterisk is shutting down",
                     metadata: [
-                        AMILogMetadata.shutdown: "\(message["Shutdown"] ?? "")",
-                        AMILogMetadata.restart: "\(message["Restart"] ?? "")",
+                        AMILogKey.shutdown: "\(message["Shutdown"] ?? "")",
+                        AMILogKey.restart: "\(message["Restart"] ?? "")",
                     ]
                 )
             }
@@ -219,12 +219,12 @@ final class AMIClientCore {
         case .unknownResponse(let actionID):
             self.logger.debug(
                 "dropped an AMI response with an unknown ActionID",
-                metadata: [AMILogMetadata.actionID: "\(actionID ?? "")"]
+                metadata: [AMILogKey.actionID: "\(actionID ?? "")"]
             )
         case .late(let actionID):
             self.logger.debug(
                 "dropped a late answer to a timed-out AMI action",
-                metadata: [AMILogMetadata.actionID: "\(actionID)"]
+                metadata: [AMILogKey.actionID: "\(actionID)"]
             )
         }
     }
@@ -238,11 +238,11 @@ final class AMIClientCore {
                 }
                 self.pending.replaceWaiter(actionID: actionID, with: .machine(kind, timer: timer))
                 self.logger.debug(
-                    "AMI keepalive waits behind earlier answers", metadata: [AMILogMetadata.actionID: "\(actionID)"])
+                    "AMI keepalive waits behind earlier answers", metadata: [AMILogKey.actionID: "\(actionID)"])
                 return
             }
             _ = self.pending.abandon(actionID: actionID)
-            self.logger.debug("AMI internal action timed out", metadata: [AMILogMetadata.actionID: "\(actionID)"])
+            self.logger.debug("AMI internal action timed out", metadata: [AMILogKey.actionID: "\(actionID)"])
             self.run(action)
             return
         }
@@ -251,7 +251,7 @@ final class AMIClientCore {
         case .caller(let promise, _):
             self.logger.debug(
                 "AMI action timed out",
-                metadata: [AMILogMetadata.actionID: "\(actionID)", AMILogMetadata.action: "\(action)"]
+                metadata: [AMILogKey.actionID: "\(actionID)", AMILogKey.action: "\(action)"]
             )
             promise.fail(AMIClientError.timeout(action: action))
         case .machine:
@@ -270,7 +270,7 @@ final class AMIClientCore {
     private func writeFailed(_ actionID: String, _ error: any Error) {
         self.logger.debug(
             "AMI write failed",
-            metadata: [AMILogMetadata.actionID: "\(actionID)", AMILogMetadata.error: "\(error)"]
+            metadata: [AMILogKey.actionID: "\(actionID)", AMILogKey.error: "\(error)"]
         )
         guard let (_, waiter) = self.pending.abandon(actionID: actionID) else { return }
         waiter.timer?.cancel()
@@ -293,7 +293,7 @@ final class AMIClientCore {
             self.connectionCounter += 1
             let connection = self.connectionCounter
             self.activeConnection = connection
-            self.logger.info("connecting to AMI", metadata: [AMILogMetadata.attempt: "\(attempt)"])
+            self.logger.info("connecting to AMI", metadata: [AMILogKey.attempt: "\(attempt)"])
             // Reported before connecting: a connector may fail synchronously, and the
             // delegate must see `.connecting` before that attempt's `.disconnected`.
             self.delegate?.amiConnectionStateChanged(.connecting(attempt: attempt))
@@ -353,7 +353,7 @@ final class AMIClientCore {
                 // Only the name and the ID: a Login's fields hold the secret or its hash.
                 self.logger.debug(
                     "sending AMI action",
-                    metadata: [AMILogMetadata.action: "\(item.action.name)", AMILogMetadata.actionID: "\(actionID)"]
+                    metadata: [AMILogKey.action: "\(item.action.name)", AMILogKey.actionID: "\(actionID)"]
                 )
                 self.write(message, actionID: actionID, on: channel)
             }
@@ -363,7 +363,7 @@ final class AMIClientCore {
             self.logRefusedFilters(refusals)
             self.logger.info(
                 "connected to AMI",
-                metadata: [AMILogMetadata.product: "\(info.product)", AMILogMetadata.version: "\(info.amiVersion)"]
+                metadata: [AMILogKey.product: "\(info.product)", AMILogKey.version: "\(info.amiVersion)"]
             )
             self.scheduleKeepalive()
             self.delegate?.amiConnectionStateChanged(.connected(info))
@@ -387,8 +387,8 @@ final class AMIClientCore {
             self.logger.info(
                 "AMI disconnected, reconnecting after a delay",
                 metadata: [
-                    AMILogMetadata.error: "\(reason)",
-                    AMILogMetadata.retryIn: "\(Double(delay.nanoseconds) / 1e9)s",
+                    AMILogKey.error: "\(reason)",
+                    AMILogKey.retryIn: "\(Double(delay.nanoseconds) / 1e9)s",
                 ]
             )
             self.reconnectTimer = self.eventLoop.assumeIsolated().scheduleTask(in: delay) {
@@ -446,8 +446,8 @@ final class AMIClientCore {
         let denied = refusals.filter(\.isPermissionDenied)
         if !denied.isEmpty {
             let metadata: Logger.Metadata = [
-                AMILogMetadata.message: "\(denied[0].message)",
-                AMILogMetadata.filtersRefused: "\(denied.count)",
+                AMILogKey.message: "\(denied[0].message)",
+                AMILogKey.filtersRefused: "\(denied.count)",
             ]
             if self.filterDenialLogged {
                 self.logger.debug("Asterisk refused the event filters; using the Events mask alone", metadata: metadata)
@@ -462,7 +462,7 @@ final class AMIClientCore {
         for refusal in refusals where !refusal.isPermissionDenied {
             self.logger.info(
                 "Asterisk refused an event filter",
-                metadata: [AMILogMetadata.filter: "\(refusal.filter)", AMILogMetadata.message: "\(refusal.message)"]
+                metadata: [AMILogKey.filter: "\(refusal.filter)", AMILogKey.message: "\(refusal.message)"]
             )
         }
     }

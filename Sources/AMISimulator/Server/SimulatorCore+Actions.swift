@@ -159,7 +159,8 @@ extension SimulatorCore {
         }
         guard accepted, let user else {
             self.logger.debug(
-                "AMI login refused", metadata: ["session.id": "\(session.id)", "username": "\(username)"])
+                "AMI login refused",
+                metadata: [SimulatorLogKey.sessionID: "\(session.id)", SimulatorLogKey.username: "\(username)"])
             let fail = { (core: SimulatorCore) in
                 session.send(AMIEventFactory.error("Authentication failed", actionID: request.actionID))
                 session.close()
@@ -180,7 +181,9 @@ extension SimulatorCore {
         if let events = request["Events"] {
             session.eventMask = AMIPrivilege(parsing: events) ?? []
         }
-        self.logger.debug("AMI login accepted", metadata: ["session.id": "\(session.id)", "username": "\(username)"])
+        self.logger.debug(
+            "AMI login accepted",
+            metadata: [SimulatorLogKey.sessionID: "\(session.id)", SimulatorLogKey.username: "\(username)"])
         session.send(AMIEventFactory.success("Authentication accepted", actionID: request.actionID))
         if session.eventMask.contains(.system), user.read.contains(.system) {
             session.send(AMIEventFactory.fullyBooted(uptime: self.uptime).message)

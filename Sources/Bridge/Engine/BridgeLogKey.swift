@@ -1,0 +1,35 @@
+/// The metadata keys the bridge logs under, in one place so log queries and dashboards can
+/// rely on them: a key is spelt here once, never as a literal at a log call.
+///
+/// The `ami.*` and `mqtt.*` keys name the same facts as the clients' own keys (AMI's
+/// `ami.host`, MQTT's `mqtt.topic`), so one query finds a fact whichever layer logged it.
+enum BridgeLogKey {
+    // MARK: AMI side
+    static let amiHost = "ami.host"
+    static let amiVersion = "ami.version"
+    static let amiError = "ami.error"
+    static let amiRetryInMilliseconds = "ami.retry_in_ms"
+    static let amiCode = "ami.code"
+
+    // MARK: MQTT side
+    static let mqttPrefix = "mqtt.prefix"
+    static let mqttTopic = "mqtt.topic"
+    static let mqttTopics = "mqtt.topics"
+    static let mqttCode = "mqtt.code"
+    static let mqttReason = "mqtt.reason"
+
+    // MARK: Commands
+    static let command = "command"
+    static let commandID = "command.id"
+    static let errorCode = "error.code"
+    static let errorField = "error.field"
+    static let errorMessage = "error.message"
+
+    // MARK: State sync
+    static let stateKey = "state.key"
+    static let syncItems = "sync.items"
+    static let syncChanges = "sync.changes"
+    static let syncMilliseconds = "sync.ms"
+
+    static let error = "error"
+}
