@@ -31,50 +31,9 @@ struct EffectiveConfiguration: Sendable, Equatable {
         lhs.entries.elementsEqual(rhs.entries) { $0.path == $1.path && $0.value == $1.value }
     }
 
+    /// Each key's value in `configuration`, as its ``ConfigurationKey`` row shows it.
     init(_ configuration: AppConfiguration) {
-        let ami = configuration.ami
-        let mqtt = configuration.mqtt
-        let values: [ConfigurationKey: Value] = [
-            .amiHost: .string(ami.host),
-            .amiPort: .int(ami.port),
-            .amiUsername: .string(ami.username),
-            .amiSecret: ami.secret.value.isEmpty ? .null : .masked,
-            .amiSecretFile: ami.secretFile.map(Value.string) ?? .null,
-            .amiAuthType: .string(ami.authType.rawValue),
-            .amiTLS: .bool(false),
-            .amiKeepaliveSeconds: .int(ami.keepaliveSeconds),
-            .amiReconnectMaxSeconds: .int(ami.reconnectMaxSeconds),
-            .amiEventFilter: .bool(ami.eventFilter),
-            .amiMaxPacketSize: .int(ami.maxPacketSize),
-            .mqttHost: .string(mqtt.host),
-            .mqttPort: .int(mqtt.port),
-            .mqttClientID: .string(mqtt.clientID),
-            .mqttUsername: mqtt.username.map(Value.string) ?? .null,
-            .mqttPassword: mqtt.password == nil ? .null : .masked,
-            .mqttPasswordFile: mqtt.passwordFile.map(Value.string) ?? .null,
-            .mqttTLSCAFile: mqtt.tls?.caFile.map(Value.string) ?? .null,
-            .mqttTLSCertFile: mqtt.tls?.certFile.map(Value.string) ?? .null,
-            .mqttTLSKeyFile: mqtt.tls?.keyFile.map(Value.string) ?? .null,
-            .mqttProtocol: .string(mqtt.protocolVersion.rawValue),
-            .mqttPrefix: .string(mqtt.prefix),
-            .mqttQoSState: .int(mqtt.qos.state),
-            .mqttQoSEvent: .int(mqtt.qos.event),
-            .mqttQoSReply: .int(mqtt.qos.reply),
-            .mqttMaxQueued: .int(mqtt.maxQueued),
-            .modelAgentInterface: .string(configuration.model.agentInterface),
-            .modelAgentStateInterface: .string(configuration.model.agentStateInterface),
-            .modelQueues: .list(configuration.model.queues),
-            .modelAgents: .list(configuration.model.agents),
-            .commandsAllowDestinations: .list(configuration.commands.allowDestinations),
-            .commandsOriginateContext: .string(configuration.commands.originateContext),
-            .commandsAllowRawChannels: .bool(configuration.commands.allowRawChannels),
-            .commandsMaxInFlight: .int(configuration.commands.maxInFlight),
-            .commandsTimeoutSeconds: .int(configuration.commands.timeoutSeconds),
-            .httpListen: configuration.http.listen.map { Value.string($0.description) } ?? .null,
-            .logLevel: .string(configuration.log.level.rawValue),
-            .logFormat: .string(configuration.log.format.rawValue),
-        ]
-        self.entries = ConfigurationKey.all.map { key in (key.yamlPath, values[key] ?? .null) }
+        self.entries = ConfigurationKey.all.map { key in (key.yamlPath, key.effective(configuration)) }
     }
 
     /// The configuration as text in `format`.
