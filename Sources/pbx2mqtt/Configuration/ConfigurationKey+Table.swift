@@ -27,7 +27,7 @@ extension ConfigurationKey {
         effective: { $0.ami.secretFile.map(EffectiveConfiguration.Value.string) ?? .null })
     static let amiAuthType = ConfigurationKey(
         "ami.authType", flag: "--ami-auth-type", choice: AppConfiguration.AMI.AuthType.self,
-        summary: "md5 (Challenge: the secret never crosses the wire) or plain.",
+        summary: "How the login proves the secret: md5 (Challenge, the secret never crosses the wire) or plain.",
         effective: { .string($0.ami.authType.rawValue) })
     static let amiTLS = ConfigurationKey(
         "ami.tls", flag: "--ami-tls", .boolean, default: .boolean(false),
@@ -87,7 +87,7 @@ extension ConfigurationKey {
         effective: { $0.mqtt.tls?.keyFile.map(EffectiveConfiguration.Value.string) ?? .null })
     static let mqttProtocol = ConfigurationKey(
         "mqtt.protocol", flag: "--mqtt-protocol", choice: AppConfiguration.MQTT.ProtocolVersion.self,
-        summary: "MQTT protocol level; 3.1.1 replies go to replyTo or {p}/reply/… (quote it in YAML).",
+        summary: "MQTT protocol level; with 3.1.1 replies go to replyTo or {p}/reply/… (quote the value in YAML).",
         effective: { .string($0.mqtt.protocolVersion.rawValue) })
     static let mqttPrefix = ConfigurationKey(
         "mqtt.prefix", flag: "--prefix", .text, default: .text("pbx"),
@@ -126,7 +126,8 @@ extension ConfigurationKey {
     static let commandsAllowDestinations = ConfigurationKey(
         "commands.allowDestinations", flag: "--allow-destination", .list,
         default: .list(CommandPolicy.defaultDestinations),
-        summary: "Regexes an originate/redirect destination must match whole (default: internal extensions only).",
+        summary:
+            "Regexes an originate/redirect destination must match whole; the default admits internal extensions only (no toll calls), add e.g. 0[1-9][0-9]{8} for national numbers.",
         listSeparator: .whitespace, effective: { .list($0.commands.allowDestinations) })
     static let commandsOriginateContext = ConfigurationKey(
         "commands.originateContext", flag: "--originate-context", .text, default: .text("from-internal"),
@@ -147,7 +148,8 @@ extension ConfigurationKey {
     // MARK: http, log
     static let httpListen = ConfigurationKey(
         "http.listen", flag: "--http-listen", .text,
-        summary: "host:port of /metrics and /healthz, off when unset; \":port\" binds 127.0.0.1 only.",
+        summary:
+            "host:port of /metrics and /healthz, off when unset; \":9108\" binds 127.0.0.1 only, \"0.0.0.0:9108\" exposes it.",
         example: "127.0.0.1:9108",
         effective: { $0.http.listen.map { EffectiveConfiguration.Value.string($0.description) } ?? .null })
     static let logLevel = ConfigurationKey(
@@ -155,7 +157,8 @@ extension ConfigurationKey {
         summary: "Lowest level logged.", effective: { .string($0.log.level.rawValue) })
     static let logFormat = ConfigurationKey(
         "log.format", flag: "--log-format", choice: AppConfiguration.Log.Format.self,
-        summary: "Log line format: text, or json (one object per line).", effective: { .string($0.log.format.rawValue) }
+        summary: "Log line format: text lines, or json (one object per line).",
+        effective: { .string($0.log.format.rawValue) }
     )
 
     /// Every key, in the order `check-config` prints and the loader validates them.
