@@ -40,6 +40,9 @@ let package = Package(
             traits: [.defaults, "YAML", "Reloading", "CommandLineArguments"]
         ),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        // Already in the graph through swift-configuration's YAML trait (same range); named here
+        // because the unknown-key check walks the parsed document with its node API.
+        .package(url: "https://github.com/jpsim/Yams", "5.4.0"..<"7.0.0"),
     ],
     targets: [
         // MARK: C boundary
@@ -97,6 +100,7 @@ let package = Package(
                 "Bridge", "AMISimulator", "AMI", "CallCenter", "MQTT", "LocalMosquitto", "PBXCore",
                 argumentParser,
                 .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 logging,
