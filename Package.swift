@@ -40,6 +40,9 @@ let package = Package(
             traits: [.defaults, "YAML", "Reloading", "CommandLineArguments"]
         ),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        // Already in the graph through swift-configuration's YAML trait (same range); named here
+        // because the unknown-key check walks the parsed document with its node API.
+        .package(url: "https://github.com/jpsim/Yams", "5.4.0"..<"7.0.0"),
     ],
     targets: [
         // MARK: C boundary
@@ -49,10 +52,17 @@ let package = Package(
             providers: [.apt(["libmosquitto-dev"])]
         ),
 
+        // MARK: Primitives every layer shares (no dependencies)
+        .target(
+            name: "PBXCore",
+            swiftSettings: strictSettings
+        ),
+
         // MARK: Layers, in the order data flows through them
         .target(
             name: "AMI",
             dependencies: [
+                "PBXCore",
                 nioCore,
                 nioPosix,
                 logging,
@@ -68,7 +78,7 @@ let package = Package(
         .target(
             name: "MQTT",
             dependencies: [
-                "CMosquitto",
+                "CMosquitto", "PBXCore",
                 logging,
             ],
             swiftSettings: strictSettings
@@ -76,7 +86,7 @@ let package = Package(
         .target(
             name: "Bridge",
             dependencies: [
-                "AMI", "CallCenter", "MQTT",
+                "AMI", "CallCenter", "MQTT", "PBXCore",
                 nioCore,
                 nioPosix,
                 logging,
@@ -87,9 +97,10 @@ let package = Package(
         .executableTarget(
             name: "pbx2mqtt",
             dependencies: [
-                "Bridge", "AMISimulator", "AMI", "CallCenter", "MQTT", "LocalMosquitto",
+                "Bridge", "AMISimulator", "AMI", "CallCenter", "MQTT", "LocalMosquitto", "PBXCore",
                 argumentParser,
                 .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 logging,
@@ -107,7 +118,7 @@ let package = Package(
         .target(
             name: "AMISimulator",
             dependencies: [
-                "AMI",
+                "AMI", "PBXCore",
                 nioCore,
                 nioPosix,
                 logging,
@@ -155,6 +166,11 @@ let package = Package(
                 nioCore,
                 logging,
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "PBXCoreTests",
+            dependencies: ["PBXCore"],
             swiftSettings: strictSettings
         ),
         .testTarget(

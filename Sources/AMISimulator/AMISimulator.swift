@@ -50,7 +50,9 @@ public final class AMISimulator: Sendable {
                 let boundCore = NIOLoopBound(core, eventLoop: loop)
                 return core.bind(host: host, port: port).map { (boundCore, $0) }
             }.get()
-            logger.info("AMI simulator listening", metadata: ["host": "\(host)", "port": "\(bound)"])
+            logger.info(
+                "AMI simulator listening",
+                metadata: [SimulatorLogKey.host: "\(host)", SimulatorLogKey.port: "\(bound)"])
             return AMISimulator(host: host, port: bound, group: group, eventLoop: loop, core: core)
         } catch {
             try? await group?.shutdownGracefully()

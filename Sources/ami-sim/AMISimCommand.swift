@@ -99,7 +99,9 @@ struct AMISimCommand: AsyncParsableCommand {
             configuration: configuration, host: self.host, port: self.port, logger: logger)
         if self.cps > 0 {
             await simulator.startTraffic(self.traffic(cps: self.cps))
-            logger.info("call generator started", metadata: ["cps": "\(self.cps)", "seed": "\(self.seed)"])
+            logger.info(
+                "call generator started",
+                metadata: [AMISimLogKey.callsPerSecond: "\(self.cps)", AMISimLogKey.seed: "\(self.seed)"])
         }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await Self.waitForInterrupt() }
@@ -155,15 +157,16 @@ struct AMISimCommand: AsyncParsableCommand {
             case "status":
                 let connections = await simulator.connectionCount()
                 let calls = await simulator.activeCallCount()
-                logger.info("status", metadata: ["connections": "\(connections)", "calls": "\(calls)"])
+                logger.info(
+                    "status", metadata: [AMISimLogKey.connections: "\(connections)", AMISimLogKey.calls: "\(calls)"])
                 return
             default:
-                logger.warning("unknown command", metadata: ["command": "\(command)"])
+                logger.warning("unknown command", metadata: [AMISimLogKey.command: "\(command)"])
                 return
             }
-            logger.info("fault done", metadata: ["command": "\(line)"])
+            logger.info("fault done", metadata: [AMISimLogKey.command: "\(line)"])
         } catch {
-            logger.error("fault failed", metadata: ["command": "\(line)", "error": "\(error)"])
+            logger.error("fault failed", metadata: [AMISimLogKey.command: "\(line)", AMISimLogKey.error: "\(error)"])
         }
     }
 

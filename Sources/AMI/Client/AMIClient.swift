@@ -47,8 +47,8 @@ public final class AMIClient: Sendable {
         self.eventLoop = eventLoop
         self.configuration = configuration
         var logger = logger
-        logger[metadataKey: AMILogMetadata.host] = "\(configuration.host)"
-        logger[metadataKey: AMILogMetadata.port] = "\(configuration.port)"
+        logger[metadataKey: AMILogKey.host] = "\(configuration.host)"
+        logger[metadataKey: AMILogKey.port] = "\(configuration.port)"
         let core = AMIClientCore(
             configuration: configuration,
             eventLoop: eventLoop,

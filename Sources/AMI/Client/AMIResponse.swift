@@ -1,3 +1,5 @@
+import PBXCore
+
 /// The answer to one action: its `Response` packet and, for event-list actions, the list.
 ///
 /// A `Response: Error` is an answer too: the future succeeds and `isError`/`message` tell

@@ -1,3 +1,5 @@
+import PBXCore
+
 /// A packet as Asterisk sends it: a response, an event, or (on the server side) an action.
 ///
 /// The type is deliberately a thin ordered list of fields: the protocol layer must not
@@ -73,28 +75,5 @@ public struct AMIMessage: Sendable, Hashable {
 extension AMIMessage: CustomStringConvertible {
     public var description: String {
         self.fields.map(\.description).joined(separator: "\r\n") + "\r\n\r\n"
-    }
-}
-
-extension String {
-    /// ASCII case-insensitive comparison: AMI keys and event names are ASCII, and this avoids
-    /// allocating lowercased copies on the hot path.
-    @inlinable
-    package func caseInsensitiveEquals(_ other: String) -> Bool {
-        var lhs = self.utf8.makeIterator()
-        var rhs = other.utf8.makeIterator()
-        while true {
-            switch (lhs.next(), rhs.next()) {
-            case (nil, nil):
-                return true
-            case (let a?, let b?):
-                if a == b { continue }
-                let la = (a >= 65 && a <= 90) ? a | 0x20 : a
-                let lb = (b >= 65 && b <= 90) ? b | 0x20 : b
-                if la != lb { return false }
-            default:
-                return false
-            }
-        }
     }
 }

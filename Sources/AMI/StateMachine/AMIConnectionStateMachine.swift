@@ -1,5 +1,6 @@
 import Crypto
 import NIOCore
+import PBXCore
 
 /// The AMI connection protocol as pure data: banner, MD5 or plain login, filters,
 /// keepalive, reconnect with backoff and shutdown.
@@ -39,7 +40,7 @@ struct AMIConnectionStateMachine {
 
         /// `Permission denied`: the user lacks `system` write permission; every filter
         /// will be refused the same way.
-        var isPermissionDenied: Bool { self.message.containsCaseInsensitiveASCII("permission denied") }
+        var isPermissionDenied: Bool { self.message.containsCaseInsensitive("permission denied") }
     }
 
     /// What the shell must do.
@@ -67,7 +68,7 @@ struct AMIConnectionStateMachine {
     }
 
     /// The keepalive Ping's progress.
-    private enum PingState: Hashable {
+    enum PingState: Hashable {
         /// No Ping unanswered.
         case idle
         /// A Ping is unanswered; `progressSeen` once an answer to an earlier action (a
@@ -75,12 +76,12 @@ struct AMIConnectionStateMachine {
         case outstanding(progressSeen: Bool)
     }
 
-    private struct Banner: Hashable {
+    struct Banner: Hashable {
         var product: String
         var version: String
     }
 
-    private enum State {
+    enum State {
         /// Not started.
         case idle
         /// TCP connect under way.
@@ -108,12 +109,12 @@ struct AMIConnectionStateMachine {
     let configuration: AMIConfiguration
     /// Returns a value in -1...1 that moves each backoff delay; injected so tests are
     /// deterministic.
-    private let jitterSource: () -> Double
-    private var state: State = .idle
+    let jitterSource: () -> Double
+    var state: State = .idle
     /// Increments with every TCP connection so ActionIDs are never reused across connections
     /// (a late answer from the old connection can never complete a new action).
-    private var connectionNumber = 0
-    private var actionCounter = 0
+    var connectionNumber = 0
+    var actionCounter = 0
 
     init(configuration: AMIConfiguration, jitterSource: @escaping () -> Double = { Double.random(in: -1...1) }) {
         self.configuration = configuration
@@ -142,7 +143,7 @@ struct AMIConnectionStateMachine {
         return self.makeActionID()
     }
 
-    private mutating func makeActionID() -> String {
+    mutating func makeActionID() -> String {
         self.actionCounter += 1
         return "p2m-\(self.connectionNumber)-\(self.actionCounter)"
     }
@@ -161,7 +162,7 @@ struct AMIConnectionStateMachine {
         return self.connect(attempt: attempt)
     }
 
-    private mutating func connect(attempt: Int) -> Action {
+    mutating func connect(attempt: Int) -> Action {
         self.state = .connecting(attempt: attempt)
         self.connectionNumber += 1
         self.actionCounter = 0
@@ -257,7 +258,7 @@ struct AMIConnectionStateMachine {
         }
     }
 
-    private mutating func retry(after attempt: Int?, reason: AMIClientError) -> Action {
+    mutating func retry(after attempt: Int?, reason: AMIClientError) -> Action {
         let failed = attempt ?? 1
         let next = (attempt ?? 0) + 1
         self.state = .waitingToReconnect(attempt: next)
@@ -266,152 +267,13 @@ struct AMIConnectionStateMachine {
         return .scheduleReconnect(reason: reason, delay: delay)
     }
 
-    // MARK: Handshake events
-
-    /// The decoder read the banner.
-    mutating func bannerReceived(product: String, version: String) -> Action {
-        guard case .awaitingBanner(let attempt) = self.state else { return .none }
-        let banner = Banner(product: product, version: version)
-        switch self.configuration.authType {
-        case .md5:
-            self.state = .challenging(attempt: attempt, banner: banner)
-            let challenge = AMIAction("Challenge", [AMIField("AuthType", "MD5")])
-            return .write([self.outgoing(.challenge, challenge)])
-        case .plain:
-            self.state = .loggingIn(attempt: attempt, banner: banner)
-            let login = AMIAction(
-                "Login",
-                [
-                    AMIField("Username", self.configuration.username),
-                    AMIField("Secret", self.configuration.secret),
-                    AMIField("Events", self.configuration.eventMask),
-                ])
-            return .write([self.outgoing(.login, login)])
-        }
-    }
-
-    /// No banner within the timeout.
-    mutating func bannerTimedOut() -> Action {
-        guard case .awaitingBanner(let attempt) = self.state else { return .none }
-        self.state = .closing(attempt: attempt, reason: .bannerTimeout)
-        return .close
-    }
-
-    /// An internal action was answered.
-    mutating func internalResponse(_ kind: InternalAction, _ response: AMIResponse) -> Action {
-        switch (kind, self.state) {
-        case (.challenge, .challenging(let attempt, let banner)):
-            guard !response.isError, let challenge = response["Challenge"], !challenge.isEmpty else {
-                self.state = .closing(
-                    attempt: attempt, reason: .loginFailed(message: response.message ?? "no MD5 challenge"))
-                return .close
-            }
-            self.state = .loggingIn(attempt: attempt, banner: banner)
-            let login = AMIAction(
-                "Login",
-                [
-                    AMIField("AuthType", "MD5"),
-                    AMIField("Username", self.configuration.username),
-                    AMIField("Key", Self.md5Key(challenge: challenge, secret: self.configuration.secret)),
-                    AMIField("Events", self.configuration.eventMask),
-                ])
-            return .write([self.outgoing(.login, login)])
-
-        case (.login, .loggingIn(let attempt, let banner)):
-            if response.isError {
-                self.state = .closing(
-                    attempt: attempt, reason: .loginFailed(message: response.message ?? "Authentication failed"))
-                return .close
-            }
-            if self.configuration.filters.isEmpty {
-                self.state = .connected(banner: banner, ping: .idle)
-                return .reportConnected(self.serverInfo(banner), filterRefusals: [])
-            }
-            self.state = .filtering(banner: banner, waiting: self.configuration.filters.count, refusals: [])
-            let filters = self.configuration.filters.map { filter in
-                self.outgoing(
-                    .filter(filter), AMIAction("Filter", [AMIField("Operation", "Add"), AMIField("Filter", filter)]))
-            }
-            return .write(filters)
-
-        case (.filter(let filter), .filtering(let banner, let waiting, var refusals)):
-            if response.isError {
-                refusals.append(FilterRefusal(filter: filter, message: response.message ?? ""))
-            }
-            if waiting > 1 {
-                self.state = .filtering(banner: banner, waiting: waiting - 1, refusals: refusals)
-                return .none
-            }
-            self.state = .connected(banner: banner, ping: .idle)
-            return .reportConnected(self.serverInfo(banner), filterRefusals: refusals)
-
-        case (.ping, .connected(let banner, _)):
-            self.state = .connected(banner: banner, ping: .idle)
-            return .none
-
-        case (.logoff, .shuttingDown):
-            return .close
-
-        default:
-            return .none
-        }
-    }
-
-    /// An internal action got no answer in time.
-    mutating func internalActionTimedOut(_ kind: InternalAction) -> Action {
-        switch (kind, self.state) {
-        case (.challenge, .challenging(let attempt, _)):
-            self.state = .closing(attempt: attempt, reason: .timeout(action: "Challenge"))
-            return .close
-        case (.login, .loggingIn(let attempt, _)):
-            self.state = .closing(attempt: attempt, reason: .timeout(action: "Login"))
-            return .close
-        case (.filter, .filtering):
-            self.state = .closing(attempt: nil, reason: .timeout(action: "Filter"))
-            return .close
-        case (.ping, .connected(let banner, .outstanding(progressSeen: true))):
-            // Asterisk answers a session's actions in order: the Ping waits behind a long
-            // list that is still arriving. The connection is alive; wait once more.
-            self.state = .connected(banner: banner, ping: .outstanding(progressSeen: false))
-            return .extendTimeout(self.configuration.keepaliveTimeout)
-        case (.ping, .connected):
-            self.state = .closing(attempt: nil, reason: .keepaliveTimeout)
-            return .close
-        case (.logoff, .shuttingDown):
-            return .close
-        default:
-            return .none
-        }
-    }
-
-    /// A response or list item for an earlier action arrived: Asterisk is working through
-    /// the session's queue, so an unanswered Ping is not yet a dead connection.
-    mutating func actionProgressReceived() {
-        if case .connected(let banner, .outstanding(progressSeen: false)) = self.state {
-            self.state = .connected(banner: banner, ping: .outstanding(progressSeen: true))
-        }
-    }
-
-    /// The keepalive interval has passed.
-    mutating func keepaliveTimerFired() -> Action {
-        guard case .connected(let banner, .idle) = self.state else { return .none }
-        self.state = .connected(banner: banner, ping: .outstanding(progressSeen: false))
-        let ping = Outgoing(
-            kind: .ping,
-            actionID: self.makeActionID(),
-            action: AMIAction("Ping"),
-            timeout: self.configuration.keepaliveTimeout
-        )
-        return .write([ping])
-    }
-
     // MARK: Helpers
 
-    private mutating func outgoing(_ kind: InternalAction, _ action: AMIAction) -> Outgoing {
+    mutating func outgoing(_ kind: InternalAction, _ action: AMIAction) -> Outgoing {
         Outgoing(kind: kind, actionID: self.makeActionID(), action: action, timeout: self.configuration.actionTimeout)
     }
 
-    private func serverInfo(_ banner: Banner) -> AMIServerInfo {
+    func serverInfo(_ banner: Banner) -> AMIServerInfo {
         AMIServerInfo(
             product: banner.product,
             amiVersion: banner.version,
@@ -440,29 +302,14 @@ struct AMIConnectionStateMachine {
     /// With the defaults (0.5 s, ×2, 30 s) and no jitter: 0.5, 1, 2, 4, 8, 16, 30, 30 … s.
     /// - Parameter jitter: a value in -1...1 (clamped), random in production.
     static func backoff(attempt: Int, configuration: AMIConfiguration.Backoff, jitter: Double) -> TimeAmount {
-        let maximum = Double(max(configuration.maximum.nanoseconds, 0))
-        var delay = min(Double(max(configuration.initial.nanoseconds, 0)), maximum)
-        // At most 64 doublings reach any cap; beyond that the value no longer changes.
-        for _ in 0..<min(max(attempt, 1) - 1, 64) where delay < maximum {
-            delay = min(delay * max(configuration.factor, 1), maximum)
-        }
-        let clampedJitter = min(max(jitter, -1), 1)
-        delay *= 1 + min(max(configuration.jitter, 0), 1) * clampedJitter
-        delay = min(max(delay, 0), maximum)
-        return .nanoseconds(Int64(delay))
-    }
-}
-
-extension String {
-    /// ASCII case-insensitive substring test, without Foundation.
-    fileprivate func containsCaseInsensitiveASCII(_ needle: String) -> Bool {
-        let haystack = Array(self.utf8).map { ($0 >= 65 && $0 <= 90) ? $0 | 0x20 : $0 }
-        let target = Array(needle.utf8).map { ($0 >= 65 && $0 <= 90) ? $0 | 0x20 : $0 }
-        guard !target.isEmpty, haystack.count >= target.count else { return target.isEmpty }
-        for start in 0...(haystack.count - target.count)
-        where haystack[start..<(start + target.count)].elementsEqual(target) {
-            return true
-        }
-        return false
+        let nanoseconds = Backoff.delay(
+            attempt: attempt,
+            initial: Double(configuration.initial.nanoseconds),
+            factor: configuration.factor,
+            maximum: Double(configuration.maximum.nanoseconds),
+            jitterFraction: configuration.jitter,
+            jitter: jitter
+        )
+        return .nanoseconds(Int64(nanoseconds))
     }
 }

@@ -1,3 +1,5 @@
+import PBXCore
+
 /// Correlates packets with the actions waiting for them, by `ActionID`.
 ///
 /// Pure bookkeeping, generic over what waits (a promise in the client, a plain value in

@@ -1,3 +1,5 @@
+import PBXCore
+
 /// Asterisk's device states (AST_DEVICE_*), as the `Status` of queue members and the `State`
 /// text of DeviceStateChange.
 public enum DeviceState: Int, Sendable, Hashable, CaseIterable {
@@ -28,7 +30,7 @@ public enum DeviceState: Int, Sendable, Hashable, CaseIterable {
 
     /// Parses `DEVICE_STATE()` values (case-insensitive).
     public init?(text: String) {
-        guard let match = Self.allCases.first(where: { $0.text.caseInsensitiveCompare(text) }) else { return nil }
+        guard let match = Self.allCases.first(where: { $0.text.caseInsensitiveEquals(text) }) else { return nil }
         self = match
     }
 
@@ -44,12 +46,5 @@ public enum DeviceState: Int, Sendable, Hashable, CaseIterable {
         case .ringInUse: (9, "InUse&Ringing")
         case .onHold: (16, "Hold")
         }
-    }
-}
-
-extension String {
-    /// ASCII case-insensitive equality.
-    func caseInsensitiveCompare(_ other: String) -> Bool {
-        self.lowercased() == other.lowercased()
     }
 }

@@ -1,3 +1,5 @@
+import PBXCore
+
 /// A queue's live state: members, waiting callers, statistics.
 final class SimQueue {
     let configuration: QueueConfiguration
@@ -22,7 +24,7 @@ final class SimQueue {
     var name: String { self.configuration.name }
 
     func member(interface: String) -> SimMember? {
-        self.members.first { $0.interface.caseInsensitiveCompare(interface) }
+        self.members.first { $0.interface.caseInsensitiveEquals(interface) }
     }
 
     func recordHoldTime(_ seconds: Int) {

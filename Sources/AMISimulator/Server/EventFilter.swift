@@ -1,4 +1,5 @@
 import AMI
+import PBXCore
 
 /// One `Filter` action's rule, legacy (`Filter: <regex>`, `!` excludes) or advanced
 /// (`MatchCriteria: action(...) name(...) header(...) method(...)`).
@@ -53,7 +54,7 @@ final class EventFilter {
             let value = String(rest[rest.index(after: open)..<close])
             switch key.lowercased() {
             case "action":
-                exclude = value.lowercased() == "exclude"
+                exclude = value.caseInsensitiveEquals("exclude")
             case "name":
                 name = value
             case "header":
@@ -82,7 +83,7 @@ final class EventFilter {
     /// True when the rule matches; `text` is the event's wire text, built only when needed.
     func matches(_ message: AMIMessage, text: () -> String) -> Bool {
         if let eventName = self.eventName {
-            guard let name = message.eventName, name.lowercased() == eventName.lowercased() else { return false }
+            guard let name = message.eventName, name.caseInsensitiveEquals(eventName) else { return false }
         }
         if self.data.isEmpty, self.eventName != nil || self.header != nil {
             return true

@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import Logging
 import NIOCore
+import PBXCore
 
 /// Action dispatch, login and the session-level actions.
 extension SimulatorCore {
@@ -122,7 +123,7 @@ extension SimulatorCore {
     // MARK: Login
 
     func challenge(_ request: ActionRequest) {
-        guard request["AuthType"]?.lowercased() == "md5" else {
+        guard request["AuthType"]?.caseInsensitiveEquals("md5") == true else {
             request.session.send(AMIEventFactory.error("Must specify AuthType", actionID: request.actionID))
             return
         }
@@ -143,7 +144,7 @@ extension SimulatorCore {
         let user = self.configuration.users.first { $0.username == username }
         var accepted = false
         if let user {
-            if request["AuthType"]?.lowercased() == "md5" {
+            if request["AuthType"]?.caseInsensitiveEquals("md5") == true {
                 if let challenge = session.challenge, let key = request["Key"] {
                     let digest = Insecure.MD5.hash(data: Array((challenge + user.secret).utf8))
                     let hex = digest.map { byte in
@@ -158,7 +159,8 @@ extension SimulatorCore {
         }
         guard accepted, let user else {
             self.logger.debug(
-                "AMI login refused", metadata: ["session.id": "\(session.id)", "username": "\(username)"])
+                "AMI login refused",
+                metadata: [SimulatorLogKey.sessionID: "\(session.id)", SimulatorLogKey.username: "\(username)"])
             let fail = { (core: SimulatorCore) in
                 session.send(AMIEventFactory.error("Authentication failed", actionID: request.actionID))
                 session.close()
@@ -179,7 +181,9 @@ extension SimulatorCore {
         if let events = request["Events"] {
             session.eventMask = AMIPrivilege(parsing: events) ?? []
         }
-        self.logger.debug("AMI login accepted", metadata: ["session.id": "\(session.id)", "username": "\(username)"])
+        self.logger.debug(
+            "AMI login accepted",
+            metadata: [SimulatorLogKey.sessionID: "\(session.id)", SimulatorLogKey.username: "\(username)"])
         session.send(AMIEventFactory.success("Authentication accepted", actionID: request.actionID))
         if session.eventMask.contains(.system), user.read.contains(.system) {
             session.send(AMIEventFactory.fullyBooted(uptime: self.uptime).message)
@@ -207,7 +211,7 @@ extension SimulatorCore {
     }
 
     func filter(_ request: ActionRequest) {
-        guard (request["Operation"] ?? "").lowercased() == "add" else {
+        guard (request["Operation"] ?? "").caseInsensitiveEquals("add") else {
             request.session.send(AMIEventFactory.error("Unknown operation", actionID: request.actionID))
             return
         }

@@ -1,4 +1,5 @@
 import AMI
+import PBXCore
 
 /// Originate, Redirect, Hangup and Park, against the fixtures' dialplan (Tests/Fixtures/asterisk-conf/).
 extension SimulatorCore {
@@ -48,7 +49,7 @@ extension SimulatorCore {
         if let application = request.nonEmpty("Application") {
             let data = request["Data"] ?? ""
             target = [AMIField("Application", application), AMIField("Data", data)]
-            if application.lowercased() == "wait" { waitSeconds = Double(data) ?? 0 }
+            if application.caseInsensitiveEquals("wait") { waitSeconds = Double(data) ?? 0 }
         } else {
             let context = request["Context"] ?? "default"
             let exten = request["Exten"] ?? "s"

@@ -137,7 +137,8 @@ final class SimulatorCore {
         let session = SimSession(id: self.nextSessionID, channel: channel)
         self.sessions[session.id] = session
         self.logger.debug(
-            "AMI connection opened", metadata: ["session.id": "\(session.id)", "peer": "\(session.remoteAddress)"])
+            "AMI connection opened",
+            metadata: [SimulatorLogKey.sessionID: "\(session.id)", SimulatorLogKey.peer: "\(session.remoteAddress)"])
         if !self.stalled {
             session.sendRaw(Array("Asterisk Call Manager/11.0.0\r\n".utf8))
             session.flushIfNeeded()
@@ -151,7 +152,7 @@ final class SimulatorCore {
         session.closing = true
         self.sessions[session.id] = nil
         self.firehoseWaiters.removeValue(forKey: session.id)?()
-        self.logger.debug("AMI connection closed", metadata: ["session.id": "\(session.id)"])
+        self.logger.debug("AMI connection closed", metadata: [SimulatorLogKey.sessionID: "\(session.id)"])
     }
 
     func received(_ message: AMIMessage, from session: SimSession) {

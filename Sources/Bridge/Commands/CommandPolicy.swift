@@ -19,7 +19,10 @@ public struct CommandPolicy: Sendable, Hashable {
     /// How long a command waits for Asterisk before the `timeout` reply, in seconds.
     public var timeoutSeconds: Double
 
-    public static let defaultDestinations = ["[0-9]{2,6}"]
+    /// Internal extensions only, 2 to 6 digits: the one default of `commands.allowDestinations`
+    /// (pbx2mqtt's configuration table refers to it). Anchored, although matching is whole
+    /// anyway, so the pattern reads the same wherever it is shown.
+    public static let defaultDestinations = ["^[0-9]{2,6}$"]
 
     public init(
         allowDestinations: [String] = CommandPolicy.defaultDestinations,

@@ -55,7 +55,8 @@ extension PBXBridge {
                     try shell.mqtt.subscribe(filter, qos: qos, retainAsPublished: retainAsPublished)
                 } catch {
                     self.logger.error(
-                        "MQTT subscribe failed", metadata: ["mqtt.filter": "\(filter)", "error": "\(error)"])
+                        "MQTT subscribe failed",
+                        metadata: [BridgeLogKey.mqttFilter: "\(filter)", BridgeLogKey.error: "\(error)"])
                 }
             case .unsubscribe(let filter):
                 try? shell.mqtt.unsubscribe(filter)
@@ -123,7 +124,7 @@ extension PBXBridge {
                 }
             }
         } catch {
-            self.logger.error("MQTT client could not start", metadata: ["error": "\(error)"])
+            self.logger.error("MQTT client could not start", metadata: [BridgeLogKey.error: "\(error)"])
         }
     }
 }

@@ -20,7 +20,7 @@ extension BridgeStateMachine {
             actions.append(
                 .log(
                     .info, "AMI connected",
-                    ["ami.host": "\(info.host):\(info.port)", "ami.version": "\(info.amiVersion)"])
+                    [BridgeLogKey.amiHost: "\(info.host):\(info.port)", BridgeLogKey.amiVersion: "\(info.amiVersion)"])
             )
             actions.append(.record(.amiConnected(true)))
             self.startSync(waiting: [], at: now, into: &actions)
@@ -31,7 +31,10 @@ extension BridgeStateMachine {
             actions.append(
                 .log(
                     .info, "AMI disconnected",
-                    ["ami.error": "\(reason)", "ami.retry_in_ms": "\(retryIn.nanoseconds / 1_000_000)"]
+                    [
+                        BridgeLogKey.amiError: "\(reason)",
+                        BridgeLogKey.amiRetryInMilliseconds: "\(retryIn.nanoseconds / 1_000_000)",
+                    ]
                 )
             )
             self.failWaitingOriginates(at: now, into: &actions)
@@ -129,7 +132,10 @@ extension BridgeStateMachine {
         actions.append(
             .log(
                 .info, "AMI state synchronised",
-                ["sync.items": "\(items.count)", "sync.changes": "\(changes.count)", "sync.ms": "\(milliseconds)"]
+                [
+                    BridgeLogKey.syncItems: "\(items.count)", BridgeLogKey.syncChanges: "\(changes.count)",
+                    BridgeLogKey.syncMilliseconds: "\(milliseconds)",
+                ]
             )
         )
         for token in run.waiting {
@@ -141,7 +147,7 @@ extension BridgeStateMachine {
     private mutating func syncFailed(reason: String, at now: BridgeInstant, into actions: inout [BridgeAction]) {
         guard let run = self.sync else { return }
         self.sync = nil
-        actions.append(.log(.warning, "initial AMI state sync failed; retrying", ["ami.error": "\(reason)"]))
+        actions.append(.log(.warning, "initial AMI state sync failed; retrying", [BridgeLogKey.amiError: "\(reason)"]))
         for token in run.waiting {
             self.finish(token, error: CommandError(.amiError, reason), at: now, into: &actions)
         }

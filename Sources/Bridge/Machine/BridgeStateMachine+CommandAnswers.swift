@@ -87,7 +87,7 @@ extension BridgeStateMachine {
         -> Bool
     {
         switch event.eventName {
-        case "ParkedCall":
+        case BridgeEvent.parkedCall.rawValue:
             guard let channel = event["ParkeeChannel"], let token = self.commands.park(channel: channel),
                 var command = self.commands[token]
             else { return false }
@@ -98,7 +98,7 @@ extension BridgeStateMachine {
                 self.finishPark(token, space: event["ParkingSpace"], at: now, into: &actions)
             }
             return false
-        case "OriginateResponse":
+        case BridgeEvent.originateResponse.rawValue:
             guard let actionID = event.actionID, let token = self.commands.originate(actionID: actionID),
                 let command = self.commands[token]
             else { return false }

@@ -63,7 +63,9 @@ extension BridgeStateMachine {
             for: reply, route: route, layout: self.configuration.layout, qos: self.configuration.replyQoS)
         if let refused = routed.refused {
             actions.append(
-                .log(.info, "reply topic refused; replying on the default topic", ["mqtt.topic": "\(refused)"]))
+                .log(
+                    .info, "reply topic refused; replying on the default topic", [BridgeLogKey.mqttTopic: "\(refused)"])
+            )
         }
         actions.append(.publish(routed.message, .reply))
     }
@@ -127,8 +129,9 @@ extension BridgeStateMachine {
         .log(
             .info, "command refused",
             [
-                "command": "\(name)", "command.id": "\(id ?? "")", "error.code": "\(error.code.rawValue)",
-                "error.field": "\(error.field ?? "")", "error.message": "\(error.message)",
+                BridgeLogKey.command: "\(name)", BridgeLogKey.commandID: "\(id ?? "")",
+                BridgeLogKey.errorCode: "\(error.code.rawValue)",
+                BridgeLogKey.errorField: "\(error.field ?? "")", BridgeLogKey.errorMessage: "\(error.message)",
             ]
         )
     }
@@ -137,8 +140,9 @@ extension BridgeStateMachine {
         .log(
             .info, "command failed",
             [
-                "command": "\(name)", "command.id": "\(id ?? "")", "error.code": "\(error.code.rawValue)",
-                "error.message": "\(error.message)",
+                BridgeLogKey.command: "\(name)", BridgeLogKey.commandID: "\(id ?? "")",
+                BridgeLogKey.errorCode: "\(error.code.rawValue)",
+                BridgeLogKey.errorMessage: "\(error.message)",
             ]
         )
     }

@@ -20,7 +20,7 @@ extension BridgeStateMachine {
         )
         if message.retain && message.payload.isEmpty {
             // Someone clearing a retained command: nothing was asked, nothing to answer.
-            actions.append(.log(.debug, "retained command cleared", ["mqtt.topic": "\(message.topic)"]))
+            actions.append(.log(.debug, "retained command cleared", [BridgeLogKey.mqttTopic: "\(message.topic)"]))
             return actions
         }
         if message.retain {
@@ -30,7 +30,10 @@ extension BridgeStateMachine {
             actions.append(
                 .log(
                     .warning, "retained command refused",
-                    ["command": "\(name)", "mqtt.topic": "\(message.topic)", "command.id": "\(routing.id ?? "")"]
+                    [
+                        BridgeLogKey.command: "\(name)", BridgeLogKey.mqttTopic: "\(message.topic)",
+                        BridgeLogKey.commandID: "\(routing.id ?? "")",
+                    ]
                 )
             )
             let error = CommandError(
@@ -60,7 +63,9 @@ extension BridgeStateMachine {
         let seconds = Self.seconds(now)
         if let id = request.id, let seen = self.commands.recent.lookup(id, now: seconds) {
             actions.append(
-                .log(.info, "repeated command id answered from memory", ["command": "\(name)", "command.id": "\(id)"]))
+                .log(
+                    .info, "repeated command id answered from memory",
+                    [BridgeLogKey.command: "\(name)", BridgeLogKey.commandID: "\(id)"]))
             self.send(seen.reply, route, into: &actions)
             return
         }

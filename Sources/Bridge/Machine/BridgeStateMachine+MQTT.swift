@@ -12,13 +12,17 @@ extension BridgeStateMachine {
         self.mqttUp = true
         if let refusals = self.refusals {
             actions.append(
-                .log(.info, "MQTT broker accepts the connection again", ["mqtt.refusals": "\(refusals.count)"]))
+                .log(
+                    .info, "MQTT broker accepts the connection again", [BridgeLogKey.mqttRefusals: "\(refusals.count)"])
+            )
             self.refusals = nil
         }
         actions.append(.record(.mqttConnected(true)))
         self.startSweepIfNeeded(at: now, into: &actions)
         actions.append(
-            .log(.info, "MQTT connected; publishing retained state", ["mqtt.topics": "\(self.model.view.count)"]))
+            .log(
+                .info, "MQTT connected; publishing retained state",
+                [BridgeLogKey.mqttTopics: "\(self.model.view.count)"]))
         // Whatever waited is superseded: the whole view goes out again.
         self.deferred.removeAll()
         self.endBackPressure(at: now, into: &actions)
@@ -46,7 +50,7 @@ extension BridgeStateMachine {
         actions.append(
             .log(
                 .error, "MQTT broker refused the connection; retrying",
-                ["mqtt.code": "\(code)", "mqtt.reason": "\(reason)"]
+                [BridgeLogKey.mqttCode: "\(code)", BridgeLogKey.mqttReason: "\(reason)"]
             )
         )
         return actions
@@ -58,7 +62,7 @@ extension BridgeStateMachine {
         self.mqttUp = false
         var actions: [BridgeAction] = [
             .record(.mqttConnected(false)),
-            .log(.info, "MQTT disconnected", ["mqtt.reason": "\(reason)"]),
+            .log(.info, "MQTT disconnected", [BridgeLogKey.mqttReason: "\(reason)"]),
         ]
         // Everything is published again on the next connect; nothing to keep.
         self.deferred.removeAll()
@@ -88,7 +92,9 @@ extension BridgeStateMachine {
         guard case .queueFull = error else {
             actions.append(.record(.dropped(kind)))
             actions.append(
-                .log(.debug, "MQTT publish failed", ["mqtt.topic": "\(message.topic)", "error": "\(error)"]))
+                .log(
+                    .debug, "MQTT publish failed",
+                    [BridgeLogKey.mqttTopic: "\(message.topic)", BridgeLogKey.error: "\(error)"]))
             return actions
         }
         self.startBackPressure(at: now, into: &actions)
@@ -134,7 +140,7 @@ extension BridgeStateMachine {
         actions.append(
             .log(
                 .info, "MQTT outgoing queue full: state waits (newest value per topic), events are dropped",
-                ["mqtt.queue_limit": "\(self.mqttQueueLimit)"]
+                [BridgeLogKey.mqttQueueLimit: "\(self.mqttQueueLimit)"]
             )
         )
         actions.append(.notifyWhenQueued(atMost: self.mqttQueueLimit / 2))
@@ -150,9 +156,9 @@ extension BridgeStateMachine {
             .log(
                 .info, "MQTT outgoing queue drained",
                 [
-                    "mqtt.deferred": "\(episode.deferred)", "mqtt.dropped": "\(episode.dropped)",
-                    "mqtt.abandoned": "\(waited)",
-                    "mqtt.ms": "\((now.uptime - episode.started).nanoseconds / 1_000_000)",
+                    BridgeLogKey.mqttDeferred: "\(episode.deferred)", BridgeLogKey.mqttDropped: "\(episode.dropped)",
+                    BridgeLogKey.mqttAbandoned: "\(waited)",
+                    BridgeLogKey.mqttMilliseconds: "\((now.uptime - episode.started).nanoseconds / 1_000_000)",
                 ]
             )
         )
@@ -200,7 +206,9 @@ extension BridgeStateMachine {
         }
         if !stale.isEmpty {
             actions.append(
-                .log(.info, "cleared stale retained topics left by an earlier run", ["mqtt.topics": "\(stale.count)"]))
+                .log(
+                    .info, "cleared stale retained topics left by an earlier run",
+                    [BridgeLogKey.mqttTopics: "\(stale.count)"]))
         }
     }
 }

@@ -24,7 +24,8 @@ extension BridgeStateMachine {
                         retain: false)
                     actions.append(.publish(message, .event))
                 } catch {
-                    actions.append(.log(.info, "event with an unpublishable id skipped", ["error": "\(error)"]))
+                    actions.append(
+                        .log(.info, "event with an unpublishable id skipped", [BridgeLogKey.error: "\(error)"]))
                 }
             }
         }
@@ -35,7 +36,9 @@ extension BridgeStateMachine {
             return try self.configuration.layout.topic(for: key)
         } catch {
             actions.append(
-                .log(.info, "state with an unpublishable id skipped", ["state.key": "\(key)", "error": "\(error)"]))
+                .log(
+                    .info, "state with an unpublishable id skipped",
+                    [BridgeLogKey.stateKey: "\(key)", BridgeLogKey.error: "\(error)"]))
             return nil
         }
     }

@@ -128,7 +128,7 @@ struct BridgeStateMachine: Sendable {
             .subscribe(self.configuration.layout.commandFilter, .atLeastOnce, retainAsPublished: true),
             .startMQTT,
             .startAMI,
-            .log(.info, "bridge started", ["mqtt.prefix": "\(self.configuration.layout.prefix)"]),
+            .log(.info, "bridge started", [BridgeLogKey.mqttPrefix: "\(self.configuration.layout.prefix)"]),
         ]
     }
 
@@ -288,7 +288,7 @@ struct BridgeStateMachine: Sendable {
         guard self.model.diagnostics.unknownCodes.count != self.loggedUnknownCodes.count else { return }
         for code in self.model.diagnostics.unknownCodes.sorted() where !self.loggedUnknownCodes.contains(code) {
             self.loggedUnknownCodes.insert(code)
-            actions.append(.log(.info, "unknown AMI status code mapped to unknown", ["ami.code": "\(code)"]))
+            actions.append(.log(.info, "unknown AMI status code mapped to unknown", [BridgeLogKey.amiCode: "\(code)"]))
         }
     }
 

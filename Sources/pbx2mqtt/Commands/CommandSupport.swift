@@ -25,7 +25,7 @@ enum CommandSupport {
         let logger = LoggingBootstrap.bootstrap(
             format: configuration.log.format, levelControl: levels, redaction: redaction)
         for path in sources.configFile.map(UnknownKeyScanner.unknownKeys(inFile:)) ?? [] {
-            logger.warning("unknown configuration key ignored", metadata: ["config.key": "\(path)"])
+            logger.warning("unknown configuration key ignored", metadata: [DaemonLogKey.configKey: "\(path)"])
         }
         MetricsBootstrap.bootstrap()
         let reload = ReloadContext(sources: sources, redaction: redaction, levels: levels)

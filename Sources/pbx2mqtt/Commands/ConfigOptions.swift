@@ -1,9 +1,10 @@
 import ArgumentParser
 
-/// Every configuration flag of cli.md, shared by `run`, `demo` and `check-config`.
+/// Every configuration flag of docs/configuration.md, shared by `run`, `demo` and `check-config`.
 ///
-/// Flags have the highest precedence (flags > environment > file > defaults). Each option maps
-/// onto one ``ConfigurationKey``; ``flagValues`` hands the set ones to the loader.
+/// Flags have the highest precedence (flags > environment > file > defaults). Each option is
+/// one ``ConfigurationKey`` row: its name and help come from the row, and ``flagValues`` hands
+/// the set ones to the loader under the row's path (a test checks every row has its flag).
 /// `--queues`/`--agents` live in ``ModelFilterOptions`` because `demo` uses those names for
 /// the simulator's sizes.
 struct ConfigOptions: ParsableArguments {
@@ -11,99 +12,110 @@ struct ConfigOptions: ParsableArguments {
     var config: String?
 
     // MARK: ami
-    @Option(name: .customLong("ami-host"), help: "Asterisk manager host (127.0.0.1).")
+    @Option(name: ConfigurationKey.amiHost.flagName, help: ConfigurationKey.amiHost.argumentHelp)
     var amiHost: String?
-    @Option(name: .customLong("ami-port"), help: "Asterisk manager port (5038).")
+    @Option(name: ConfigurationKey.amiPort.flagName, help: ConfigurationKey.amiPort.argumentHelp)
     var amiPort: String?
-    @Option(name: .customLong("ami-username"), help: "AMI user from manager.conf (required).")
+    @Option(name: ConfigurationKey.amiUsername.flagName, help: ConfigurationKey.amiUsername.argumentHelp)
     var amiUsername: String?
-    @Option(
-        name: .customLong("ami-secret"),
-        help: "AMI secret; visible in the process list, prefer --ami-secret-file or PBX2MQTT_AMI_SECRET."
-    )
+    @Option(name: ConfigurationKey.amiSecret.flagName, help: ConfigurationKey.amiSecret.argumentHelp)
     var amiSecret: String?
-    @Option(name: .customLong("ami-secret-file"), help: "File holding the AMI secret (trimmed).")
+    @Option(name: ConfigurationKey.amiSecretFile.flagName, help: ConfigurationKey.amiSecretFile.argumentHelp)
     var amiSecretFile: String?
-    @Option(name: .customLong("ami-auth-type"), help: "md5 (challenge) or plain.")
+    @Option(name: ConfigurationKey.amiAuthType.flagName, help: ConfigurationKey.amiAuthType.argumentHelp)
     var amiAuthType: String?
-    @Flag(name: .customLong("ami-tls"), inversion: .prefixedNo, help: "TLS to AMI (not supported; refused).")
+    @Flag(
+        name: ConfigurationKey.amiTLS.flagName,
+        inversion: .prefixedNo,
+        help: ConfigurationKey.amiTLS.argumentHelp
+    )
     var amiTLS: Bool?
-    @Option(name: .customLong("ami-keepalive-seconds"), help: "Seconds between AMI Pings, 0 = off (20).")
+    @Option(
+        name: ConfigurationKey.amiKeepaliveSeconds.flagName, help: ConfigurationKey.amiKeepaliveSeconds.argumentHelp)
     var amiKeepaliveSeconds: String?
-    @Option(name: .customLong("ami-reconnect-max-seconds"), help: "Reconnect backoff cap (30).")
+    @Option(
+        name: ConfigurationKey.amiReconnectMaxSeconds.flagName,
+        help: ConfigurationKey.amiReconnectMaxSeconds.argumentHelp)
     var amiReconnectMaxSeconds: String?
     @Flag(
-        name: .customLong("ami-event-filter"),
+        name: ConfigurationKey.amiEventFilter.flagName,
         inversion: .prefixedNo,
-        help: "Ask Asterisk to send only the events the model uses (on)."
+        help: ConfigurationKey.amiEventFilter.argumentHelp
     )
     var amiEventFilter: Bool?
-    @Option(name: .customLong("ami-max-packet-size"), help: "Largest AMI packet in bytes (1048576).")
+    @Option(name: ConfigurationKey.amiMaxPacketSize.flagName, help: ConfigurationKey.amiMaxPacketSize.argumentHelp)
     var amiMaxPacketSize: String?
 
     // MARK: mqtt
-    @Option(name: .customLong("mqtt-host"), help: "Broker host (127.0.0.1).")
+    @Option(name: ConfigurationKey.mqttHost.flagName, help: ConfigurationKey.mqttHost.argumentHelp)
     var mqttHost: String?
-    @Option(name: .customLong("mqtt-port"), help: "Broker port (1883); in demo, the local broker's port.")
+    @Option(name: ConfigurationKey.mqttPort.flagName, help: ConfigurationKey.mqttPort.argumentHelp)
     var mqttPort: String?
-    @Option(name: .customLong("mqtt-client-id"), help: "Client id; {hostname} is expanded (pbx2mqtt-{hostname}).")
+    @Option(name: ConfigurationKey.mqttClientID.flagName, help: ConfigurationKey.mqttClientID.argumentHelp)
     var mqttClientID: String?
-    @Option(name: .customLong("mqtt-username"), help: "Broker username.")
+    @Option(name: ConfigurationKey.mqttUsername.flagName, help: ConfigurationKey.mqttUsername.argumentHelp)
     var mqttUsername: String?
-    @Option(name: .customLong("mqtt-password"), help: "Broker password; prefer --mqtt-password-file.")
+    @Option(name: ConfigurationKey.mqttPassword.flagName, help: ConfigurationKey.mqttPassword.argumentHelp)
     var mqttPassword: String?
-    @Option(name: .customLong("mqtt-password-file"), help: "File holding the broker password (trimmed).")
+    @Option(name: ConfigurationKey.mqttPasswordFile.flagName, help: ConfigurationKey.mqttPasswordFile.argumentHelp)
     var mqttPasswordFile: String?
-    @Option(name: .customLong("mqtt-tls-ca-file"), help: "CA bundle to verify the broker.")
+    @Option(name: ConfigurationKey.mqttTLSCAFile.flagName, help: ConfigurationKey.mqttTLSCAFile.argumentHelp)
     var mqttTLSCAFile: String?
-    @Option(name: .customLong("mqtt-tls-cert-file"), help: "Client certificate (PEM).")
+    @Option(name: ConfigurationKey.mqttTLSCertFile.flagName, help: ConfigurationKey.mqttTLSCertFile.argumentHelp)
     var mqttTLSCertFile: String?
-    @Option(name: .customLong("mqtt-tls-key-file"), help: "Client private key (PEM).")
+    @Option(name: ConfigurationKey.mqttTLSKeyFile.flagName, help: ConfigurationKey.mqttTLSKeyFile.argumentHelp)
     var mqttTLSKeyFile: String?
-    @Option(name: .customLong("mqtt-protocol"), help: "5 or 3.1.1 (5).")
+    @Option(name: ConfigurationKey.mqttProtocol.flagName, help: ConfigurationKey.mqttProtocol.argumentHelp)
     var mqttProtocol: String?
-    @Option(name: .customLong("prefix"), help: "Topic prefix (pbx).")
+    @Option(name: ConfigurationKey.mqttPrefix.flagName, help: ConfigurationKey.mqttPrefix.argumentHelp)
     var prefix: String?
-    @Option(name: .customLong("mqtt-qos-state"), help: "QoS of retained state topics (1).")
+    @Option(name: ConfigurationKey.mqttQoSState.flagName, help: ConfigurationKey.mqttQoSState.argumentHelp)
     var mqttQoSState: String?
-    @Option(name: .customLong("mqtt-qos-event"), help: "QoS of event topics (1).")
+    @Option(name: ConfigurationKey.mqttQoSEvent.flagName, help: ConfigurationKey.mqttQoSEvent.argumentHelp)
     var mqttQoSEvent: String?
-    @Option(name: .customLong("mqtt-qos-reply"), help: "QoS of command replies (1).")
+    @Option(name: ConfigurationKey.mqttQoSReply.flagName, help: ConfigurationKey.mqttQoSReply.argumentHelp)
     var mqttQoSReply: String?
-    @Option(name: .customLong("mqtt-max-queued"), help: "Publications buffered while the broker is away (10000).")
+    @Option(name: ConfigurationKey.mqttMaxQueued.flagName, help: ConfigurationKey.mqttMaxQueued.argumentHelp)
     var mqttMaxQueued: String?
 
     // MARK: model
-    @Option(name: .customLong("agent-interface"), help: "Queue member interface template (Local/{agent}@agents/n).")
+    @Option(
+        name: ConfigurationKey.modelAgentInterface.flagName, help: ConfigurationKey.modelAgentInterface.argumentHelp)
     var agentInterface: String?
-    @Option(name: .customLong("agent-state-interface"), help: "State interface template (Custom:{agent}).")
+    @Option(
+        name: ConfigurationKey.modelAgentStateInterface.flagName,
+        help: ConfigurationKey.modelAgentStateInterface.argumentHelp)
     var agentStateInterface: String?
 
     // MARK: commands
     @Option(
-        name: .customLong("allow-destination"),
-        help: "Regex a dial destination must match whole; repeatable (default ^[0-9]{2,6}$)."
-    )
+        name: ConfigurationKey.commandsAllowDestinations.flagName,
+        help: ConfigurationKey.commandsAllowDestinations.argumentHelp)
     var allowDestinations: [String] = []
-    @Option(name: .customLong("originate-context"), help: "Dialplan context for originate/redirect (from-internal).")
+    @Option(
+        name: ConfigurationKey.commandsOriginateContext.flagName,
+        help: ConfigurationKey.commandsOriginateContext.argumentHelp)
     var originateContext: String?
     @Flag(
-        name: .customLong("allow-raw-channels"),
+        name: ConfigurationKey.commandsAllowRawChannels.flagName,
         inversion: .prefixedNo,
-        help: "Let commands name raw channels instead of agents (off)."
+        help: ConfigurationKey.commandsAllowRawChannels.argumentHelp
     )
     var allowRawChannels: Bool?
-    @Option(name: .customLong("commands-max-in-flight"), help: "Commands in flight before 'busy' (100).")
+    @Option(
+        name: ConfigurationKey.commandsMaxInFlight.flagName, help: ConfigurationKey.commandsMaxInFlight.argumentHelp)
     var commandsMaxInFlight: String?
-    @Option(name: .customLong("commands-timeout-seconds"), help: "Seconds before a command times out (10).")
+    @Option(
+        name: ConfigurationKey.commandsTimeoutSeconds.flagName,
+        help: ConfigurationKey.commandsTimeoutSeconds.argumentHelp)
     var commandsTimeoutSeconds: String?
 
     // MARK: http, log
-    @Option(name: .customLong("http-listen"), help: "host:port for /metrics and /healthz (off); :port = loopback.")
+    @Option(name: ConfigurationKey.httpListen.flagName, help: ConfigurationKey.httpListen.argumentHelp)
     var httpListen: String?
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical (info).")
+    @Option(name: ConfigurationKey.logLevel.flagName, help: ConfigurationKey.logLevel.argumentHelp)
     var logLevel: String?
-    @Option(name: .customLong("log-format"), help: "text or json (text).")
+    @Option(name: ConfigurationKey.logFormat.flagName, help: ConfigurationKey.logFormat.argumentHelp)
     var logFormat: String?
 
     /// The flags that were given, keyed by YAML path.
@@ -140,5 +152,15 @@ struct ConfigOptions: ParsableArguments {
             values[ConfigurationKey.commandsAllowDestinations.yamlPath] = .list(self.allowDestinations)
         }
         return values
+    }
+}
+
+extension ConfigurationKey {
+    /// The row's flag as ArgumentParser names it.
+    var flagName: NameSpecification { .customLong(self.longFlagName) }
+
+    /// The row's `--help` text; a list flag says it may be repeated.
+    var argumentHelp: ArgumentHelp {
+        ArgumentHelp(self.help(note: self.valueType == .list ? "Repeatable." : nil))
     }
 }

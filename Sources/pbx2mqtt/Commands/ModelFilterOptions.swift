@@ -2,9 +2,13 @@ import ArgumentParser
 
 /// `--queues` / `--agents`: restrict the model to these ids (`run` and `check-config`).
 struct ModelFilterOptions: ParsableArguments {
-    @Option(name: .customLong("queues"), help: "Queues to publish; repeatable or comma-separated (all).")
+    @Option(
+        name: ConfigurationKey.modelQueues.flagName,
+        help: ArgumentHelp(ConfigurationKey.modelQueues.help(note: "Repeatable or comma-separated.")))
     var queues: [String] = []
-    @Option(name: .customLong("agents"), help: "Agents to publish; repeatable or comma-separated (all).")
+    @Option(
+        name: ConfigurationKey.modelAgents.flagName,
+        help: ArgumentHelp(ConfigurationKey.modelAgents.help(note: "Repeatable or comma-separated.")))
     var agents: [String] = []
 
     /// The given filters, keyed by YAML path.

@@ -1,4 +1,5 @@
 import Logging
+import PBXCore
 
 /// The effective configuration as an ordered list of `yamlPath → value`, secrets masked.
 ///
@@ -30,50 +31,9 @@ struct EffectiveConfiguration: Sendable, Equatable {
         lhs.entries.elementsEqual(rhs.entries) { $0.path == $1.path && $0.value == $1.value }
     }
 
+    /// Each key's value in `configuration`, as its ``ConfigurationKey`` row shows it.
     init(_ configuration: AppConfiguration) {
-        let ami = configuration.ami
-        let mqtt = configuration.mqtt
-        let values: [ConfigurationKey: Value] = [
-            .amiHost: .string(ami.host),
-            .amiPort: .int(ami.port),
-            .amiUsername: .string(ami.username),
-            .amiSecret: ami.secret.value.isEmpty ? .null : .masked,
-            .amiSecretFile: ami.secretFile.map(Value.string) ?? .null,
-            .amiAuthType: .string(ami.authType.rawValue),
-            .amiTLS: .bool(false),
-            .amiKeepaliveSeconds: .int(ami.keepaliveSeconds),
-            .amiReconnectMaxSeconds: .int(ami.reconnectMaxSeconds),
-            .amiEventFilter: .bool(ami.eventFilter),
-            .amiMaxPacketSize: .int(ami.maxPacketSize),
-            .mqttHost: .string(mqtt.host),
-            .mqttPort: .int(mqtt.port),
-            .mqttClientID: .string(mqtt.clientID),
-            .mqttUsername: mqtt.username.map(Value.string) ?? .null,
-            .mqttPassword: mqtt.password == nil ? .null : .masked,
-            .mqttPasswordFile: mqtt.passwordFile.map(Value.string) ?? .null,
-            .mqttTLSCAFile: mqtt.tls?.caFile.map(Value.string) ?? .null,
-            .mqttTLSCertFile: mqtt.tls?.certFile.map(Value.string) ?? .null,
-            .mqttTLSKeyFile: mqtt.tls?.keyFile.map(Value.string) ?? .null,
-            .mqttProtocol: .string(mqtt.protocolVersion.rawValue),
-            .mqttPrefix: .string(mqtt.prefix),
-            .mqttQoSState: .int(mqtt.qos.state),
-            .mqttQoSEvent: .int(mqtt.qos.event),
-            .mqttQoSReply: .int(mqtt.qos.reply),
-            .mqttMaxQueued: .int(mqtt.maxQueued),
-            .modelAgentInterface: .string(configuration.model.agentInterface),
-            .modelAgentStateInterface: .string(configuration.model.agentStateInterface),
-            .modelQueues: .list(configuration.model.queues),
-            .modelAgents: .list(configuration.model.agents),
-            .commandsAllowDestinations: .list(configuration.commands.allowDestinations),
-            .commandsOriginateContext: .string(configuration.commands.originateContext),
-            .commandsAllowRawChannels: .bool(configuration.commands.allowRawChannels),
-            .commandsMaxInFlight: .int(configuration.commands.maxInFlight),
-            .commandsTimeoutSeconds: .int(configuration.commands.timeoutSeconds),
-            .httpListen: configuration.http.listen.map { Value.string($0.description) } ?? .null,
-            .logLevel: .string(configuration.log.level.rawValue),
-            .logFormat: .string(configuration.log.format.rawValue),
-        ]
-        self.entries = ConfigurationKey.all.map { key in (key.yamlPath, values[key] ?? .null) }
+        self.entries = ConfigurationKey.all.map { key in (key.yamlPath, key.effective(configuration)) }
     }
 
     /// The configuration as text in `format`.
@@ -135,7 +95,7 @@ struct EffectiveConfiguration: Sendable, Equatable {
                     lines.append("\(pad)\(key): []")
                 } else {
                     lines.append("\(pad)\(key):")
-                    lines += values.map { "\(pad)  - \(JSONText.quote($0))" }
+                    lines += values.map { "\(pad)  - \(JSONString.quoted($0))" }
                 }
             case .leaf(let value):
                 lines.append("\(pad)\(key): \(Self.scalar(value))")
@@ -148,11 +108,11 @@ struct EffectiveConfiguration: Sendable, Equatable {
         let members = nodes.map { key, node -> String in
             switch node {
             case .section(let children):
-                return "\(JSONText.quote(key)):\(Self.json(children))"
+                return "\(JSONString.quoted(key)):\(Self.json(children))"
             case .leaf(.list(let values)):
-                return "\(JSONText.quote(key)):[\(values.map(JSONText.quote).joined(separator: ","))]"
+                return "\(JSONString.quoted(key)):[\(values.map(JSONString.quoted).joined(separator: ","))]"
             case .leaf(let value):
-                return "\(JSONText.quote(key)):\(Self.scalar(value))"
+                return "\(JSONString.quoted(key)):\(Self.scalar(value))"
             }
         }
         return "{" + members.joined(separator: ",") + "}"
@@ -162,17 +122,17 @@ struct EffectiveConfiguration: Sendable, Equatable {
     private static func scalar(_ value: Value) -> String {
         switch value {
         case .string(let text):
-            return JSONText.quote(text)
+            return JSONString.quoted(text)
         case .int(let number):
             return String(number)
         case .bool(let flag):
             return flag ? "true" : "false"
         case .list(let values):
-            return "[" + values.map(JSONText.quote).joined(separator: ",") + "]"
+            return "[" + values.map(JSONString.quoted).joined(separator: ",") + "]"
         case .null:
             return "null"
         case .masked:
-            return JSONText.quote(Redaction.mask)
+            return JSONString.quoted(Redaction.mask)
         }
     }
 }

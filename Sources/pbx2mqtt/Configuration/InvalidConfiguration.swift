@@ -5,7 +5,7 @@ struct InvalidConfiguration: Error, Sendable, Equatable {
     /// The problems, in the order the keys are read (ami, mqtt, model, commands, http, log).
     let errors: [ConfigError]
 
-    /// The exit status for an invalid configuration, as promised by cli.md.
+    /// The exit status for an invalid configuration, as promised in docs/configuration.md.
     static let exitCode: Int32 = 78
 }
 

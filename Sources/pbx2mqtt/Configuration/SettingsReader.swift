@@ -39,31 +39,31 @@ struct SettingsReader {
         return nil
     }
 
-    /// A text value with a default.
-    mutating func string(_ key: ConfigurationKey, default defaultValue: String) -> String {
-        self.string(key) ?? defaultValue
+    /// A text value, or the key's default when unset or empty.
+    mutating func text(_ key: ConfigurationKey) -> String {
+        self.string(key) ?? key.defaultText
     }
 
-    /// An integer within `range`, or `defaultValue` when unset; a bad value is recorded.
-    mutating func int(_ key: ConfigurationKey, default defaultValue: Int, range: ClosedRange<Int>) -> Int {
+    /// An integer within the key's range, or its default when unset; a bad value is recorded.
+    mutating func int(_ key: ConfigurationKey) -> Int {
         guard let text = self.string(key) else {
-            return defaultValue
+            return key.defaultInteger
         }
         guard let value = Int(text.trimmingCharacters(in: .whitespaces)) else {
             self.errors.append(.wrongType(key: key.yamlPath, value: text, expected: "an integer"))
-            return defaultValue
+            return key.defaultInteger
         }
-        guard range.contains(value) else {
-            self.errors.append(.outOfRange(key: key.yamlPath, value: value, range: range))
-            return defaultValue
+        guard key.range.contains(value) else {
+            self.errors.append(.outOfRange(key: key.yamlPath, value: value, range: key.range))
+            return key.defaultInteger
         }
         return value
     }
 
-    /// A boolean (`true/false`, `yes/no`, `on/off`, `1/0`), or `defaultValue` when unset.
-    mutating func bool(_ key: ConfigurationKey, default defaultValue: Bool) -> Bool {
+    /// A boolean (`true/false`, `yes/no`, `on/off`, `1/0`), or the key's default when unset.
+    mutating func bool(_ key: ConfigurationKey) -> Bool {
         guard let text = self.string(key) else {
-            return defaultValue
+            return key.defaultBoolean
         }
         switch text.trimmingCharacters(in: .whitespaces).lowercased() {
         case "true", "yes", "on", "1":
@@ -72,29 +72,27 @@ struct SettingsReader {
             return false
         default:
             self.errors.append(.wrongType(key: key.yamlPath, value: text, expected: "a boolean (true/false)"))
-            return defaultValue
+            return key.defaultBoolean
         }
     }
 
-    /// One of an enum's raw values, or `defaultValue` when unset.
-    mutating func choice<Value: RawRepresentable & CaseIterable>(
-        _ key: ConfigurationKey,
-        default defaultValue: Value
-    ) -> Value where Value.RawValue == String {
+    /// One of `Value`'s words, or its ``ConfigurationChoice/defaultChoice`` when unset.
+    mutating func choice<Value: ConfigurationChoice>(_ key: ConfigurationKey, as type: Value.Type) -> Value {
         guard let text = self.string(key) else {
-            return defaultValue
+            return Value.defaultChoice
         }
         guard let value = Value(rawValue: text.trimmingCharacters(in: .whitespaces).lowercased()) else {
             self.errors.append(
                 .unknownValue(key: key.yamlPath, value: text, allowed: Value.allCases.map(\.rawValue))
             )
-            return defaultValue
+            return Value.defaultChoice
         }
         return value
     }
 
-    /// A list of texts; a single scalar counts as a one-element list. Nil when unset.
-    mutating func list(_ key: ConfigurationKey) -> [String]? {
+    /// A list of texts, or the key's default when unset; a single scalar counts as a
+    /// one-element list.
+    mutating func list(_ key: ConfigurationKey) -> [String] {
         let configKey = ConfigKey(key.yamlPath)
         if let values = self.reader.stringArray(forKey: configKey, isSecret: key.isSecret) {
             return values.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
@@ -103,6 +101,6 @@ struct SettingsReader {
             let trimmed = value.trimmingCharacters(in: .whitespaces)
             return trimmed.isEmpty ? [] : [trimmed]
         }
-        return nil
+        return key.defaultList
     }
 }

@@ -1,63 +1,31 @@
 import Foundation
+import Yams
 
 /// Finds keys in a YAML configuration file that pbx2mqtt does not know (typos).
 ///
 /// swift-configuration only answers lookups, so a misspelt key (`ami: {hots: …}`) would be
-/// silently ignored. This scanner reads the block-mapping structure of the file line by line
-/// (indentation, `key:`), which covers the documented file format; anything it cannot follow
-/// (flow mappings, block scalars) is skipped rather than reported. Results are warnings.
+/// silently ignored. This walks the mappings of the parsed document (Yams, the parser
+/// swift-configuration itself reads the file with), so every YAML form counts alike: block
+/// and flow mappings, quoted keys, comments, anchors. Results are warnings; a file that does
+/// not parse yields none (the loader reports it).
 enum UnknownKeyScanner {
-    /// Dotted paths in `text` that are neither a known key nor a section of one.
+    /// Dotted paths in `text` that are neither a known key nor a section of one, in document
+    /// order; an unknown section is reported once, not each key inside it.
     static func unknownKeys(inYAML text: String, known: [String] = ConfigurationKey.all.map(\.yamlPath)) -> [String] {
-        var knownPaths = Set(known)
+        guard let root = try? Yams.compose(yaml: text), let mapping = root.mapping else {
+            return []
+        }
+        let leaves = Set(known)
+        var sections: Set<String> = []
         for path in known {
             var components = path.split(separator: ".").map(String.init)
             while components.count > 1 {
                 components.removeLast()
-                knownPaths.insert(components.joined(separator: "."))
+                sections.insert(components.joined(separator: "."))
             }
         }
-        var stack: [(indent: Int, key: String)] = []
         var unknown: [String] = []
-        var blockScalarIndent: Int?
-        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
-            let line = String(rawLine)
-            let content = line.drop(while: { $0 == " " })
-            let indent = line.count - content.count
-            if content.isEmpty || content.hasPrefix("#") {
-                continue
-            }
-            if let scalarIndent = blockScalarIndent {
-                if indent > scalarIndent {
-                    continue
-                }
-                blockScalarIndent = nil
-            }
-            if content.hasPrefix("-") || content.hasPrefix("---") {
-                continue
-            }
-            guard let colon = content.firstIndex(of: ":") else {
-                continue
-            }
-            let key = content[..<colon].trimmingCharacters(in: .whitespaces).trimmingCharacters(
-                in: CharacterSet(charactersIn: "\"'")
-            )
-            guard !key.isEmpty, !key.contains(" "), !key.contains("{") else {
-                continue
-            }
-            while let last = stack.last, last.indent >= indent {
-                stack.removeLast()
-            }
-            let path = (stack.map(\.key) + [key]).joined(separator: ".")
-            if !knownPaths.contains(path), !unknown.contains(where: { path.hasPrefix($0 + ".") }) {
-                unknown.append(path)
-            }
-            stack.append((indent, key))
-            let value = content[content.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-            if value.hasPrefix("|") || value.hasPrefix(">") {
-                blockScalarIndent = indent
-            }
-        }
+        Self.walk(mapping, prefix: "", leaves: leaves, sections: sections, into: &unknown)
         return unknown
     }
 
@@ -67,5 +35,30 @@ enum UnknownKeyScanner {
             return []
         }
         return Self.unknownKeys(inYAML: String(decoding: data, as: UTF8.self))
+    }
+
+    /// Reports each key of `mapping` that is no known path; descends only into known sections
+    /// (a known leaf's value is the loader's to judge, whatever its shape).
+    private static func walk(
+        _ mapping: Node.Mapping,
+        prefix: String,
+        leaves: Set<String>,
+        sections: Set<String>,
+        into unknown: inout [String]
+    ) {
+        for (keyNode, value) in mapping {
+            let key = keyNode.string ?? keyNode.scalar?.string ?? "?"
+            let path = prefix.isEmpty ? key : prefix + "." + key
+            if leaves.contains(path) {
+                continue
+            }
+            guard sections.contains(path) else {
+                unknown.append(path)
+                continue
+            }
+            if let children = value.mapping {
+                Self.walk(children, prefix: path, leaves: leaves, sections: sections, into: &unknown)
+            }
+        }
     }
 }

@@ -37,7 +37,10 @@ struct DemoEnvironment: Sendable {
         }
         logger.info(
             "demo started",
-            metadata: ["ami.port": "\(simulator.port)", "mqtt.port": "\(broker.map { "\($0.port)" } ?? "external")"]
+            metadata: [
+                DaemonLogKey.amiPort: "\(simulator.port)",
+                DaemonLogKey.mqttPort: "\(broker.map { "\($0.port)" } ?? "external")",
+            ]
         )
         return DemoEnvironment(simulator: simulator, broker: broker, options: options)
     }

@@ -64,7 +64,7 @@ final class MetricsHTTPServer: Service, Sendable {
         let server = MetricsHTTPServer(serverChannel: serverChannel, registry: registry, health: health, logger: logger)
         logger.info(
             "http endpoint listening",
-            metadata: ["http.address": "\(server.localAddress.map { "\($0)" } ?? "?")"]
+            metadata: [DaemonLogKey.httpAddress: "\(server.localAddress.map { "\($0)" } ?? "?")"]
         )
         return server
     }
@@ -122,7 +122,7 @@ final class MetricsHTTPServer: Service, Sendable {
                 }
             }
         } catch {
-            self.logger.debug("http connection failed", metadata: ["error": "\(error)"])
+            self.logger.debug("http connection failed", metadata: [DaemonLogKey.error: "\(error)"])
         }
     }
 

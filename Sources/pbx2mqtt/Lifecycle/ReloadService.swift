@@ -47,7 +47,7 @@ final class ReloadService: Service, Sendable {
         } catch {
             self.logger.error(
                 "configuration reload rejected; still running on the previous configuration",
-                metadata: ["config.errors": "\(error.errors.map(\.description).joined(separator: "; "))"]
+                metadata: [DaemonLogKey.configErrors: "\(error.errors.map(\.description).joined(separator: "; "))"]
             )
             return
         }
@@ -73,14 +73,15 @@ final class ReloadService: Service, Sendable {
             self.logger.info(
                 "configuration reloaded",
                 metadata: [
-                    "reload.ami_reconnect": "\(amiChanged)", "reload.mqtt_reconnect": "\(mqttChanged)",
-                    "reload.log_level": "\(next.log.level)",
+                    DaemonLogKey.reloadAMIReconnect: "\(amiChanged)",
+                    DaemonLogKey.reloadMQTTReconnect: "\(mqttChanged)",
+                    DaemonLogKey.reloadLogLevel: "\(next.log.level)",
                 ]
             )
         } catch {
             self.logger.error(
                 "configuration reload failed; still running on the previous configuration",
-                metadata: ["error": "\(error)"])
+                metadata: [DaemonLogKey.error: "\(error)"])
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PBXCore
 
 /// The pbx2mqtt swift-log backend: one text or JSON line per event, secrets redacted.
 ///
@@ -87,14 +88,14 @@ struct PBXLogHandler: LogHandler {
         fields: [(String, Logger.MetadataValue)],
         error: String?
     ) -> String {
-        var line = "{\"ts\":\(JSONText.quote(ts)),\"level\":\(JSONText.quote(level.rawValue))"
-        line += ",\"label\":\(JSONText.quote(self.label)),\"message\":\(JSONText.quote(message))"
+        var line = "{\"ts\":\(JSONString.quoted(ts)),\"level\":\(JSONString.quoted(level.rawValue))"
+        line += ",\"label\":\(JSONString.quoted(self.label)),\"message\":\(JSONString.quoted(message))"
         for (key, value) in fields {
             let safeKey = Self.reservedKeys.contains(key) ? "metadata.\(key)" : key
-            line += ",\(JSONText.quote(safeKey)):\(Self.json(value))"
+            line += ",\(JSONString.quoted(safeKey)):\(Self.json(value))"
         }
         if let error {
-            line += ",\"error\":\(JSONText.quote(error))"
+            line += ",\"error\":\(JSONString.quoted(error))"
         }
         return line + "}"
     }
@@ -152,14 +153,14 @@ struct PBXLogHandler: LogHandler {
     private static func json(_ value: Logger.MetadataValue) -> String {
         switch value {
         case .string(let text):
-            return JSONText.quote(text)
+            return JSONString.quoted(text)
         case .stringConvertible(let convertible):
-            return JSONText.quote(convertible.description)
+            return JSONString.quoted(convertible.description)
         case .array(let values):
             return "[" + values.map(Self.json).joined(separator: ",") + "]"
         case .dictionary(let dictionary):
             let members = dictionary.keys.sorted().compactMap { key in
-                dictionary[key].map { "\(JSONText.quote(key)):\(Self.json($0))" }
+                dictionary[key].map { "\(JSONString.quoted(key)):\(Self.json($0))" }
             }
             return "{" + members.joined(separator: ",") + "}"
         }
@@ -176,6 +177,6 @@ struct PBXLogHandler: LogHandler {
             rendered = value.description
         }
         let needsQuotes = rendered.isEmpty || rendered.contains { $0 == " " || $0 == "\"" || $0 == "=" }
-        return needsQuotes ? JSONText.quote(rendered) : rendered
+        return needsQuotes ? JSONString.quoted(rendered) : rendered
     }
 }

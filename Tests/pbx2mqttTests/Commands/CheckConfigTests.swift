@@ -73,7 +73,7 @@ import Testing
         #expect(command.format == .json)
     }
 
-    /// Should exit 78 when the configuration is invalid, as cli.md promises.
+    /// Should exit 78 when the configuration is invalid, as docs/configuration.md promises.
     @Test func invalidConfigurationExits78() async {
         do {
             _ = try await CommandSupport.loadOrExit(ConfigurationSources())
@@ -85,7 +85,7 @@ import Testing
         }
     }
 
-    /// Should exit 64 on bad usage, as cli.md promises.
+    /// Should exit 64 on bad usage, as docs/configuration.md promises.
     @Test func usageErrorsExit64() {
         do {
             _ = try Pbx2MQTT.parseAsRoot(["check-config", "--no-such-flag"])

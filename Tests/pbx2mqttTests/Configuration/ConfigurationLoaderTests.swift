@@ -107,7 +107,7 @@ import Testing
         #expect(configuration.log.format == .json)
     }
 
-    /// Should read every key from the environment variable cli.md names.
+    /// Should read every key from the environment variable docs/configuration.md names.
     @Test func environmentVariableNamesFollowCLIContract() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -146,7 +146,7 @@ import Testing
         #expect(configuration.log.format == .json)
     }
 
-    /// Should derive each key's environment variable as cli.md spells it.
+    /// Should derive each key's environment variable as docs/configuration.md spells it.
     @Test func environmentVariableNamesAreDerivedFromYAMLPaths() {
         #expect(ConfigurationKey.amiSecretFile.environmentVariable == "PBX2MQTT_AMI_SECRET_FILE")
         #expect(ConfigurationKey.mqttClientID.environmentVariable == "PBX2MQTT_MQTT_CLIENT_ID")

@@ -33,6 +33,31 @@ import Testing
         #expect(UnknownKeyScanner.unknownKeys(inFile: path).isEmpty)
     }
 
+    /// Should read keys from the parsed document, whatever the YAML form: flow mappings,
+    /// quoted keys, block scalars whose lines look like keys, anchors and merges of values.
+    @Test func findsKeysInEveryYAMLForm() {
+        let yaml = """
+            ami: {hots: pbx.local, port: 5038}
+            "mqtt":
+              'prefx': pbx
+              clientId: >
+                looks: like a key
+                prefix: too
+            model: &m
+              agentInterface: Local/{agent}@agents/n
+            log: {level: info, colour: true}
+            """
+        #expect(UnknownKeyScanner.unknownKeys(inYAML: yaml) == ["ami.hots", "mqtt.prefx", "log.colour"])
+    }
+
+    /// Should find nothing in a file that does not parse or is not a mapping: the loader
+    /// reports those.
+    @Test func unparsableDocumentHasNoUnknownKeys() {
+        #expect(UnknownKeyScanner.unknownKeys(inYAML: "ami: [unclosed\n").isEmpty)
+        #expect(UnknownKeyScanner.unknownKeys(inYAML: "- a\n- b\n").isEmpty)
+        #expect(UnknownKeyScanner.unknownKeys(inYAML: "").isEmpty)
+    }
+
     /// Should report a whole unknown section once, not each key inside it.
     @Test func unknownSectionIsReportedOnce() {
         let yaml = "amii:\n  host: x\n  port: 1\nlog:\n  level: info\n"

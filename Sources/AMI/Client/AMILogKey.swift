@@ -1,5 +1,6 @@
-/// The metadata keys the AMI client logs under, in one place so dashboards can rely on them.
-enum AMILogMetadata {
+/// The metadata keys the AMI client logs under, in one place so log queries and dashboards
+/// can rely on them: a key is spelt here once, never as a literal at a log call.
+enum AMILogKey {
     static let host = "ami.host"
     static let port = "ami.port"
     static let action = "ami.action"

@@ -1,0 +1,11 @@
+/// The AMI events the bridge needs besides the model's ``CallCenter/ModelEvent``s, declared
+/// once: ``AMIEventFilter`` asks Asterisk for these plus the model's streamed events.
+public enum BridgeEvent: String, CaseIterable, Sendable {
+    /// Answers an async `Originate` (by ActionID): the command's `ok` or `failed` reply.
+    case originateResponse = "OriginateResponse"
+    /// Names the space a `park` command's call went to, for its reply.
+    case parkedCall = "ParkedCall"
+    /// Asterisk going down: the AMI client logs it before the connection closes, so the log
+    /// tells a restart from a network failure.
+    case shutdown = "Shutdown"
+}
