@@ -13,7 +13,9 @@ extension AMIClientCore {
             self.connectionCounter += 1
             let connection = self.connectionCounter
             self.activeConnection = connection
-            self.logger.info("connecting to AMI", metadata: [AMILogKey.attempt: "\(attempt)"])
+            // Connects, disconnects and refusals are the delegate's to log, once each (the
+            // library reports them as state changes); here they are debug detail.
+            self.logger.debug("connecting to AMI", metadata: [AMILogKey.attempt: "\(attempt)"])
             // Reported before connecting: a connector may fail synchronously, and the
             // delegate must see `.connecting` before that attempt's `.disconnected`.
             self.delegate?.amiConnectionStateChanged(.connecting(attempt: attempt))
@@ -81,7 +83,7 @@ extension AMIClientCore {
 
         case .reportConnected(let info, let refusals):
             self.logRefusedFilters(refusals)
-            self.logger.info(
+            self.logger.debug(
                 "connected to AMI",
                 metadata: [AMILogKey.product: "\(info.product)", AMILogKey.version: "\(info.amiVersion)"]
             )
@@ -104,7 +106,7 @@ extension AMIClientCore {
         case .scheduleReconnect(let reason, let delay):
             self.stopTimers()
             self.failAllPending()
-            self.logger.info(
+            self.logger.debug(
                 "AMI disconnected, reconnecting after a delay",
                 metadata: [
                     AMILogKey.error: "\(reason)",

@@ -10,6 +10,8 @@ enum BridgeLogKey {
     static let amiError = "ami.error"
     static let amiRetryInMilliseconds = "ami.retry_in_ms"
     static let amiCode = "ami.code"
+    /// Connection attempts an outage took, logged when AMI is back.
+    static let amiAttempts = "ami.attempts"
 
     // MARK: MQTT side
     static let mqttPrefix = "mqtt.prefix"

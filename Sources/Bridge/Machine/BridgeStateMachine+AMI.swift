@@ -17,26 +17,36 @@ extension BridgeStateMachine {
         case .connecting, .shutdown:
             self.abandonSync(reason: "the AMI connection is not up", at: now, into: &actions)
         case .connected(let info):
-            actions.append(
-                .log(
-                    .info, "AMI connected",
-                    [BridgeLogKey.amiHost: "\(info.host):\(info.port)", BridgeLogKey.amiVersion: "\(info.amiVersion)"])
-            )
+            var metadata: Logger.Metadata = [
+                BridgeLogKey.amiHost: "\(info.host):\(info.port)", BridgeLogKey.amiVersion: "\(info.amiVersion)",
+            ]
+            if let outage = self.amiOutage, outage.attempts > 1 {
+                metadata[BridgeLogKey.amiAttempts] = "\(outage.attempts)"
+            }
+            self.amiOutage = nil
+            actions.append(.log(.info, "AMI connected", metadata))
             actions.append(.record(.amiConnected(true)))
             self.startSync(waiting: [], at: now, into: &actions)
         case .disconnected(let reason, let retryIn):
             self.abandonSync(reason: "the AMI connection dropped during the resync", at: now, into: &actions)
             actions.append(.record(.amiConnected(false)))
             actions.append(.record(.amiReconnect))
-            actions.append(
-                .log(
-                    .info, "AMI disconnected",
-                    [
-                        BridgeLogKey.amiError: "\(reason)",
-                        BridgeLogKey.amiRetryInMilliseconds: "\(retryIn.nanoseconds / 1_000_000)",
-                    ]
+            // Logged once per outage and reason, not on every failed attempt.
+            let text = "\(reason)"
+            if let outage = self.amiOutage, outage.reason == text {
+                self.amiOutage?.attempts += 1
+            } else {
+                self.amiOutage = (text, 1)
+                actions.append(
+                    .log(
+                        .info, "AMI disconnected; reconnecting",
+                        [
+                            BridgeLogKey.amiError: "\(reason)",
+                            BridgeLogKey.amiRetryInMilliseconds: "\(retryIn.nanoseconds / 1_000_000)",
+                        ]
+                    )
                 )
-            )
+            }
             self.failWaitingOriginates(at: now, into: &actions)
         }
         self.publishAMIState(at: now, into: &actions)

@@ -43,6 +43,8 @@ struct BridgeStateMachine: Sendable {
     /// Retained state waiting for room in the MQTT client's queue.
     var deferred = CoalescingQueue()
     var backPressure: BackPressure?
+    /// The AMI outage under way (reason and failed attempts), logged once per reason.
+    var amiOutage: (reason: String, attempts: Int)?
     /// Consecutive broker refusals, logged once per episode.
     var refusals: (code: Int, count: Int)?
     var sweep: Sweep = .notStarted

@@ -1,5 +1,6 @@
 import AMI
 import CallCenter
+import Logging
 import MQTT
 import NIOCore
 import Testing
@@ -79,7 +80,7 @@ struct BridgeStateMachineConnectionTests {
             $0.amiStateChanged(.disconnected(.connectionClosed, retryIn: .milliseconds(500)), at: $1)
         }
         #expect(harness.machine.sync == nil)
-        #expect(lost.logMessages.contains("AMI disconnected"))
+        #expect(lost.logMessages.contains("AMI disconnected; reconnecting"))
         #expect(lost.published("pbx/bridge/ami").first?.payload.contains("disconnected") == true)
         // A late answer for the lost connection changes nothing.
         let late = harness.answerStateLists(in: first, items: MachineHarness.defaultLists)
@@ -164,5 +165,32 @@ struct BridgeStateMachineConnectionTests {
         let back = harness.connectAMI(items: [[], [], [MachineHarness.extensionStatus("147", status: 1)], []])
         #expect(back.published("pbx/agent/147/extensionStatus").first?.payload.contains("\"inuse\"") == true)
         #expect(back.published("pbx/agent/148/extensionStatus").map(\.payload) == [""])
+    }
+
+    /// Should log an AMI outage once, however many attempts fail, and say how many when it ends.
+    @Test func amiOutageIsLoggedOnce() {
+        var harness = MachineHarness()
+        _ = harness.startSynced()
+        var logged: [String] = []
+        for _ in 0..<5 {
+            logged +=
+                harness.feed {
+                    $0.amiStateChanged(
+                        .disconnected(.connectFailed("connection refused"), retryIn: .seconds(1)), at: $1)
+                }.logMessages
+            logged += harness.feed { $0.amiStateChanged(.connecting(attempt: 1), at: $1) }.logMessages
+        }
+        #expect(logged == ["AMI disconnected; reconnecting"])
+        let back = harness.feed { $0.amiStateChanged(.connected(MachineHarness.info), at: $1) }
+        guard
+            case .log(_, "AMI connected", let metadata)? = back.first(where: {
+                if case .log = $0 { return true }
+                return false
+            })
+        else {
+            Issue.record("no connect line: \(back)")
+            return
+        }
+        #expect(metadata["ami.attempts"] == "5")
     }
 }
