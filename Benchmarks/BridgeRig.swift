@@ -20,10 +20,14 @@ struct BridgeRig: Sendable {
         return logger
     }()
 
+    /// - Parameters:
+    ///   - maxQueued: the MQTT client's queue bound; the daemon's default (`mqtt.maxQueued`) unless
+    ///     a scenario measures something else.
+    ///   - logger: where the bridge and its clients log (default: warnings and worse, to standard error).
     init(
         amiPort: Int, brokerPort: Int, prefix: String, stateQoS: MQTTQoS = .atLeastOnce,
         eventQoS: MQTTQoS = .atLeastOnce,
-        eventFilter: Bool = true, maxQueued: Int = 100_000
+        eventFilter: Bool = true, maxQueued: Int = 10_000, logger: Logger = BridgeRig.logger
     ) throws {
         let layout = try TopicLayout(prefix: prefix)
         let ami = AMIClient(
@@ -33,18 +37,18 @@ struct BridgeRig: Sendable {
                 filters: eventFilter ? AMIEventFilter.regexes : []
             ),
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
-            logger: Self.logger
+            logger: logger
         )
         self.mqtt = try MQTTClient(
             configuration: MQTTConfiguration(
                 host: "127.0.0.1", port: brokerPort, clientID: "bench-bridge-\(prefix)", protocolVersion: .v5,
                 maxQueuedMessages: maxQueued),
-            logger: Self.logger
+            logger: logger
         )
         self.bridge = PBXBridge(
             configuration: BridgeConfiguration(
                 layout: layout, stateQoS: stateQoS, eventQoS: eventQoS, amiHost: "127.0.0.1:\(amiPort)"),
-            ami: ami, mqtt: self.mqtt, logger: Self.logger
+            ami: ami, mqtt: self.mqtt, logger: logger
         )
     }
 
