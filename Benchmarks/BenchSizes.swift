@@ -24,7 +24,7 @@ struct BenchSizes: Sendable {
         latencyRuns: [(1000, 10_000), (5000, 50_000)],
         syncAgents: 5000, syncQueues: 200, memoryAgents: 5000, memoryEvents: 1_000_000,
         trafficCalls: 400, commandRoundTrips: 1000, reducerPasses: 20,
-        floodRuns: [(500, 100_000), (5000, 1_000_000)], floodRounds: 3, restartOutages: [1, 3])
+        floodRuns: [(500, 100_000), (5000, 250_000)], floodRounds: 3, restartOutages: [1, 3])
 
     static let smoke = BenchSizes(
         agents: 50, queues: 5, throughputEvents: 2000,
