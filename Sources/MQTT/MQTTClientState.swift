@@ -1,11 +1,11 @@
-/// The client's mutable bookkeeping, kept behind one `Mutex` because libmosquitto's network
-/// thread, the supervisor queue and the owner's executor all touch it.
+/// The client's mutable bookkeeping, kept behind one `Mutex` because the network thread, the
+/// supervisor queue and the owner's executor all touch it.
 struct MQTTClientState {
     /// Where the client is in its life.
     enum Lifecycle: Equatable {
         /// Created, `start` not called yet.
         case idle
-        /// The network loop runs (or is being restarted after a refusal).
+        /// The network loop runs (connected, connecting or waiting to reconnect).
         case running
         /// `stop` was called; nothing restarts any more.
         case stopped
@@ -28,8 +28,6 @@ struct MQTTClientState {
     var earlyCompletions: [Int32: Int] = [:]
     /// The count `notifyWhenQueued(atMost:)` waits for, until it is reached.
     var queueNotice: Int?
-    /// Consecutive refused CONNACKs, for the loop-restart backoff.
-    var refusedAttempts = 0
     var isConnected = false
 
     var queuedCount: Int { self.pendingReliableCount + self.pendingUnreliableCount }
