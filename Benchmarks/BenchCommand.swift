@@ -37,6 +37,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Rounds of each state flood (default 3; 1 with --smoke).")
     var rounds: Int?
 
+    @Option(help: "The bridge's state window (BridgeConfiguration.stateWindow), to measure another choice.")
+    var stateWindow: Int?
+
     mutating func run() async throws {
         let selected = self.only.map { Set($0.split(separator: ",").map(String.init)) } ?? Set(Self.allScenarios)
         if let unknown = selected.first(where: { !Self.allScenarios.contains($0) }) {
@@ -52,6 +55,7 @@ struct BenchCommand: AsyncParsableCommand {
                 return (parts[0], parts[1])
             }
         }
+        BenchTuning.stateWindow = self.stateWindow
         if let rounds = self.rounds {
             guard rounds > 0 else { throw ValidationError("--rounds must be at least 1") }
             sizes.floodRounds = rounds

@@ -6,6 +6,7 @@ import Logging
 import MQTT
 import NIOCore
 import NIOPosix
+import Synchronization
 
 /// A `PBXBridge` built in this process as `Daemon.makeBridge` builds it (MD5 login,
 /// `Events: call,agent`, the Asterisk-side filter, MQTT 5), pointed at the bench's simulator
@@ -45,11 +46,12 @@ struct BridgeRig: Sendable {
                 maxQueuedMessages: maxQueued),
             logger: logger
         )
-        self.bridge = PBXBridge(
-            configuration: BridgeConfiguration(
-                layout: layout, stateQoS: stateQoS, eventQoS: eventQoS, amiHost: "127.0.0.1:\(amiPort)"),
-            ami: ami, mqtt: self.mqtt, logger: logger
-        )
+        var configuration = BridgeConfiguration(
+            layout: layout, stateQoS: stateQoS, eventQoS: eventQoS, amiHost: "127.0.0.1:\(amiPort)")
+        if let window = BenchTuning.stateWindow {
+            configuration.stateWindow = window
+        }
+        self.bridge = PBXBridge(configuration: configuration, ami: ami, mqtt: self.mqtt, logger: logger)
     }
 
     func start() async throws {
@@ -67,5 +69,19 @@ struct BridgeRig: Sendable {
 
     func stop() async {
         try? await self.bridge.shutdown(grace: .milliseconds(100)).get()
+    }
+}
+
+/// Settings of the bridge a run may change from the command line, to measure a choice.
+enum BenchTuning {
+    private static let window = Atomic<Int>(0)
+
+    /// `BridgeConfiguration.stateWindow` for every rig; nil: the bridge's default.
+    static var stateWindow: Int? {
+        get {
+            let value = Self.window.load(ordering: .relaxed)
+            return value > 0 ? value : nil
+        }
+        set { Self.window.store(newValue ?? 0, ordering: .relaxed) }
     }
 }

@@ -44,8 +44,7 @@ extension MQTTClient {
             }
             // Subscribing is a queued send, not a setter: safe from the callback.
             for subscription in subscriptions {
-                let result = self.sendSubscribe(
-                    subscription.filter, qos: subscription.qos, retainAsPublished: subscription.retainAsPublished)
+                let result = self.sendSubscribe(subscription)
                 if result != Int32(MOSQ_ERR_SUCCESS.rawValue) {
                     self.logger.info(
                         "MQTT resubscribe failed",

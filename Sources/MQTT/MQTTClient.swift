@@ -194,15 +194,20 @@ public final class MQTTClient: Sendable {
     /// after the reconnect (success is returned: retrying would duplicate them). QoS 0 messages
     /// cannot be queued: they are counted in `droppedMessageCount` and not thrown.
     /// Under MQTT 3.1.1 `message.properties` are not sent.
-    /// - Throws: `.queueFull` when `maxQueuedMessages` publications await the broker,
-    ///   `.mosquitto` for an invalid topic, payload or property.
+    /// - Parameter queueLimit: a tighter bound for this publication only. An owner that keeps
+    ///   newer values itself (coalesced) passes a window, so they wait there rather than behind
+    ///   stale ones in libmosquitto's queue. A refusal under it is the owner's to keep, so it is
+    ///   not counted in `droppedMessageCount`.
+    /// - Throws: `.queueFull` when `maxQueuedMessages` (or `queueLimit`) publications await the
+    ///   broker, `.mosquitto` for an invalid topic, payload or property.
     @discardableResult
-    public func publish(_ message: MQTTMessage) throws(MQTTError) -> Int32 {
-        let limit = self.configuration.maxQueuedMessages
+    public func publish(_ message: MQTTMessage, queueLimit: Int? = nil) throws(MQTTError) -> Int32 {
+        let hardLimit = self.configuration.maxQueuedMessages
+        let limit = min(queueLimit ?? hardLimit, hardLimit)
         let admission = self.storage.withLock { state -> (admitted: Bool, stopped: Bool) in
             if state.lifecycle == .stopped { return (false, true) }
             guard state.queuedCount < limit else {
-                state.droppedCount += 1
+                if state.queuedCount >= hardLimit { state.droppedCount += 1 }
                 return (false, false)
             }
             return (true, false)
@@ -244,40 +249,49 @@ public final class MQTTClient: Sendable {
     }
 
     /// Subscribes now if connected, and again after every reconnect.
-    /// - Parameter retainAsPublished: MQTT 5 only: deliver messages with the retain flag they
-    ///   were published with. Brokers otherwise clear it on messages that arrive live, so a
-    ///   subscriber could not tell a retained publication from a plain one (the bridge refuses
-    ///   retained commands). Ignored under MQTT 3.1.1.
+    /// - Parameters:
+    ///   - retainAsPublished: MQTT 5 only: deliver messages with the retain flag they were
+    ///     published with. Brokers otherwise clear it on messages that arrive live, so a
+    ///     subscriber could not tell a retained publication from a plain one (the bridge refuses
+    ///     retained commands). Ignored under MQTT 3.1.1.
+    ///   - noLocal: MQTT 5 only: the broker does not send this client's own publications back
+    ///     (retained ones are still replayed on subscribe). Ignored under MQTT 3.1.1.
     /// - Throws: `.mosquitto` for an invalid filter (checked before it is remembered).
-    public func subscribe(_ filter: String, qos: MQTTQoS, retainAsPublished: Bool = false) throws(MQTTError) {
+    public func subscribe(_ filter: String, qos: MQTTQoS, retainAsPublished: Bool = false, noLocal: Bool = false)
+        throws(MQTTError)
+    {
         let valid = mosquitto_sub_topic_check(filter)
         if valid != Int32(MOSQ_ERR_SUCCESS.rawValue) {
             throw MQTTError.from(valid, operation: "subscribe to \(filter)")
         }
+        let subscription = MQTTClientState.Subscription(
+            filter: filter, qos: qos, retainAsPublished: retainAsPublished, noLocal: noLocal)
         let stopped = self.storage.withLock { state -> Bool in
             if state.lifecycle == .stopped { return true }
             if let index = state.subscriptions.firstIndex(where: { $0.filter == filter }) {
-                state.subscriptions[index].qos = qos
-                state.subscriptions[index].retainAsPublished = retainAsPublished
+                state.subscriptions[index] = subscription
             } else {
-                state.subscriptions.append((filter: filter, qos: qos, retainAsPublished: retainAsPublished))
+                state.subscriptions.append(subscription)
             }
             return false
         }
         if stopped { throw MQTTError.invalidState("subscribe() after stop()") }
-        let rc = self.sendSubscribe(filter, qos: qos, retainAsPublished: retainAsPublished)
+        let rc = self.sendSubscribe(subscription)
         if rc != Int32(MOSQ_ERR_SUCCESS.rawValue) && rc != Int32(MOSQ_ERR_NO_CONN.rawValue) {
             throw MQTTError.from(rc, operation: "subscribe to \(filter)")
         }
     }
 
-    /// One SUBSCRIBE, with the retain-as-published option when asked for under MQTT 5.
-    func sendSubscribe(_ filter: String, qos: MQTTQoS, retainAsPublished: Bool) -> Int32 {
-        guard retainAsPublished, self.configuration.protocolVersion == .v5 else {
-            return mosquitto_subscribe(self.handle, nil, filter, Int32(qos.rawValue))
+    /// One SUBSCRIBE, with the MQTT 5 options asked for (none under MQTT 3.1.1).
+    func sendSubscribe(_ subscription: MQTTClientState.Subscription) -> Int32 {
+        var options: Int32 = 0
+        if subscription.retainAsPublished { options |= Int32(MQTT_SUB_OPT_RETAIN_AS_PUBLISHED.rawValue) }
+        if subscription.noLocal { options |= Int32(MQTT_SUB_OPT_NO_LOCAL.rawValue) }
+        guard options != 0, self.configuration.protocolVersion == .v5 else {
+            return mosquitto_subscribe(self.handle, nil, subscription.filter, Int32(subscription.qos.rawValue))
         }
         return mosquitto_subscribe_v5(
-            self.handle, nil, filter, Int32(qos.rawValue), Int32(MQTT_SUB_OPT_RETAIN_AS_PUBLISHED.rawValue), nil)
+            self.handle, nil, subscription.filter, Int32(subscription.qos.rawValue), options, nil)
     }
 
     // MARK: Counters

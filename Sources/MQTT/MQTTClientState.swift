@@ -13,8 +13,16 @@ struct MQTTClientState {
 
     var lifecycle: Lifecycle = .idle
     var onEvent: (@Sendable (MQTTClientEvent) -> Void)?
+    /// One filter and its options, as `subscribe` was asked for it.
+    struct Subscription {
+        var filter: String
+        var qos: MQTTQoS
+        var retainAsPublished: Bool
+        var noLocal: Bool
+    }
+
     /// Filters to renew on every connect, in the order they were first subscribed.
-    var subscriptions: [(filter: String, qos: MQTTQoS, retainAsPublished: Bool)] = []
+    var subscriptions: [Subscription] = []
     /// QoS 1/2 publications accepted and not yet acknowledged, by message id (ids wrap at
     /// 65535, so a count per id).
     var pendingReliable: [Int32: Int] = [:]

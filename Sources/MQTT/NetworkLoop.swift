@@ -202,6 +202,7 @@ final class NetworkLoop: Sendable {
 #if canImport(Glibc)
     private func networkLoopMain(_ argument: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? {
         guard let argument else { return nil }
+        nameThisThread("mqtt loop")
         let start = Unmanaged<NetworkLoop.StartArgument>.fromOpaque(argument).takeRetainedValue()
         start.loop.run(connecting: start.connecting)
         return nil
@@ -211,5 +212,17 @@ final class NetworkLoop: Sendable {
         let start = Unmanaged<NetworkLoop.StartArgument>.fromOpaque(argument).takeRetainedValue()
         start.loop.run(connecting: start.connecting)
         return nil
+    }
+#endif
+
+#if canImport(Glibc)
+    /// Names the calling thread in `top -H`, `perf` and `/proc` as libmosquitto named its own
+    /// thread ("mosquitto loop"). Glibc does not export `pthread_setname_np` to Swift, so this
+    /// writes `/proc/thread-self/comm`; a failure only leaves the inherited name.
+    private func nameThisThread(_ name: String) {
+        let descriptor = open("/proc/thread-self/comm", O_WRONLY)
+        guard descriptor >= 0 else { return }
+        defer { close(descriptor) }
+        _ = Array(name.utf8.prefix(15)).withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
     }
 #endif
