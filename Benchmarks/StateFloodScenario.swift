@@ -154,7 +154,7 @@ struct StateFloodScenario {
         }
         // A back-pressure episode of the sync (its burst can fill the state window) ends after
         // its quiet period: its lines are not the flood's.
-        try await Task.sleep(for: .milliseconds(1200))
+        try? await Self.episodeOver(lines)
         tracker.reset()
         lines.removeAll()
         let expected = Self.finalValues(prefix: prefix, agents: agents, count: count)
@@ -168,10 +168,7 @@ struct StateFloodScenario {
                 "\(error); \(try await self.retainedDiagnosis(prefix: prefix, qos: qos, expected: expected))")
         }
         // A back-pressure episode's summary comes once the queue has stayed clear for a moment.
-        try? await waitUntil("the back-pressure summary", timeout: 3) {
-            let all = lines.all
-            return !all.contains { $0.contains("queue full") } || all.contains { $0.contains("drained") }
-        }
+        try? await Self.episodeOver(lines)
         let outcome = Outcome(
             seconds: Double(end - start) / 1e9, messages: tracker.messages, regressions: tracker.regressions,
             logLines: lines.all)
@@ -225,6 +222,14 @@ struct StateFloodScenario {
         try await subscriber.ready()
         try? await waitUntil("retained values", timeout: 2) { tracker.messages >= expected.count }
         return "the broker retains the final value of \(tracker.holding(expected)) of \(expected.count) topics"
+    }
+
+    /// Waits (up to 3 s) until a back-pressure episode the lines opened has its summary line.
+    static func episodeOver(_ lines: LogLines) async throws {
+        try await waitUntil("the back-pressure summary", timeout: 3) {
+            let all = lines.all
+            return !all.contains { $0.contains("queue full") } || all.contains { $0.contains("drained") }
+        }
     }
 
     // MARK: The flood
