@@ -13,7 +13,7 @@ struct BenchCommand: AsyncParsableCommand {
     )
 
     static let allScenarios = [
-        "throughput", "latency", "sync", "memory", "ami-traffic", "command", "reducer", "parser",
+        "throughput", "latency", "sync", "flood", "restart", "memory", "ami-traffic", "command", "reducer", "parser",
     ]
 
     @Flag(help: "Tiny sizes, a few seconds in total (CI).")
@@ -31,12 +31,35 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "The pbx2mqtt executable the memory scenario runs (default: next to this one).")
     var bridgeBinary: String?
 
+    @Option(help: "State floods to run instead of the default, as AGENTSxEVENTS[,...] (e.g. 500x100000).")
+    var flood: String?
+
+    @Option(help: "Rounds of each state flood (default 3; 1 with --smoke).")
+    var rounds: Int?
+
+    @Option(help: "The bridge's state window (BridgeConfiguration.stateWindow), to measure another choice.")
+    var stateWindow: Int?
+
     mutating func run() async throws {
         let selected = self.only.map { Set($0.split(separator: ",").map(String.init)) } ?? Set(Self.allScenarios)
         if let unknown = selected.first(where: { !Self.allScenarios.contains($0) }) {
             throw ValidationError("unknown scenario \(unknown); pick from \(Self.allScenarios.joined(separator: ","))")
         }
-        let sizes = self.smoke ? BenchSizes.smoke : BenchSizes.full
+        var sizes = self.smoke ? BenchSizes.smoke : BenchSizes.full
+        if let flood = self.flood {
+            sizes.floodRuns = try flood.split(separator: ",").map { run in
+                let parts = run.split(separator: "x").compactMap { Int($0) }
+                guard parts.count == 2, parts[0] > 0, parts[1] > 0 else {
+                    throw ValidationError("--flood takes AGENTSxEVENTS[,...], got \(run)")
+                }
+                return (parts[0], parts[1])
+            }
+        }
+        BenchTuning.stateWindow = self.stateWindow
+        if let rounds = self.rounds {
+            guard rounds > 0 else { throw ValidationError("--rounds must be at least 1") }
+            sizes.floodRounds = rounds
+        }
         var report = ResultReport(mode: self.smoke ? "smoke" : "full", machine: Self.machine(), startedAt: Date())
         let started = MonotonicClock.nanoseconds()
         let broker = try await MosquittoBroker.start(quiet: true)
@@ -62,6 +85,8 @@ struct BenchCommand: AsyncParsableCommand {
         await record("throughput") { try await ThroughputScenario(sizes: sizes, broker: broker).run() }
         await record("latency") { try await LatencyScenario(sizes: sizes, broker: broker).run() }
         await record("sync") { try await SyncScenario(sizes: sizes, broker: broker).run() }
+        await record("flood") { try await StateFloodScenario(sizes: sizes, broker: broker).run() }
+        await record("restart") { try await RestartScenario(sizes: sizes).run() }
         let binary = self.bridgeBinary ?? MemoryScenario.defaultBinary()
         await record("memory") { try await MemoryScenario(sizes: sizes, broker: broker, binary: binary).run() }
         var traffic: RecordedTraffic?

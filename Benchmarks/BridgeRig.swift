@@ -6,6 +6,7 @@ import Logging
 import MQTT
 import NIOCore
 import NIOPosix
+import Synchronization
 
 /// A `PBXBridge` built in this process as `Daemon.makeBridge` builds it (MD5 login,
 /// `Events: call,agent`, the Asterisk-side filter, MQTT 5), pointed at the bench's simulator
@@ -20,10 +21,14 @@ struct BridgeRig: Sendable {
         return logger
     }()
 
+    /// - Parameters:
+    ///   - maxQueued: the MQTT client's queue bound; the daemon's default (`mqtt.maxQueued`) unless
+    ///     a scenario measures something else.
+    ///   - logger: where the bridge and its clients log (default: warnings and worse, to standard error).
     init(
         amiPort: Int, brokerPort: Int, prefix: String, stateQoS: MQTTQoS = .atLeastOnce,
         eventQoS: MQTTQoS = .atLeastOnce,
-        eventFilter: Bool = true, maxQueued: Int = 100_000
+        eventFilter: Bool = true, maxQueued: Int = 10_000, logger: Logger = BridgeRig.logger
     ) throws {
         let layout = try TopicLayout(prefix: prefix)
         let ami = AMIClient(
@@ -33,19 +38,20 @@ struct BridgeRig: Sendable {
                 filters: eventFilter ? AMIEventFilter.regexes : []
             ),
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
-            logger: Self.logger
+            logger: logger
         )
         self.mqtt = try MQTTClient(
             configuration: MQTTConfiguration(
                 host: "127.0.0.1", port: brokerPort, clientID: "bench-bridge-\(prefix)", protocolVersion: .v5,
                 maxQueuedMessages: maxQueued),
-            logger: Self.logger
+            logger: logger
         )
-        self.bridge = PBXBridge(
-            configuration: BridgeConfiguration(
-                layout: layout, stateQoS: stateQoS, eventQoS: eventQoS, amiHost: "127.0.0.1:\(amiPort)"),
-            ami: ami, mqtt: self.mqtt, logger: Self.logger
-        )
+        var configuration = BridgeConfiguration(
+            layout: layout, stateQoS: stateQoS, eventQoS: eventQoS, amiHost: "127.0.0.1:\(amiPort)")
+        if let window = BenchTuning.stateWindow {
+            configuration.stateWindow = window
+        }
+        self.bridge = PBXBridge(configuration: configuration, ami: ami, mqtt: self.mqtt, logger: logger)
     }
 
     func start() async throws {
@@ -63,5 +69,19 @@ struct BridgeRig: Sendable {
 
     func stop() async {
         try? await self.bridge.shutdown(grace: .milliseconds(100)).get()
+    }
+}
+
+/// Settings of the bridge a run may change from the command line, to measure a choice.
+enum BenchTuning {
+    private static let window = Atomic<Int>(0)
+
+    /// `BridgeConfiguration.stateWindow` for every rig; nil: the bridge's default.
+    static var stateWindow: Int? {
+        get {
+            let value = Self.window.load(ordering: .relaxed)
+            return value > 0 ? value : nil
+        }
+        set { Self.window.store(newValue ?? 0, ordering: .relaxed) }
     }
 }

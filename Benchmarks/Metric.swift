@@ -7,17 +7,31 @@ struct Metric: Sendable {
     var goal: String?
     /// Whether the goal was met; nil without a goal.
     var met: Bool?
+    /// Every round's value when the figure sums up several (`1.21 / 1.34 / 1.18`).
+    var rounds: [Double]?
 
-    init(_ name: String, _ value: Double, _ unit: String, goal: String? = nil, met: Bool? = nil) {
+    init(
+        _ name: String, _ value: Double, _ unit: String, goal: String? = nil, met: Bool? = nil,
+        rounds: [Double]? = nil
+    ) {
         self.name = name
         self.value = value
         self.unit = unit
         self.goal = goal
         self.met = met
+        self.rounds = rounds
+    }
+
+    /// The rounds as text, each with the value's precision.
+    var formattedRounds: String? {
+        self.rounds.map { values in
+            values.map { Metric("", $0, "").formattedValue }.joined(separator: " / ")
+        }
     }
 
     /// The value with a precision that suits its size.
     var formattedValue: String {
+        guard self.value.isFinite else { return self.value.isNaN ? "n/a" : "inf" }
         let magnitude = abs(self.value)
         if magnitude >= 1000 { return Self.grouped(Int(self.value.rounded())) }
         if magnitude >= 100 { return String(Int(self.value.rounded())) }

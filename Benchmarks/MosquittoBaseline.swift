@@ -36,11 +36,11 @@ final class MosquittoBaseline {
         }
     }
 
-    /// Publishes every message as fast as libmosquitto accepts it.
-    func publish(_ messages: [(topic: String, payload: [UInt8])], qos: Int32) {
+    /// Publishes every message as fast as libmosquitto accepts it (its own queue is unbounded).
+    func publish(_ messages: [(topic: String, payload: [UInt8])], qos: Int32, retain: Bool = false) {
         for message in messages {
             _ = message.payload.withUnsafeBytes { raw in
-                mosquitto_publish(self.handle, nil, message.topic, Int32(raw.count), raw.baseAddress, qos, false)
+                mosquitto_publish(self.handle, nil, message.topic, Int32(raw.count), raw.baseAddress, qos, retain)
             }
         }
     }

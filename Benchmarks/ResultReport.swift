@@ -10,15 +10,15 @@ struct ResultReport: Sendable {
 
     /// A plain-text table for the terminal.
     func table() -> String {
-        var rows: [[String]] = [["scenario", "metric", "value", "unit", "goal", "ok"]]
+        var rows: [[String]] = [["scenario", "metric", "value", "unit", "goal", "ok", "rounds"]]
         for scenario in self.scenarios {
             if let error = scenario.error {
-                rows.append([scenario.id, "ERROR", error, "", "", "FAIL"])
+                rows.append([scenario.id, "ERROR", error, "", "", "FAIL", ""])
             }
             for metric in scenario.metrics {
                 rows.append([
                     scenario.id, metric.name, metric.formattedValue, metric.unit, metric.goal ?? "",
-                    metric.met.map { $0 ? "yes" : "NO" } ?? "",
+                    metric.met.map { $0 ? "yes" : "NO" } ?? "", metric.formattedRounds ?? "",
                 ])
             }
         }
@@ -41,12 +41,13 @@ struct ResultReport: Sendable {
 
     /// A GitHub-flavoured markdown table (Benchmarks/README.md).
     func markdown() -> String {
-        var lines = ["| scenario | metric | value | goal | met |", "|---|---|---:|---|---|"]
+        var lines = ["| scenario | metric | value | goal | met | rounds |", "|---|---|---:|---|---|---|"]
         for scenario in self.scenarios {
             for metric in scenario.metrics {
                 let value = metric.formattedValue + (metric.unit.isEmpty ? "" : " " + metric.unit)
+                let met = metric.met.map { $0 ? "yes" : "**no**" } ?? ""
                 lines.append(
-                    "| \(scenario.title) | \(metric.name) | \(value) | \(metric.goal ?? "") | \(metric.met.map { $0 ? "yes" : "**no**" } ?? "") |"
+                    "| \(scenario.title) | \(metric.name) | \(value) | \(metric.goal ?? "") | \(met) | \(metric.formattedRounds ?? "") |"
                 )
             }
         }
@@ -61,9 +62,14 @@ struct ResultReport: Sendable {
                 "title": scenario.title,
                 "notes": scenario.notes,
                 "metrics": scenario.metrics.map { metric -> [String: Any] in
-                    var entry: [String: Any] = ["name": metric.name, "value": metric.value, "unit": metric.unit]
+                    // JSON has no infinity: a round the limit could not finish is "inf".
+                    func number(_ value: Double) -> Any { value.isFinite ? value : "\(value)" }
+                    var entry: [String: Any] = [
+                        "name": metric.name, "value": number(metric.value), "unit": metric.unit,
+                    ]
                     if let goal = metric.goal { entry["goal"] = goal }
                     if let met = metric.met { entry["met"] = met }
+                    if let rounds = metric.rounds { entry["rounds"] = rounds.map(number) }
                     return entry
                 },
             ]

@@ -54,10 +54,14 @@ public final class MosquittoBroker: Sendable {
     ///   - password: that account's password (hashed into a file by `mosquitto_passwd -b`).
     ///   - port: a fixed port instead of a free one (the demo's `--mqtt-port`, or a killed broker
     ///     replaced by one with other credentials); then no other port is tried.
-    ///   - quiet: log errors only and queue without limit, for the benchmarks: `log_type all`
-    ///     writes two log lines per message, and the default 1000-message queue drops bursts.
+    ///   - quiet: log errors only, for the benchmarks (`log_type all` writes two log lines per
+    ///     message). Every other setting stays mosquitto's stock one (20 QoS 1 messages in
+    ///     flight per client, 1000 queued), so figures are what a user with a stock broker gets.
+    ///   - tcpNoDelay: `set_tcp_nodelay true` (mosquitto's default is false, which makes Nagle's
+    ///     algorithm add ~40 ms to a command's reply); false only to show that cost.
     public static func start(
-        username: String? = nil, password: String? = nil, port fixedPort: Int? = nil, quiet: Bool = false
+        username: String? = nil, password: String? = nil, port fixedPort: Int? = nil, quiet: Bool = false,
+        tcpNoDelay: Bool = true
     ) async throws -> MosquittoBroker {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("pbx2mqtt-mosquitto-\(UUID().uuidString)", isDirectory: true)
@@ -67,7 +71,8 @@ public final class MosquittoBroker: Sendable {
             let port = try fixedPort ?? Self.freePort()
             do {
                 try Self.writeConfig(
-                    directory: directory, port: port, username: username, password: password, quiet: quiet)
+                    directory: directory, port: port, username: username, password: password, quiet: quiet,
+                    tcpNoDelay: tcpNoDelay)
                 let process = try await Self.launch(directory: directory, port: port)
                 return MosquittoBroker(
                     port: port, username: username, password: password, directory: directory, process: process)
@@ -189,8 +194,9 @@ public final class MosquittoBroker: Sendable {
         return result == 0
     }
 
-    private static func writeConfig(directory: URL, port: Int, username: String?, password: String?, quiet: Bool) throws
-    {
+    private static func writeConfig(
+        directory: URL, port: Int, username: String?, password: String?, quiet: Bool, tcpNoDelay: Bool
+    ) throws {
         var lines = [
             "listener \(port) 127.0.0.1",
             "persistence false",
@@ -199,16 +205,11 @@ public final class MosquittoBroker: Sendable {
             "connection_messages true",
             // Without it Nagle's algorithm adds ~40 ms per hop: a command round trip took
             // ~90 ms instead of ~2 ms (deploy/mosquitto.conf sets it too).
-            "set_tcp_nodelay true",
+            "set_tcp_nodelay \(tcpNoDelay)",
             // Running as root, mosquitto would otherwise switch to the `mosquitto` user, which
             // cannot read this folder. Ignored when not started as root.
             "user root",
         ]
-        if quiet {
-            // As deploy/mosquitto.conf: more QoS 1 messages in flight to each subscriber than
-            // mosquitto's default 20, which paces a large initial sync.
-            lines += ["max_queued_messages 0", "max_queued_bytes 0", "max_inflight_messages 100"]
-        }
         if let username, let password {
             let passwordFile = directory.appendingPathComponent("passwords")
             let result = try Self.runSync(

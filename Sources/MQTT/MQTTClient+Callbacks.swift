@@ -1,5 +1,4 @@
 import CMosquitto
-import Dispatch
 import Logging
 import Synchronization
 
@@ -38,15 +37,14 @@ extension MQTTClient {
 
     private func handleConnect(rc: Int32, flags: Int32) {
         if rc == 0 {
+            self.network.connected()
             let subscriptions = self.storage.withLock { state in
                 state.isConnected = true
-                state.refusedAttempts = 0
                 return state.subscriptions
             }
             // Subscribing is a queued send, not a setter: safe from the callback.
             for subscription in subscriptions {
-                let result = self.sendSubscribe(
-                    subscription.filter, qos: subscription.qos, retainAsPublished: subscription.retainAsPublished)
+                let result = self.sendSubscribe(subscription)
                 if result != Int32(MOSQ_ERR_SUCCESS.rawValue) {
                     self.logger.info(
                         "MQTT resubscribe failed",
@@ -57,26 +55,29 @@ extension MQTTClient {
             self.emit(.connected(sessionPresent: (flags & 1) != 0))
             return
         }
+        // The network thread retries after the refusal backoff. (libmosquitto 2.0 turns a
+        // refused MQTT 5 CONNACK into MOSQ_ERR_PROTOCOL, which would end its own loop for good;
+        // for `NetworkLoop` it is one more failed attempt.)
+        self.network.refused()
         let isV5 = self.configuration.protocolVersion == .v5
         let reason =
             (isV5 ? mosquitto_reason_string(rc) : mosquitto_connack_string(rc)).map { String(cString: $0) }
             ?? "refused with code \(rc)"
         self.emit(.connectionRefused(code: Int(rc), reason: reason))
-        if isV5 && rc >= 128 {
-            // libmosquitto 2.0 turns a refused MQTT 5 CONNACK into MOSQ_ERR_PROTOCOL, which ends
-            // its network thread for good. Restart it later, from outside this thread.
-            self.scheduleLoopRestart()
-        }
     }
 
+    /// Also called when an attempt fails before the broker accepted it (libmosquitto reports
+    /// every socket it closes); only the end of an accepted connection is an event.
     private func handleDisconnect(rc: Int32) {
-        let (lost, notice) = self.storage.withLock { state in
-            (state.connectionLost(), state.takeQueueNotice())
+        let (wasConnected, lost, notice) = self.storage.withLock { state in
+            (state.isConnected, state.connectionLost(), state.takeQueueNotice())
         }
         if lost > 0 {
             self.logger.debug("MQTT QoS 0 messages lost with the connection", metadata: ["mqtt.count": "\(lost)"])
         }
-        self.emit(.disconnected(reason: rc == 0 ? "disconnected by the client" : Self.text(rc)))
+        if wasConnected {
+            self.emit(.disconnected(reason: rc == 0 ? "disconnected by the client" : Self.text(rc)))
+        }
         if let notice {
             self.emit(.queueBelow(queued: notice))
         }
@@ -114,63 +115,11 @@ extension MQTTClient {
         self.emit(.message(message))
     }
 
-    // MARK: Supervisor
+    // MARK: Backoff
 
-    /// Backoff for restarting the network thread after a refusal: min, 2×min, 4×min … capped at max.
+    /// Backoff after a refused login: min, 2×min, 4×min … capped at max (seconds).
     static func refusalBackoff(attempt: Int, minSeconds: Int, maxSeconds: Int) -> Int {
         let exponent = min(max(attempt - 1, 0), 20)
         return min(maxSeconds, minSeconds << exponent)
-    }
-
-    private func scheduleLoopRestart() {
-        let attempt = self.storage.withLock { state in
-            state.refusedAttempts += 1
-            return state.refusedAttempts
-        }
-        let delay = Self.refusalBackoff(
-            attempt: attempt,
-            minSeconds: self.configuration.reconnectDelayMinSeconds,
-            maxSeconds: self.configuration.reconnectDelayMaxSeconds)
-        self.logger.debug(
-            "MQTT reconnecting after refusal",
-            metadata: ["mqtt.delay_seconds": "\(delay)", "mqtt.attempt": "\(attempt)"])
-        self.supervisor.asyncAfter(deadline: .now() + .seconds(delay)) { [weak self] in
-            self?.restartLoop()
-        }
-    }
-
-    /// Runs on `supervisor`: joins the ended network thread and starts a fresh one.
-    private func restartLoop() {
-        guard self.storage.withLock({ $0.lifecycle == .running }) else { return }
-        _ = mosquitto_loop_stop(self.handle, false)
-        let rc = mosquitto_reconnect_async(self.handle)
-        let loop = mosquitto_loop_start(self.handle)
-        if loop != Int32(MOSQ_ERR_SUCCESS.rawValue) {
-            self.logger.info("MQTT network thread restart failed", metadata: ["mqtt.error": "\(Self.text(loop))"])
-        }
-        if rc != Int32(MOSQ_ERR_SUCCESS.rawValue) {
-            // Broker gone meanwhile: the new thread waits for a started connection (see `start`).
-            self.scheduleConnectRetry(attempt: 1)
-        }
-    }
-
-    /// Retries a connect that failed before libmosquitto's thread took over reconnecting (its
-    /// thread only starts working once a connection attempt is under way).
-    func scheduleConnectRetry(attempt: Int) {
-        let delay = Self.refusalBackoff(
-            attempt: attempt,
-            minSeconds: self.configuration.reconnectDelayMinSeconds,
-            maxSeconds: self.configuration.reconnectDelayMaxSeconds)
-        self.supervisor.asyncAfter(deadline: .now() + .seconds(delay)) { [weak self] in
-            guard let self, self.storage.withLock({ $0.lifecycle == .running }) else { return }
-            let rc = mosquitto_reconnect_async(self.handle)
-            if rc == Int32(MOSQ_ERR_SUCCESS.rawValue) {
-                return
-            }
-            self.logger.debug(
-                "MQTT broker not reachable yet, retrying",
-                metadata: ["mqtt.error": "\(Self.text(rc))", "mqtt.attempt": "\(attempt)"])
-            self.scheduleConnectRetry(attempt: attempt + 1)
-        }
     }
 }

@@ -13,19 +13,17 @@ import Synchronization
 /// mutable value sits in `storage` (a `Mutex`).
 public final class MQTTClient: Sendable {
     /// The `mosquitto*`, never exposed. Shared across threads by libmosquitto's own contract:
-    /// it is configured only in `init` (before any thread exists) and afterwards used only
-    /// through calls libmosquitto makes thread-safe once `mosquitto_loop_start` has enabled
-    /// threading (publish, subscribe, disconnect); starting and stopping the loop is
-    /// serialised on `supervisor`.
+    /// it is configured only in `init` (before any thread exists, threading enabled there) and
+    /// afterwards used only through calls libmosquitto makes thread-safe (publish, subscribe,
+    /// disconnect) and by `network`'s thread.
     nonisolated(unsafe) let handle: OpaquePointer
     public let configuration: MQTTConfiguration
     let logger: Logger
     let storage = Mutex(MQTTClientState())
-    /// Serialises loop restarts and `stop`, off libmosquitto's thread (the loop thread cannot be
-    /// restarted or joined from inside its own callbacks).
+    /// The thread that runs libmosquitto's loop and reconnects on `configuration.reconnect`.
+    let network: NetworkLoop
+    /// Runs `stop(completion:)` off the caller's thread (joining the network thread blocks).
     let supervisor = DispatchQueue(label: "pbx2mqtt.mqtt.supervisor")
-    /// Marks `supervisor` so `stop()` knows when it already runs on it.
-    private static let supervisorKey = DispatchSpecificKey<ObjectIdentifier>()
 
     // MARK: Lifecycle
 
@@ -43,14 +41,26 @@ public final class MQTTClient: Sendable {
         var logger = logger
         logger[metadataKey: "mqtt.client_id"] = "\(configuration.clientID)"
         self.logger = logger
-        self.supervisor.setSpecific(key: Self.supervisorKey, value: ObjectIdentifier(self))
+        let minimum = configuration.reconnectDelayMinSeconds
+        let maximum = configuration.reconnectDelayMaxSeconds
+        self.network = NetworkLoop(
+            handle: handle, schedule: configuration.reconnect, keepAliveSeconds: configuration.keepAliveSeconds
+        ) { attempt in
+            .seconds(Self.refusalBackoff(attempt: attempt, minSeconds: minimum, maxSeconds: maximum))
+        }
         // From here `deinit` runs on a throw and destroys the handle.
         try self.configure()
     }
 
     deinit {
         self.stop()
-        mosquitto_destroy(self.handle)
+        if self.network.destroysHandle {
+            // Released inside one of its own callbacks: the network thread, still running,
+            // destroys the handle as it ends; callbacks until then find no client.
+            mosquitto_user_data_set(self.handle, nil)
+        } else {
+            mosquitto_destroy(self.handle)
+        }
     }
 
     private func configure() throws(MQTTError) {
@@ -71,10 +81,9 @@ public final class MQTTClient: Sendable {
         if let will = config.will {
             try self.setWill(will)
         }
-        try Self.check(
-            mosquitto_reconnect_delay_set(
-                self.handle, UInt32(config.reconnectDelayMinSeconds), UInt32(config.reconnectDelayMaxSeconds), true),
-            "set reconnect delay")
+        // The network loop runs on a thread of the client's own (`NetworkLoop`): libmosquitto
+        // must use its locks and leave socket writes to that thread.
+        try Self.check(mosquitto_threaded_set(self.handle, true), "enable threading")
         self.installCallbacks()
     }
 
@@ -95,8 +104,8 @@ public final class MQTTClient: Sendable {
 
     /// Connects in the background and keeps reconnecting until `stop()`.
     ///
-    /// An unreachable broker is not an error: the client retries with backoff and reports
-    /// `.connected` once it gets through. Only misuse or a bad host/port throws.
+    /// An unreachable broker is not an error: the client retries on `configuration.reconnect`
+    /// and reports `.connected` once it gets through. Only misuse or a bad host/port throws.
     public func start(onEvent: @escaping @Sendable (MQTTClientEvent) -> Void) throws(MQTTError) {
         let ok = self.storage.withLock { state in
             guard state.lifecycle == .idle else { return false }
@@ -107,36 +116,31 @@ public final class MQTTClient: Sendable {
         guard ok else { throw MQTTError.invalidState("start() may be called once, before stop()") }
         let config = self.configuration
         let rc = mosquitto_connect_async(self.handle, config.host, Int32(config.port), Int32(config.keepAliveSeconds))
+        if rc == Int32(MOSQ_ERR_INVAL.rawValue) {
+            self.abandonStart()
+            throw MQTTError.from(rc, operation: "connect")
+        }
         if rc != Int32(MOSQ_ERR_SUCCESS.rawValue) {
-            if rc == Int32(MOSQ_ERR_INVAL.rawValue) {
-                self.storage.withLock {
-                    $0.lifecycle = .stopped
-                    $0.onEvent = nil
-                }
-                throw MQTTError.from(rc, operation: "connect")
-            }
-            // Broker down or name not resolvable yet: the loop thread keeps retrying.
+            // Broker down or name not resolvable yet: the network thread keeps retrying.
             self.logger.info(
                 "MQTT broker not reachable yet, retrying",
                 metadata: [
                     "mqtt.host": "\(config.host)", "mqtt.port": "\(config.port)", "mqtt.error": "\(Self.text(rc))",
                 ])
         }
-        let loop = mosquitto_loop_start(self.handle)
-        if loop != Int32(MOSQ_ERR_SUCCESS.rawValue) {
-            self.storage.withLock {
-                $0.lifecycle = .stopped
-                $0.onEvent = nil
-            }
-            throw MQTTError.from(loop, operation: "start network thread")
-        }
-        if rc != Int32(MOSQ_ERR_SUCCESS.rawValue) {
-            // libmosquitto 2.0 leaves the client in its "new" state after a failed first connect
-            // and its network thread waits for that state to change: it would never retry.
-            self.scheduleConnectRetry(attempt: 1)
+        guard self.network.start(connecting: rc == Int32(MOSQ_ERR_SUCCESS.rawValue)) else {
+            self.abandonStart()
+            throw MQTTError.invalidState("could not start the network thread")
         }
         self.logger.debug(
             "MQTT client started", metadata: ["mqtt.host": "\(config.host)", "mqtt.port": "\(config.port)"])
+    }
+
+    private func abandonStart() {
+        self.storage.withLock {
+            $0.lifecycle = .stopped
+            $0.onEvent = nil
+        }
     }
 
     /// Disconnects cleanly (no will is sent), stops the network thread and forgets `onEvent`.
@@ -148,14 +152,7 @@ public final class MQTTClient: Sendable {
             return previous
         }
         if previous == .running {
-            if DispatchQueue.getSpecific(key: Self.supervisorKey) == ObjectIdentifier(self) {
-                // The last reference went away inside a supervisor task: already serialised.
-                self.disconnectAndJoinLoop()
-            } else {
-                self.supervisor.sync {
-                    self.disconnectAndJoinLoop()
-                }
-            }
+            self.network.stop()
             self.logger.debug("MQTT client stopped")
         }
         self.storage.withLock { state in
@@ -164,32 +161,9 @@ public final class MQTTClient: Sendable {
         }
     }
 
-    /// Ends libmosquitto's network thread. `mosquitto_disconnect` marks the client disconnected
-    /// and the thread leaves its loop when it next looks; but a reconnect attempt running at that
-    /// moment overwrites the mark, and the join would wait forever. A watchdog repeats the
-    /// disconnect until the join returns, and is itself waited for so it never touches a
-    /// destroyed handle.
-    private func disconnectAndJoinLoop() {
-        _ = mosquitto_disconnect(self.handle)
-        let joined = DispatchSemaphore(value: 0)
-        let watchdogDone = DispatchSemaphore(value: 0)
-        // The watchdog only calls `mosquitto_disconnect`, which libmosquitto allows from any
-        // thread, and ends before the handle can be destroyed.
-        nonisolated(unsafe) let handle = self.handle
-        DispatchQueue.global().async {
-            while joined.wait(timeout: .now() + .milliseconds(200)) == .timedOut {
-                _ = mosquitto_disconnect(handle)
-            }
-            watchdogDone.signal()
-        }
-        _ = mosquitto_loop_stop(self.handle, false)
-        joined.signal()
-        watchdogDone.wait()
-    }
-
-    /// `stop()` without blocking the caller: the disconnect and the join of libmosquitto's
-    /// thread run on the client's own queue, then `completion` runs there. For owners on an
-    /// event loop, which must never block.
+    /// `stop()` without blocking the caller: the disconnect and the join of the network thread
+    /// run on the client's own queue, then `completion` runs there. For owners on an event
+    /// loop, which must never block.
     public func stop(completion: @escaping @Sendable () -> Void) {
         self.supervisor.async {
             self.stop()
@@ -220,15 +194,20 @@ public final class MQTTClient: Sendable {
     /// after the reconnect (success is returned: retrying would duplicate them). QoS 0 messages
     /// cannot be queued: they are counted in `droppedMessageCount` and not thrown.
     /// Under MQTT 3.1.1 `message.properties` are not sent.
-    /// - Throws: `.queueFull` when `maxQueuedMessages` publications await the broker,
-    ///   `.mosquitto` for an invalid topic, payload or property.
+    /// - Parameter queueLimit: a tighter bound for this publication only. An owner that keeps
+    ///   newer values itself (coalesced) passes a window, so they wait there rather than behind
+    ///   stale ones in libmosquitto's queue. A refusal under it is the owner's to keep, so it is
+    ///   not counted in `droppedMessageCount`.
+    /// - Throws: `.queueFull` when `maxQueuedMessages` (or `queueLimit`) publications await the
+    ///   broker, `.mosquitto` for an invalid topic, payload or property.
     @discardableResult
-    public func publish(_ message: MQTTMessage) throws(MQTTError) -> Int32 {
-        let limit = self.configuration.maxQueuedMessages
+    public func publish(_ message: MQTTMessage, queueLimit: Int? = nil) throws(MQTTError) -> Int32 {
+        let hardLimit = self.configuration.maxQueuedMessages
+        let limit = min(queueLimit ?? hardLimit, hardLimit)
         let admission = self.storage.withLock { state -> (admitted: Bool, stopped: Bool) in
             if state.lifecycle == .stopped { return (false, true) }
             guard state.queuedCount < limit else {
-                state.droppedCount += 1
+                if state.queuedCount >= hardLimit { state.droppedCount += 1 }
                 return (false, false)
             }
             return (true, false)
@@ -270,40 +249,49 @@ public final class MQTTClient: Sendable {
     }
 
     /// Subscribes now if connected, and again after every reconnect.
-    /// - Parameter retainAsPublished: MQTT 5 only: deliver messages with the retain flag they
-    ///   were published with. Brokers otherwise clear it on messages that arrive live, so a
-    ///   subscriber could not tell a retained publication from a plain one (the bridge refuses
-    ///   retained commands). Ignored under MQTT 3.1.1.
+    /// - Parameters:
+    ///   - retainAsPublished: MQTT 5 only: deliver messages with the retain flag they were
+    ///     published with. Brokers otherwise clear it on messages that arrive live, so a
+    ///     subscriber could not tell a retained publication from a plain one (the bridge refuses
+    ///     retained commands). Ignored under MQTT 3.1.1.
+    ///   - noLocal: MQTT 5 only: the broker does not send this client's own publications back
+    ///     (retained ones are still replayed on subscribe). Ignored under MQTT 3.1.1.
     /// - Throws: `.mosquitto` for an invalid filter (checked before it is remembered).
-    public func subscribe(_ filter: String, qos: MQTTQoS, retainAsPublished: Bool = false) throws(MQTTError) {
+    public func subscribe(_ filter: String, qos: MQTTQoS, retainAsPublished: Bool = false, noLocal: Bool = false)
+        throws(MQTTError)
+    {
         let valid = mosquitto_sub_topic_check(filter)
         if valid != Int32(MOSQ_ERR_SUCCESS.rawValue) {
             throw MQTTError.from(valid, operation: "subscribe to \(filter)")
         }
+        let subscription = MQTTClientState.Subscription(
+            filter: filter, qos: qos, retainAsPublished: retainAsPublished, noLocal: noLocal)
         let stopped = self.storage.withLock { state -> Bool in
             if state.lifecycle == .stopped { return true }
             if let index = state.subscriptions.firstIndex(where: { $0.filter == filter }) {
-                state.subscriptions[index].qos = qos
-                state.subscriptions[index].retainAsPublished = retainAsPublished
+                state.subscriptions[index] = subscription
             } else {
-                state.subscriptions.append((filter: filter, qos: qos, retainAsPublished: retainAsPublished))
+                state.subscriptions.append(subscription)
             }
             return false
         }
         if stopped { throw MQTTError.invalidState("subscribe() after stop()") }
-        let rc = self.sendSubscribe(filter, qos: qos, retainAsPublished: retainAsPublished)
+        let rc = self.sendSubscribe(subscription)
         if rc != Int32(MOSQ_ERR_SUCCESS.rawValue) && rc != Int32(MOSQ_ERR_NO_CONN.rawValue) {
             throw MQTTError.from(rc, operation: "subscribe to \(filter)")
         }
     }
 
-    /// One SUBSCRIBE, with the retain-as-published option when asked for under MQTT 5.
-    func sendSubscribe(_ filter: String, qos: MQTTQoS, retainAsPublished: Bool) -> Int32 {
-        guard retainAsPublished, self.configuration.protocolVersion == .v5 else {
-            return mosquitto_subscribe(self.handle, nil, filter, Int32(qos.rawValue))
+    /// One SUBSCRIBE, with the MQTT 5 options asked for (none under MQTT 3.1.1).
+    func sendSubscribe(_ subscription: MQTTClientState.Subscription) -> Int32 {
+        var options: Int32 = 0
+        if subscription.retainAsPublished { options |= Int32(MQTT_SUB_OPT_RETAIN_AS_PUBLISHED.rawValue) }
+        if subscription.noLocal { options |= Int32(MQTT_SUB_OPT_NO_LOCAL.rawValue) }
+        guard options != 0, self.configuration.protocolVersion == .v5 else {
+            return mosquitto_subscribe(self.handle, nil, subscription.filter, Int32(subscription.qos.rawValue))
         }
         return mosquitto_subscribe_v5(
-            self.handle, nil, filter, Int32(qos.rawValue), Int32(MQTT_SUB_OPT_RETAIN_AS_PUBLISHED.rawValue), nil)
+            self.handle, nil, subscription.filter, Int32(subscription.qos.rawValue), options, nil)
     }
 
     // MARK: Counters
@@ -323,6 +311,11 @@ public final class MQTTClient: Sendable {
     /// True between `.connected` and the next `.disconnected`.
     public var isConnected: Bool {
         self.storage.withLock { $0.isConnected }
+    }
+
+    /// Connection attempts after the first one (reconnects and retries), for the metrics.
+    public var reconnectAttempts: Int {
+        self.network.attempts
     }
 
     // MARK: Helpers

@@ -1,11 +1,11 @@
-/// The client's mutable bookkeeping, kept behind one `Mutex` because libmosquitto's network
-/// thread, the supervisor queue and the owner's executor all touch it.
+/// The client's mutable bookkeeping, kept behind one `Mutex` because the network thread, the
+/// supervisor queue and the owner's executor all touch it.
 struct MQTTClientState {
     /// Where the client is in its life.
     enum Lifecycle: Equatable {
         /// Created, `start` not called yet.
         case idle
-        /// The network loop runs (or is being restarted after a refusal).
+        /// The network loop runs (connected, connecting or waiting to reconnect).
         case running
         /// `stop` was called; nothing restarts any more.
         case stopped
@@ -13,8 +13,16 @@ struct MQTTClientState {
 
     var lifecycle: Lifecycle = .idle
     var onEvent: (@Sendable (MQTTClientEvent) -> Void)?
+    /// One filter and its options, as `subscribe` was asked for it.
+    struct Subscription {
+        var filter: String
+        var qos: MQTTQoS
+        var retainAsPublished: Bool
+        var noLocal: Bool
+    }
+
     /// Filters to renew on every connect, in the order they were first subscribed.
-    var subscriptions: [(filter: String, qos: MQTTQoS, retainAsPublished: Bool)] = []
+    var subscriptions: [Subscription] = []
     /// QoS 1/2 publications accepted and not yet acknowledged, by message id (ids wrap at
     /// 65535, so a count per id).
     var pendingReliable: [Int32: Int] = [:]
@@ -28,8 +36,6 @@ struct MQTTClientState {
     var earlyCompletions: [Int32: Int] = [:]
     /// The count `notifyWhenQueued(atMost:)` waits for, until it is reached.
     var queueNotice: Int?
-    /// Consecutive refused CONNACKs, for the loop-restart backoff.
-    var refusedAttempts = 0
     var isConnected = false
 
     var queuedCount: Int { self.pendingReliableCount + self.pendingUnreliableCount }

@@ -18,8 +18,11 @@ public struct MQTTConfiguration: Sendable {
     /// Bound on publications accepted but not yet confirmed (libmosquitto's own queue has none),
     /// so a long broker outage cannot exhaust memory. Over it `publish` throws `.queueFull`.
     public var maxQueuedMessages: Int
-    /// First reconnect delay in seconds; doubles-ish (libmosquitto's exponential backoff) up to
-    /// `reconnectDelayMaxSeconds`.
+    /// When to try again after a connection was lost or could not be made (sub-second at
+    /// first, capped; see `ReconnectSchedule`).
+    public var reconnect: ReconnectSchedule
+    /// First delay in seconds after the broker refused the login; doubles up to
+    /// `reconnectDelayMaxSeconds` (retrying wrong credentials fast would only fill its log).
     public var reconnectDelayMinSeconds: Int
     public var reconnectDelayMaxSeconds: Int
 
@@ -35,6 +38,7 @@ public struct MQTTConfiguration: Sendable {
         protocolVersion: MQTTProtocolVersion = .v5,
         will: MQTTMessage? = nil,
         maxQueuedMessages: Int = 100_000,
+        reconnect: ReconnectSchedule = ReconnectSchedule(),
         reconnectDelayMinSeconds: Int = 1,
         reconnectDelayMaxSeconds: Int = 30
     ) {
@@ -49,6 +53,7 @@ public struct MQTTConfiguration: Sendable {
         self.protocolVersion = protocolVersion
         self.will = will
         self.maxQueuedMessages = maxQueuedMessages
+        self.reconnect = reconnect
         self.reconnectDelayMinSeconds = reconnectDelayMinSeconds
         self.reconnectDelayMaxSeconds = reconnectDelayMaxSeconds
     }
@@ -75,6 +80,14 @@ public struct MQTTConfiguration: Sendable {
             throw .invalidConfiguration(
                 field: "reconnectDelayMinSeconds",
                 reason: "need 1 <= min <= max, got \(self.reconnectDelayMinSeconds)...\(self.reconnectDelayMaxSeconds)")
+        }
+        let schedule = self.reconnect
+        if schedule.initial <= .zero || schedule.factor < 1 || schedule.maximum < schedule.initial
+            || !(0...1).contains(schedule.jitter)
+        {
+            throw .invalidConfiguration(
+                field: "reconnect",
+                reason: "need 0 < initial <= maximum, factor >= 1 and jitter in 0...1, got \(schedule)")
         }
         if self.password != nil && self.username == nil {
             throw .invalidConfiguration(field: "password", reason: "a password needs a username")

@@ -29,6 +29,8 @@ struct MQTTClientAPITests {
         invalid("keepAliveSeconds") { $0.keepAliveSeconds = 1 },
         invalid("maxQueuedMessages") { $0.maxQueuedMessages = 0 },
         invalid("reconnectDelayMinSeconds") { $0.reconnectDelayMaxSeconds = 0 },
+        invalid("reconnect") { $0.reconnect.factor = 0.5 },
+        invalid("reconnect") { $0.reconnect.initial = .zero },
         invalid("password") { $0.password = "x" },
     ]
 

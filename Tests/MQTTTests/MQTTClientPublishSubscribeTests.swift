@@ -64,6 +64,30 @@ struct MQTTClientPublishSubscribeTests {
         #expect(retained.text == "kept")
     }
 
+    /// Should, with "no local" (MQTT 5), replay our own retained message on subscribe but not
+    /// send back what we publish live, while others' publications still arrive.
+    @Test
+    func noLocalSubscriptionsSkipOwnLivePublications() async throws {
+        let broker = try await MosquittoBroker.start()
+        defer { broker.stop() }
+        let root = uniqueName("nolocal")
+        let recorder = EventRecorder()
+        let client = try await connectedClient(to: broker, recorder: recorder)
+        defer { client.stop() }
+        let mid = try client.publish(
+            MQTTMessage(topic: "\(root)/kept", text: "earlier", qos: .atLeastOnce, retain: true))
+        #expect(await recorder.wait { $0.events.contains(.published(mid: mid)) })
+
+        try client.subscribe("\(root)/#", qos: .atLeastOnce, noLocal: true)
+        #expect(await recorder.wait { $0.messages(on: "\(root)/kept").map(\.text) == ["earlier"] })
+        try client.publish(MQTTMessage(topic: "\(root)/own", text: "mine", qos: .atLeastOnce))
+        let published = try await RunningCommand.run(
+            "/usr/bin/mosquitto_pub", broker.clientArguments + ["-q", "1", "-t", "\(root)/other", "-m", "theirs"])
+        #expect(published.exitCode == 0)
+        #expect(await recorder.wait { !$0.messages(on: "\(root)/other").isEmpty })
+        #expect(recorder.messages(on: "\(root)/own").isEmpty)
+    }
+
     /// Should have the broker publish the will when the connection dies uncleanly (here: a
     /// second client takes over the client id), and not on a clean stop.
     @Test(arguments: [MQTTProtocolVersion.v311, .v5])

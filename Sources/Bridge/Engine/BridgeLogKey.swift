@@ -22,6 +22,8 @@ enum BridgeLogKey {
     static let mqttFilter = "mqtt.filter"
     static let mqttRefusals = "mqtt.refusals"
     static let mqttQueueLimit = "mqtt.queue_limit"
+    /// Retained state publications allowed in the client's queue at once.
+    static let mqttStateWindow = "mqtt.state_window"
 
     // MARK: Back-pressure episodes
     /// State publications that waited for room (each value, before coalescing).

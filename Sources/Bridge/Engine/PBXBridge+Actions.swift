@@ -8,9 +8,10 @@ extension PBXBridge {
     /// Carries out the machine's actions in order. What comes of them (answers, completions,
     /// timers, refusals) goes back to the machine as inputs.
     func run(_ actions: [BridgeAction], _ shell: BridgeShell) {
-        // Once the client refused one state publication for a full queue, the batch's later
-        // ones would be refused too: they go to the machine's queue the same way.
+        // Once the client refused one state publication for a full queue (or window), the
+        // batch's later ones would be refused too: they go to the machine's queue the same way.
         var queueFull = false
+        var windowFull = false
         for action in actions {
             switch action {
             case .publish(let message, let kind):
@@ -23,8 +24,25 @@ extension PBXBridge {
                     try shell.mqtt.publish(message)
                     shell.metrics.published(kind)
                 } catch {
-                    if case .queueFull = error, kind == .state { queueFull = true }
+                    if case .queueFull = error, kind == .state {
+                        queueFull = true
+                        windowFull = true
+                    }
                     self.run(shell.machine.publicationFailed(message, kind, error: error, at: self.now()), shell)
+                }
+            case .publishState(let message):
+                let window = shell.machine.stateWindow
+                if windowFull {
+                    let refusal = MQTTError.queueFull(limit: window)
+                    self.run(shell.machine.publicationFailed(message, .state, error: refusal, at: self.now()), shell)
+                    continue
+                }
+                do {
+                    try shell.mqtt.publish(message, queueLimit: window)
+                    shell.metrics.published(.state)
+                } catch {
+                    if case .queueFull = error { windowFull = true }
+                    self.run(shell.machine.publicationFailed(message, .state, error: error, at: self.now()), shell)
                 }
 
             case .startAMI:
@@ -50,9 +68,9 @@ extension PBXBridge {
 
             case .startMQTT:
                 self.startMQTT(shell.mqtt)
-            case .subscribe(let filter, let qos, let retainAsPublished):
+            case .subscribe(let filter, let qos, let retainAsPublished, let noLocal):
                 do {
-                    try shell.mqtt.subscribe(filter, qos: qos, retainAsPublished: retainAsPublished)
+                    try shell.mqtt.subscribe(filter, qos: qos, retainAsPublished: retainAsPublished, noLocal: noLocal)
                 } catch {
                     self.logger.error(
                         "MQTT subscribe failed",

@@ -25,8 +25,13 @@ public enum BridgeAction: Sendable, Equatable {
     /// reports it (`publicationFailed`) and hands the rest of the batch's state publications
     /// to the machine the same way: the queue is full for them too.
     case publish(MQTTMessage, PublishKind)
-    /// Subscribe the current client (remembered and renewed on every reconnect).
-    case subscribe(String, MQTTQoS, retainAsPublished: Bool)
+    /// Publish retained state of the model within the state window: the client refuses it
+    /// (reported as `publicationFailed`, `.queueFull`) once `stateWindow` publications wait, and
+    /// the rest of the batch's windowed state goes to the machine the same way.
+    case publishState(MQTTMessage)
+    /// Subscribe the current client (remembered and renewed on every reconnect); the options
+    /// are MQTT 5's (see `MQTTClient.subscribe`).
+    case subscribe(String, MQTTQoS, retainAsPublished: Bool, noLocal: Bool)
     case unsubscribe(String)
     /// Ask the current client to report `mqttQueueBelow` once at most `count` publications
     /// wait for the broker (libmosquitto's acknowledgements drive it).

@@ -110,40 +110,61 @@ extension BridgeStateMachine {
     }
 
     /// The client's queue went down to `queued` publications: send waiting state into the
-    /// room, or go on with a drain (reload, shutdown) that waited for an empty queue.
+    /// window, or go on with a drain (reload, shutdown) that waited for an empty queue.
+    /// Shutdown sends what still waits first: its drain ends once that is out too.
     mutating func mqttQueueBelow(queued: Int, at now: BridgeInstant) -> [BridgeAction] {
         var actions: [BridgeAction] = []
-        if queued == 0, self.lifecycle == .stopping(.mqttDrain) || self.mqttSwap?.step == .draining {
+        let shuttingDown = self.lifecycle == .stopping(.mqttDrain)
+        let flushing = shuttingDown && self.mqttUp && !self.deferred.isEmpty
+        if queued == 0, (shuttingDown && !flushing) || self.mqttSwap?.step == .draining {
             actions.append(.cancel(.mqttDrain))
             self.drained(into: &actions)
             return actions
         }
-        guard self.mqttUp, self.backPressure != nil else { return [] }
-        // Fill most of the room, keeping some for events and replies.
-        let room = max(0, self.mqttQueueLimit - queued)
-        var budget = max(1, room * 3 / 4)
+        guard self.mqttUp, self.backPressure != nil, !self.deferred.isEmpty else { return [] }
+        // Fill the window. When it is the client's whole queue, keep some room for events
+        // and replies.
+        let window = self.stateWindow
+        let room = max(0, window - queued)
+        var budget = max(1, window < self.mqttQueueLimit ? room : room * 3 / 4)
         while budget > 0, let message = self.deferred.pop() {
-            actions.append(.publish(message, .state))
+            actions.append(.publishState(message))
             budget -= 1
         }
-        if self.deferred.isEmpty {
-            self.endBackPressure(at: now, into: &actions)
+        if shuttingDown {
+            actions.append(.notifyWhenQueued(atMost: 0))
+        } else if self.deferred.isEmpty {
+            // Not the end yet: a flood refills the window again and again. The episode ends
+            // once nothing had to wait for a while.
+            self.backPressure?.clearedAt = now.uptime
+            actions.append(.schedule(.backPressureQuiet, at: now.uptime + Self.backPressureQuiet))
         } else {
-            actions.append(.notifyWhenQueued(atMost: self.mqttQueueLimit / 2))
+            actions.append(.notifyWhenQueued(atMost: window / 2))
         }
         return actions
     }
 
+    /// Starts an episode (its one opening line), or goes on with one whose state had all gone
+    /// out (no new line: the same flood).
     private mutating func startBackPressure(at now: BridgeInstant, into actions: inout [BridgeAction]) {
-        guard self.backPressure == nil else { return }
+        if var episode = self.backPressure {
+            guard episode.clearedAt != nil else { return }
+            episode.clearedAt = nil
+            self.backPressure = episode
+            actions.append(.notifyWhenQueued(atMost: self.stateWindow / 2))
+            return
+        }
         self.backPressure = BackPressure(started: now.uptime)
         actions.append(
             .log(
                 .info, "MQTT outgoing queue full: state waits (newest value per topic), events are dropped",
-                [BridgeLogKey.mqttQueueLimit: "\(self.mqttQueueLimit)"]
+                [
+                    BridgeLogKey.mqttQueueLimit: "\(self.mqttQueueLimit)",
+                    BridgeLogKey.mqttStateWindow: "\(self.stateWindow)",
+                ]
             )
         )
-        actions.append(.notifyWhenQueued(atMost: self.mqttQueueLimit / 2))
+        actions.append(.notifyWhenQueued(atMost: self.stateWindow / 2))
     }
 
     /// Ends a back-pressure episode, if one is under way, with its one summary line.
@@ -152,13 +173,17 @@ extension BridgeStateMachine {
         self.backPressure = nil
         let waited = self.deferred.count
         self.deferred.removeAll()
+        if episode.clearedAt != nil {
+            actions.append(.cancel(.backPressureQuiet))
+        }
+        let end = episode.clearedAt ?? now.uptime
         actions.append(
             .log(
                 .info, "MQTT outgoing queue drained",
                 [
                     BridgeLogKey.mqttDeferred: "\(episode.deferred)", BridgeLogKey.mqttDropped: "\(episode.dropped)",
                     BridgeLogKey.mqttAbandoned: "\(waited)",
-                    BridgeLogKey.mqttMilliseconds: "\((now.uptime - episode.started).nanoseconds / 1_000_000)",
+                    BridgeLogKey.mqttMilliseconds: "\((end - episode.started).nanoseconds / 1_000_000)",
                 ]
             )
         )
@@ -175,8 +200,10 @@ extension BridgeStateMachine {
             sweep.finishSync()
         }
         self.sweep = .harvesting(sweep)
+        // Only what the broker replays on subscribe matters: "no local" keeps the bridge's own
+        // publications (the whole initial sync, as it happens) from coming back to it.
         for filter in StaleTopicSweep.filters(self.configuration.layout) {
-            actions.append(.subscribe(filter, .atMostOnce, retainAsPublished: false))
+            actions.append(.subscribe(filter, .atMostOnce, retainAsPublished: false, noLocal: true))
         }
         actions.append(.schedule(.sweepWindow, at: now.uptime + Self.sweepWindow))
     }

@@ -44,7 +44,7 @@ extension BridgeStateMachine {
     }
 
     /// Retained state goes out only while connected (on every connect the whole view goes out
-    /// anyway), and waits behind earlier state while the client's queue is full.
+    /// anyway), within the state window, and waits behind earlier state while any waits.
     mutating func publishState(
         _ topic: String, _ payload: [UInt8], qos: MQTTQoS? = nil, into actions: inout [BridgeAction]
     ) {
@@ -52,7 +52,7 @@ extension BridgeStateMachine {
         let message = MQTTMessage(
             topic: topic, payload: payload, qos: qos ?? self.configuration.stateQoS, retain: true)
         if self.deferred.isEmpty {
-            actions.append(.publish(message, .state))
+            actions.append(.publishState(message))
         } else {
             self.deferred.push(message)
             self.backPressure?.deferred += 1

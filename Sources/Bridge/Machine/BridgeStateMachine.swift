@@ -24,6 +24,8 @@ struct BridgeStateMachine: Sendable {
     static let reloadDrain = TimeAmount.seconds(3)
     /// How long shutdown waits for the last publications (`offline` among them).
     static let shutdownDrain = TimeAmount.seconds(1)
+    /// How long no state may have waited before a back-pressure episode ends.
+    static let backPressureQuiet = TimeAmount.seconds(1)
 
     var configuration: BridgeConfiguration
     var model: CallCenterState
@@ -31,6 +33,9 @@ struct BridgeStateMachine: Sendable {
     var planner: CommandPlanner
     /// The current MQTT client's `maxQueuedMessages`.
     var mqttQueueLimit: Int
+
+    /// How many publications may wait in the client when windowed state goes out.
+    var stateWindow: Int { max(1, min(self.configuration.stateWindow, self.mqttQueueLimit)) }
 
     var lifecycle: Lifecycle = .idle
     var ami: AMILink
@@ -127,7 +132,7 @@ struct BridgeStateMachine: Sendable {
         return [
             // Retain as published: a retained command must be seen as retained (and refused)
             // even when it arrives live, not only when replayed on subscribe.
-            .subscribe(self.configuration.layout.commandFilter, .atLeastOnce, retainAsPublished: true),
+            .subscribe(self.configuration.layout.commandFilter, .atLeastOnce, retainAsPublished: true, noLocal: false),
             .startMQTT,
             .startAMI,
             .log(.info, "bridge started", [BridgeLogKey.mqttPrefix: "\(self.configuration.layout.prefix)"]),
@@ -252,7 +257,7 @@ struct BridgeStateMachine: Sendable {
         self.mqttSwap = nil
         self.mqttQueueLimit = swap.queueLimit
         var actions: [BridgeAction] = [
-            .subscribe(self.configuration.layout.commandFilter, .atLeastOnce, retainAsPublished: true),
+            .subscribe(self.configuration.layout.commandFilter, .atLeastOnce, retainAsPublished: true, noLocal: false),
             .startMQTT,
         ]
         actions += self.finishReload(amiReplaced: swap.amiReplaced, callCenterChanged: swap.callCenterChanged, at: now)
@@ -279,6 +284,13 @@ struct BridgeStateMachine: Sendable {
             }
         case .mqttDrain:
             self.drained(into: &actions)
+        case .backPressureQuiet:
+            // Only a quiet period that really lasted (a timer of an earlier clearing ends nothing).
+            if let cleared = self.backPressure?.clearedAt, self.deferred.isEmpty,
+                now.uptime - cleared >= Self.backPressureQuiet
+            {
+                self.endBackPressure(at: now, into: &actions)
+            }
         }
         return actions
     }

@@ -14,4 +14,7 @@ public enum BridgeTimer: Sendable, Hashable {
     case commandsGrace
     /// Reload or shutdown: the longest the outgoing MQTT queue may take to empty.
     case mqttDrain
+    /// A back-pressure episode ends (one summary line) only once no state waited for this long:
+    /// a flood that fills the window again and again is one episode, not one per refill.
+    case backPressureQuiet
 }

@@ -18,7 +18,7 @@ struct BridgeStateMachineBackPressureTests {
         _ = harness.startSynced()
         // The client refuses the first toggle: the episode starts, once.
         let toggle1 = harness.feed { $0.amiEvent(MachineHarness.extensionStatus("147", status: 1), at: $1) }
-        guard case .publish(let refused, .state)? = toggle1.first else {
+        guard case .publishState(let refused)? = toggle1.first else {
             Issue.record("expected a publication: \(toggle1)")
             return
         }
@@ -39,21 +39,27 @@ struct BridgeStateMachineBackPressureTests {
                 error: Self.full, at: $1)
         }
         #expect(dropped == [.record(.dropped(.event))])
-        // Room again: only the newest value goes, and the episode ends with one summary line.
+        // Room again: only the newest value goes; the episode ends once nothing waited for a
+        // while, with one summary line.
         let drained = harness.feed { $0.mqttQueueBelow(queued: 4, at: $1) }
         let sent = drained.published("pbx/agent/147/extensionStatus")
         #expect(sent.count == 1)
         #expect(sent.first?.payload.contains("\"ringing\"") == true)
-        #expect(drained.logMessages == ["MQTT outgoing queue drained"])
-        guard case .log(_, _, let metadata)? = drained.last else {
+        #expect(drained.logMessages.isEmpty)
+        #expect(drained.scheduled == [.backPressureQuiet])
+        // Meanwhile state goes straight out again.
+        let next = harness.feed { $0.amiEvent(MachineHarness.extensionStatus("147", status: 0), at: $1) }
+        #expect(next.published("pbx/agent/147/extensionStatus").count == 1)
+        harness.advance(.seconds(1))
+        let quiet = harness.feed { $0.timerFired(.backPressureQuiet, at: $1) }
+        #expect(quiet.logMessages == ["MQTT outgoing queue drained"])
+        guard case .log(_, _, let metadata)? = quiet.last else {
             Issue.record("no summary")
             return
         }
         #expect(metadata["mqtt.deferred"] == "5")
         #expect(metadata["mqtt.dropped"] == "1")
-        // Back to normal: the next value goes straight out.
-        let next = harness.feed { $0.amiEvent(MachineHarness.extensionStatus("147", status: 0), at: $1) }
-        #expect(next.published("pbx/agent/147/extensionStatus").count == 1)
+        #expect(harness.machine.backPressure == nil)
     }
 
     /// Should send the waiting state in slices that fit the room, asking again until done.
@@ -79,6 +85,84 @@ struct BridgeStateMachineBackPressureTests {
             rounds += 1
         }
         #expect(sent == agents.map { "pbx/agent/\($0)/extensionStatus" })
+    }
+
+    /// Should log a flood that fills the window again and again as one episode: a refusal
+    /// before the quiet period ends continues it, and the summary counts all of it.
+    @Test func aFloodThatRefillsTheWindowIsOneEpisode() {
+        var harness = MachineHarness(queueLimit: 8)
+        _ = harness.startSynced()
+        let message = { (value: String) in
+            MQTTMessage(
+                topic: "pbx/agent/147/extensionStatus", payload: Array(value.utf8), qos: .atLeastOnce, retain: true)
+        }
+        var logged: [String] = []
+        for round in 0..<5 {
+            let refused = harness.feed { $0.publicationFailed(message("v\(round)"), .state, error: Self.full, at: $1) }
+            logged += refused.logMessages
+            #expect(refused.contains(.notifyWhenQueued(atMost: 4)))
+            let drained = harness.feed { $0.mqttQueueBelow(queued: 0, at: $1) }
+            logged += drained.logMessages
+            #expect(drained.published("pbx/agent/147/extensionStatus").map(\.payload) == ["v\(round)"])
+            harness.advance(.milliseconds(500))
+            // A timer of an earlier clearing that fires while state waits again ends nothing.
+            logged += harness.feed { $0.timerFired(.backPressureQuiet, at: $1) }.logMessages
+        }
+        #expect(logged == ["MQTT outgoing queue full: state waits (newest value per topic), events are dropped"])
+        harness.advance(.seconds(1))
+        let quiet = harness.feed { $0.timerFired(.backPressureQuiet, at: $1) }
+        #expect(quiet.logMessages == ["MQTT outgoing queue drained"])
+        guard case .log(_, _, let metadata)? = quiet.last else {
+            Issue.record("no summary")
+            return
+        }
+        #expect(metadata["mqtt.deferred"] == "5")
+    }
+
+    /// Should keep state within the configured window, below the client's own limit, and fill
+    /// all of the window's room (events have the rest of the client's queue).
+    @Test func stateWaitsOnceTheWindowIsFull() {
+        var configuration = MachineHarness.configuration()
+        configuration.stateWindow = 100
+        var harness = MachineHarness(configuration: configuration, queueLimit: 10_000)
+        let agents = (100..<300).map(String.init)
+        _ = harness.startSynced(items: [[], [], agents.map { MachineHarness.extensionStatus($0, status: 0) }, []])
+        #expect(harness.machine.stateWindow == 100)
+        for agent in agents {
+            let message = MQTTMessage(
+                topic: "pbx/agent/\(agent)/extensionStatus", payload: Array("v".utf8), qos: .atLeastOnce, retain: true)
+            let actions = harness.feed {
+                $0.publicationFailed(message, .state, error: .queueFull(limit: 100), at: $1)
+            }
+            if agent == agents.first {
+                #expect(actions.contains(.notifyWhenQueued(atMost: 50)))
+            }
+        }
+        let refill = harness.feed { $0.mqttQueueBelow(queued: 50, at: $1) }
+        #expect(refill.publications.count == 50)
+        #expect(refill.contains(.notifyWhenQueued(atMost: 50)))
+        // Later values of waiting topics stay behind them, coalesced.
+        let later = harness.feed { $0.amiEvent(MachineHarness.extensionStatus("299", status: 1), at: $1) }
+        #expect(later.publications.isEmpty)
+        #expect(harness.machine.deferred.count == 150)
+    }
+
+    /// Should send the state still waiting when shutting down before the client stops.
+    @Test func shutdownSendsWaitingStateBeforeStopping() {
+        var harness = MachineHarness(queueLimit: 8)
+        _ = harness.startSynced()
+        let message = MQTTMessage(
+            topic: "pbx/agent/147/extensionStatus", payload: Array("last".utf8), qos: .atLeastOnce, retain: true)
+        _ = harness.feed { $0.publicationFailed(message, .state, error: Self.full, at: $1) }
+        _ = harness.feed { $0.shutdown(grace: .seconds(1), at: $1) }
+        let amiDown = harness.feed { $0.amiShutDown(at: $1) }
+        #expect(amiDown.contains(.notifyWhenQueued(atMost: 0)))
+        let flush = harness.feed { $0.mqttQueueBelow(queued: 0, at: $1) }
+        #expect(flush.published("pbx/agent/147/extensionStatus").map(\.payload) == ["last"])
+        #expect(flush.contains(.notifyWhenQueued(atMost: 0)))
+        #expect(!flush.contains(.stopMQTT))
+        let stop = harness.feed { $0.mqttQueueBelow(queued: 0, at: $1) }
+        #expect(stop == [.cancel(.mqttDrain), .stopMQTT])
     }
 
     /// Should forget waiting state when the broker goes away: the reconnect publishes the view.

@@ -15,7 +15,7 @@ struct BridgeStateMachineConnectionTests {
         let actions = harness.feed { $0.start(at: $1) }
         #expect(
             Array(actions.prefix(3)) == [
-                .subscribe("pbx/cmd/#", .atLeastOnce, retainAsPublished: true), .startMQTT, .startAMI,
+                .subscribe("pbx/cmd/#", .atLeastOnce, retainAsPublished: true, noLocal: false), .startMQTT, .startAMI,
             ])
         #expect(harness.feed { $0.start(at: $1) } == [])
     }

@@ -34,7 +34,8 @@ struct BridgeStateMachineLifecycleTests {
         let stopped = harness.feed { $0.mqttStopped(at: $1) }
         #expect(
             stopped == [
-                .subscribe("site-a/cmd/#", .atLeastOnce, retainAsPublished: true), .startMQTT, .reloaded,
+                .subscribe("site-a/cmd/#", .atLeastOnce, retainAsPublished: true, noLocal: false), .startMQTT,
+                .reloaded,
             ])
         #expect(harness.machine.mqttQueueLimit == 50)
         let connected = harness.feed { $0.mqttConnected(at: $1) }

@@ -117,7 +117,18 @@ extension [BridgeAction] {
 
     var publications: [Publication] {
         self.compactMap {
-            guard case .publish(let message, let kind) = $0 else { return nil }
+            let message: MQTTMessage
+            let kind: PublishKind
+            switch $0 {
+            case .publish(let published, let publishedKind):
+                message = published
+                kind = publishedKind
+            case .publishState(let published):
+                message = published
+                kind = .state
+            default:
+                return nil
+            }
             return Publication(
                 topic: message.topic, payload: String(decoding: message.payload, as: UTF8.self), retain: message.retain,
                 kind: kind)
