@@ -145,7 +145,7 @@ struct AMIConnectionStateMachine {
 
     mutating func makeActionID() -> String {
         self.actionCounter += 1
-        return "p2m-\(self.connectionNumber)-\(self.actionCounter)"
+        return "\(AMIClient.actionIDPrefix)\(self.connectionNumber)-\(self.actionCounter)"
     }
 
     // MARK: Lifecycle events

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Bridge
 
 /// `pbx2mqtt check-config`: validate and print the effective configuration, secrets masked.
 ///
@@ -15,12 +16,24 @@ struct CheckConfigCommand: AsyncParsableCommand {
     @Option(name: .customLong("format"), help: "Output syntax: yaml or json.")
     var format: EffectiveConfiguration.Format = .yaml
 
+    @Flag(
+        name: .customLong("eventfilters"),
+        help: "Print the manager.conf eventfilter lines for this configuration's agent templates instead.")
+    var eventFilters = false
+
     func run() async throws {
         let sources = self.sources
         for warning in CommandSupport.unknownKeyWarnings(sources) {
             CommandSupport.printError(warning)
         }
         let configuration = try await CommandSupport.loadOrExit(sources)
+        if self.eventFilters {
+            // The Asterisk-side filters follow the templates: deploy/manager.conf carries the
+            // defaults' lines, and other templates need their own.
+            let lines = AMIEventFilter.managerConfLines(for: Daemon.callCenterConfiguration(configuration))
+            print(lines.joined(separator: "\n"))
+            return
+        }
         print(Self.report(configuration, format: self.format))
     }
 
