@@ -28,10 +28,7 @@ struct CheckConfigCommand: AsyncParsableCommand {
         }
         let configuration = try await CommandSupport.loadOrExit(sources)
         if self.eventFilters {
-            // The Asterisk-side filters follow the templates: deploy/manager.conf carries the
-            // defaults' lines, and other templates need their own.
-            let lines = AMIEventFilter.managerConfLines(for: Daemon.callCenterConfiguration(configuration))
-            print(lines.joined(separator: "\n"))
+            print(Self.eventFilterReport(configuration))
             return
         }
         print(Self.report(configuration, format: self.format))
@@ -43,6 +40,13 @@ struct CheckConfigCommand: AsyncParsableCommand {
             configFile: self.options.config,
             flags: self.options.flagValues.merging(self.model.flagValues) { _, new in new }
         )
+    }
+
+    /// What `check-config --eventfilters` prints: the Asterisk-side filters follow the agent
+    /// templates, deploy/manager.conf carries the defaults' lines, and other templates need
+    /// their own.
+    static func eventFilterReport(_ configuration: AppConfiguration) -> String {
+        AMIEventFilter.managerConfLines(for: Daemon.callCenterConfiguration(configuration)).joined(separator: "\n")
     }
 
     /// What `check-config` prints for a valid configuration.
