@@ -2,7 +2,6 @@ import AMI
 import AMISimulator
 import Bridge
 import CallCenter
-import Foundation
 import LocalMosquitto
 import Logging
 import MQTT
@@ -11,6 +10,11 @@ import NIOPosix
 import Prometheus
 import ServiceLifecycle
 import UnixSignals
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The bridge daemon: wires configuration to the AMI client, the MQTT client and the bridge,
 /// and runs them as one `ServiceGroup` until SIGTERM or SIGINT.
