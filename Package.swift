@@ -30,7 +30,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
@@ -66,7 +65,6 @@ let package = Package(
                 nioCore,
                 nioPosix,
                 logging,
-                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
         ),
@@ -122,7 +120,6 @@ let package = Package(
                 nioCore,
                 nioPosix,
                 logging,
-                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
         ),
@@ -197,7 +194,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AMISimulatorTests",
-            dependencies: ["AMISimulator", "AMI", "PBXTestSupport"],
+            dependencies: ["AMISimulator", "AMI", "PBXCore", "PBXTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -35,7 +35,7 @@ struct BridgeRig: Sendable {
             configuration: AMIConfiguration(
                 host: "127.0.0.1", port: amiPort, username: SimulatorUser.bridge.username,
                 secret: SimulatorUser.bridge.secret, authType: .md5, eventMask: "call,agent",
-                filters: eventFilter ? AMIEventFilter.regexes : []
+                filters: eventFilter ? AMIEventFilter.regexes(for: CallCenterConfiguration()) : []
             ),
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
             logger: logger

@@ -1,6 +1,7 @@
 import AMI
 import AMISimulator
 import Bridge
+import CallCenter
 import NIOCore
 
 /// What the traffic scenario recorded, reused by the reducer scenario.
@@ -28,7 +29,9 @@ struct TrafficScenario {
             logger: BenchLog.quiet)
         let everything = RecordingAMIClient(port: simulator.port, eventMask: "on", filters: [])
         let maskOnly = RecordingAMIClient(port: simulator.port, eventMask: "call,agent", filters: [])
-        let bridge = RecordingAMIClient(port: simulator.port, eventMask: "call,agent", filters: AMIEventFilter.regexes)
+        let bridge = RecordingAMIClient(
+            port: simulator.port, eventMask: "call,agent",
+            filters: AMIEventFilter.regexes(for: CallCenterConfiguration()))
         let clients = [everything, maskOnly, bridge]
         for client in clients { try await client.start() }
         let syncItems = try await bridge.syncItems()

@@ -2,7 +2,6 @@ import AMI
 import AMISimulator
 import Bridge
 import CallCenter
-import Foundation
 import LocalMosquitto
 import Logging
 import MQTT
@@ -11,6 +10,11 @@ import NIOPosix
 import Prometheus
 import ServiceLifecycle
 import UnixSignals
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The bridge daemon: wires configuration to the AMI client, the MQTT client and the bridge,
 /// and runs them as one `ServiceGroup` until SIGTERM or SIGINT.
@@ -92,7 +96,7 @@ enum Daemon {
                 secret: configuration.ami.secret.value,
                 authType: configuration.ami.authType == .md5 ? .md5 : .plain,
                 eventMask: "call,agent",
-                filters: configuration.ami.eventFilter ? AMIEventFilter.regexes : [],
+                filters: self.eventFilters(configuration),
                 keepaliveInterval: .seconds(Int64(max(configuration.ami.keepaliveSeconds, 0))),
                 backoff: AMIConfiguration.Backoff(maximum: .seconds(Int64(configuration.ami.reconnectMaxSeconds))),
                 maxPacketSize: configuration.ami.maxPacketSize
@@ -128,6 +132,23 @@ enum Daemon {
         )
     }
 
+    /// The model's templates and scope.
+    static func callCenterConfiguration(_ configuration: AppConfiguration) -> CallCenter.CallCenterConfiguration {
+        CallCenter.CallCenterConfiguration(
+            agentInterfaceTemplates: [configuration.model.agentInterface],
+            stateInterfaceTemplates: [configuration.model.agentStateInterface],
+            trackedQueues: Set(configuration.model.queues),
+            trackedAgents: Set(configuration.model.agents)
+        )
+    }
+
+    /// The `Filter` regexes the AMI client sends after login (none when `ami.eventFilter` is
+    /// off): they follow the agent templates, so a reload that changes those replaces the
+    /// AMI connection.
+    static func eventFilters(_ configuration: AppConfiguration) -> [String] {
+        configuration.ami.eventFilter ? AMIEventFilter.regexes(for: self.callCenterConfiguration(configuration)) : []
+    }
+
     /// The bridge's own settings: topics, QoS, model scope and command policy.
     static func bridgeConfiguration(_ configuration: AppConfiguration) throws -> BridgeConfiguration {
         BridgeConfiguration(
@@ -135,12 +156,7 @@ enum Daemon {
             stateQoS: MQTTQoS(rawValue: UInt8(configuration.mqtt.qos.state)) ?? .atLeastOnce,
             eventQoS: MQTTQoS(rawValue: UInt8(configuration.mqtt.qos.event)) ?? .atLeastOnce,
             replyQoS: MQTTQoS(rawValue: UInt8(configuration.mqtt.qos.reply)) ?? .atLeastOnce,
-            callCenter: CallCenterConfiguration(
-                agentInterfaceTemplates: [configuration.model.agentInterface],
-                stateInterfaceTemplates: [configuration.model.agentStateInterface],
-                trackedQueues: Set(configuration.model.queues),
-                trackedAgents: Set(configuration.model.agents)
-            ),
+            callCenter: self.callCenterConfiguration(configuration),
             commands: CommandPolicy(
                 allowDestinations: configuration.commands.allowDestinations,
                 originateContext: configuration.commands.originateContext,

@@ -19,7 +19,9 @@ import Testing
 
     /// Should ignore an event the declaration lacks, even one full of fields the reducer
     /// would otherwise read, and leave no trace of it.
-    @Test(arguments: ["Hold", "Unhold", "Newstate", "VarSet", "AgentRingNoAnswer", "DeviceStateChange", "hangup"])
+    @Test(arguments: [
+        "Hold", "Unhold", "Newstate", "NewCallerid", "VarSet", "AgentRingNoAnswer", "DeviceStateChange", "hangup",
+    ])
     func undeclaredEventIsIgnored(name: String) {
         var state = CallCenterState()
         let before = state

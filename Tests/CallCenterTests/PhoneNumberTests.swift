@@ -9,8 +9,10 @@ import Testing
     static func channel(
         _ event: String, _ name: String, _ id: String, cid: String, connected: String = "", bridge: String? = nil
     ) -> AMIMessage {
+        // Answered, as every channel in a bridge is (ChannelState 6 = Up).
         var fields: [(String, String)] = [
-            ("Channel", name), ("Uniqueid", id), ("CallerIDNum", cid), ("CallerIDName", "N\(cid)"),
+            ("Channel", name), ("ChannelState", "6"), ("Uniqueid", id), ("CallerIDNum", cid),
+            ("CallerIDName", "N\(cid)"),
             ("ConnectedLineNum", connected), ("ConnectedLineName", connected.isEmpty ? "" : "N\(connected)"),
         ]
         if let bridge { fields.append(("BridgeUniqueid", bridge)) }

@@ -5,6 +5,13 @@ import Testing
 
 /// Correctness with a large call center (no timing assertions).
 @Suite struct ScaleTests {
+    /// Should keep a view slot a few words wide (the large payloads boxed), since the view
+    /// holds one value per topic and a sync holds two views at once.
+    @Test func viewSlotsStaySmall() {
+        #expect(MemoryLayout<StateValue>.size <= 40)
+        #expect(MemoryLayout<StateKey>.size <= 40)
+    }
+
     /// Should keep exact counts and agree with a snapshot for 10,000 agents in 500 queues.
     @Test func tenThousandAgentsFiveHundredQueues() {
         var pbx = SimulatedPBX(agentCount: 10_000, queueCount: 500)

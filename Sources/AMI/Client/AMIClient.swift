@@ -18,6 +18,11 @@ import NIOPosix
 /// try await client.shutdown().get()
 /// ```
 public final class AMIClient: Sendable {
+    /// How every ActionID this client sends begins (`p2m-<connection>-<n>`): an event filter
+    /// can pass the OriginateResponses of its own Originates and drop those of other manager
+    /// users, which Asterisk sends to every session.
+    public static let actionIDPrefix = "p2m-"
+
     /// The loop that owns the client's state and runs every callback.
     public let eventLoop: any EventLoop
     public let configuration: AMIConfiguration

@@ -1,4 +1,3 @@
-import Crypto
 import NIOCore
 import PBXCore
 
@@ -145,7 +144,7 @@ struct AMIConnectionStateMachine {
 
     mutating func makeActionID() -> String {
         self.actionCounter += 1
-        return "p2m-\(self.connectionNumber)-\(self.actionCounter)"
+        return "\(AMIClient.actionIDPrefix)\(self.connectionNumber)-\(self.actionCounter)"
     }
 
     // MARK: Lifecycle events
@@ -284,15 +283,7 @@ struct AMIConnectionStateMachine {
 
     /// `md5_hex(challenge + secret)`, the `Key` of an MD5 login.
     static func md5Key(challenge: String, secret: String) -> String {
-        let digest = Insecure.MD5.hash(data: Array((challenge + secret).utf8))
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(32)
-        for byte in digest {
-            out.append(hex[Int(byte >> 4)])
-            out.append(hex[Int(byte & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
+        MD5.hex(challenge + secret)
     }
 
     /// The delay before reconnecting after the `attempt`-th consecutive failure (1-based):

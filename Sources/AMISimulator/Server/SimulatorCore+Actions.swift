@@ -1,5 +1,4 @@
 import AMI
-import Crypto
 import Foundation
 import Logging
 import NIOCore
@@ -146,12 +145,7 @@ extension SimulatorCore {
         if let user {
             if request["AuthType"]?.caseInsensitiveEquals("md5") == true {
                 if let challenge = session.challenge, let key = request["Key"] {
-                    let digest = Insecure.MD5.hash(data: Array((challenge + user.secret).utf8))
-                    let hex = digest.map { byte in
-                        let text = String(byte, radix: 16)
-                        return byte < 16 ? "0" + text : text
-                    }.joined()
-                    accepted = hex == key.lowercased()
+                    accepted = MD5.hex(challenge + user.secret) == key.lowercased()
                 }
             } else {
                 accepted = request["Secret"] == user.secret

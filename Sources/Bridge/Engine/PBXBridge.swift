@@ -1,9 +1,13 @@
 import AMI
 import CallCenter
-import Foundation
 import Logging
 import MQTT
 import NIOCore
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The bridge: keeps the call-center model in step with Asterisk and mirrors it to MQTT.
 ///

@@ -126,9 +126,16 @@ extension BridgeStateMachine {
                 if case .event = change { events.append(change) }
             }
         }
-        let changes = self.model.diff(to: snapshot, at: now.wall)
+        // The changes go out as the diff finds them, never all held at once; the old model
+        // lives on only in `old`, its view.
+        let old = self.model.view
+        let new = snapshot.view
         self.model = snapshot
-        self.publish(changes, at: now, into: &actions)
+        var changed = 0
+        CallCenterState.forEachDifference(old, new, at: now.wall) { change in
+            changed += 1
+            self.publish(change, at: now, into: &actions)
+        }
         self.publish(events, at: now, into: &actions)
         self.logNewDiagnostics(into: &actions)
         self.hasSynced = true
@@ -138,19 +145,19 @@ extension BridgeStateMachine {
             self.clearStaleTopics(into: &actions)
         }
         let milliseconds = (now.uptime - run.started.uptime).nanoseconds / 1_000_000
-        actions.append(.record(.synced(changes: changes.count, milliseconds: milliseconds)))
+        actions.append(.record(.synced(changes: changed, milliseconds: milliseconds)))
         actions.append(
             .log(
                 .info, "AMI state synchronised",
                 [
-                    BridgeLogKey.syncItems: "\(items.count)", BridgeLogKey.syncChanges: "\(changes.count)",
+                    BridgeLogKey.syncItems: "\(items.count)", BridgeLogKey.syncChanges: "\(changed)",
                     BridgeLogKey.syncMilliseconds: "\(milliseconds)",
                 ]
             )
         )
         for token in run.waiting {
             self.finish(
-                token, status: .ok, data: .object(["changed": .number(Double(changes.count))]), at: now, into: &actions)
+                token, status: .ok, data: .object(["changed": .number(Double(changed))]), at: now, into: &actions)
         }
     }
 

@@ -8,25 +8,29 @@ extension BridgeStateMachine {
     /// Publishes the model's changes: state retained, events not.
     mutating func publish(_ changes: [CallCenterChange], at now: BridgeInstant, into actions: inout [BridgeAction]) {
         for change in changes {
-            switch change {
-            case .set(let key, let value):
-                // The model emits a set only when the value changed, so every one goes out.
-                guard let topic = self.topic(for: key, into: &actions) else { continue }
-                self.publishState(topic, PayloadEncoder.encode(value), into: &actions)
-            case .clear(let key):
-                guard let topic = self.topic(for: key, into: &actions) else { continue }
-                self.publishState(topic, [], into: &actions)
-            case .event(let event):
-                do {
-                    let topic = try self.configuration.layout.topic(for: event)
-                    let message = MQTTMessage(
-                        topic: topic, payload: PayloadEncoder.encode(event), qos: self.configuration.eventQoS,
-                        retain: false)
-                    actions.append(.publish(message, .event))
-                } catch {
-                    actions.append(
-                        .log(.info, "event with an unpublishable id skipped", [BridgeLogKey.error: "\(error)"]))
-                }
+            self.publish(change, at: now, into: &actions)
+        }
+    }
+
+    /// Publishes one change of the model.
+    mutating func publish(_ change: CallCenterChange, at now: BridgeInstant, into actions: inout [BridgeAction]) {
+        switch change {
+        case .set(let key, let value):
+            // The model emits a set only when the value changed, so every one goes out.
+            guard let topic = self.topic(for: key, into: &actions) else { return }
+            self.publishState(topic, PayloadEncoder.encode(value), into: &actions)
+        case .clear(let key):
+            guard let topic = self.topic(for: key, into: &actions) else { return }
+            self.publishState(topic, [], into: &actions)
+        case .event(let event):
+            do {
+                let topic = try self.configuration.layout.topic(for: event)
+                let message = MQTTMessage(
+                    topic: topic, payload: PayloadEncoder.encode(event), qos: self.configuration.eventQoS,
+                    retain: false)
+                actions.append(.publish(message, .event))
+            } catch {
+                actions.append(.log(.info, "event with an unpublishable id skipped", [BridgeLogKey.error: "\(error)"]))
             }
         }
     }

@@ -93,6 +93,34 @@ public struct AgentIdentity: Sendable, Hashable {
         return exten
     }
 
+    /// True for a channel the model follows from its Newchannel to its Hangup: an agent's own
+    /// channel, except the `;2` half of a Local channel. That half is the same call seen from
+    /// the agent's side of the Local channel; the model learns it, like any other party, from
+    /// the bridge it is in. Event filters pass the channel events of exactly these names
+    /// (``channelNameShapes``), which keeps most of a call's traffic away.
+    public func tracks(channel: String) -> Bool {
+        !channel.hasSuffix(";2") && self.agent(channel: channel) != nil
+    }
+
+    /// How the names of an agent's channels are built, one shape per template.
+    public struct ChannelNameShape: Sendable, Hashable {
+        /// What comes before the agent id (`Local/`, `PJSIP/`).
+        public let prefix: String
+        /// What follows it (`@agents`); then Asterisk may append `-<hex>` and `;<n>`.
+        public let suffix: String
+    }
+
+    /// The shapes ``agent(channel:)`` recognises, interface templates first, each once: what
+    /// a filter must describe to pass the events of the tracked channels.
+    public var channelNameShapes: [ChannelNameShape] {
+        var shapes: [ChannelNameShape] = []
+        for pattern in self.interfacePatterns + self.statePatterns {
+            let shape = ChannelNameShape(prefix: pattern.prefix, suffix: pattern.channelSuffix)
+            if !shapes.contains(shape) { shapes.append(shape) }
+        }
+        return shapes
+    }
+
     /// The agent owning a live channel: `Local/147@agents-0000004f;1` and
     /// `PJSIP/147-00000012` lose their `;n` and `-<hex>` tails before template matching.
     public func agent(channel: String) -> String? {

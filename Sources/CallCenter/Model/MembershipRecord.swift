@@ -1,7 +1,6 @@
 /// One agent's membership in one queue, as the member events describe it.
 struct MembershipRecord: Sendable, Hashable {
     var name: String
-    var interface: String
     var deviceStatus: AgentStatus
     /// Device state 0 (unknown) or 1 (not_inuse): Asterisk counts such members as available.
     var deviceAvailable: Bool

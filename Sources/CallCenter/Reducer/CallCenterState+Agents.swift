@@ -71,7 +71,6 @@ extension CallCenterState {
         let lastCallSeconds = message["LastCall"].flatMap { Int64($0) }
         var member = MembershipRecord(
             name: message["MemberName"] ?? message["Name"] ?? old?.name ?? "",
-            interface: interface,
             deviceStatus: deviceStatus,
             deviceAvailable: deviceAvailable,
             paused: paused,

@@ -46,8 +46,10 @@ extension CallCenterState {
             self.agentConnect(message, at: time)
         case .agentComplete:
             self.agentComplete(message, at: time, events: &events)
-        case .newchannel, .newCallerid, .newConnectedLine:
-            _ = self.upsertChannel(message, event: name)
+        case .newchannel:
+            self.newchannel(message)
+        case .newConnectedLine:
+            self.newConnectedLine(message)
         case .coreShowChannel:
             self.coreShowChannel(message)
         case .bridgeEnter:

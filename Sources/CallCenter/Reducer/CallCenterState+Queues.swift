@@ -35,7 +35,9 @@ extension CallCenterState {
         guard let queue = self.required(message, "Queue", event: event),
             let uniqueId = self.required(message, "Uniqueid", event: event)
         else { return }
-        // The caller's queue is shown on the agent's phoneNumber even for untracked queues.
+        // The caller's queue is shown on the agent's phoneNumber even for untracked queues;
+        // the caller is kept while it waits (its Newchannel may never have reached the model).
+        self.upsertChannel(message, event: event, hold: .waiting)
         self.setChannelQueue(uniqueId, queue)
         guard self.configuration.tracks(queue: queue) else { return }
         self.ensureQueue(queue, at: time)
@@ -48,6 +50,10 @@ extension CallCenterState {
 
     mutating func callerLeave(_ message: AMIMessage, at time: CallCenterTime) {
         let event = ModelEvent.queueCallerLeave.rawValue
+        // Whatever the queue's scope, the caller no longer waits (callerJoin kept it).
+        if let uniqueId = message["Uniqueid"], !uniqueId.isEmpty {
+            self.release(uniqueId, .waiting)
+        }
         guard let queue = self.queueName(message, event: event),
             let uniqueId = self.required(message, "Uniqueid", event: event)
         else { return }
@@ -102,7 +108,11 @@ extension CallCenterState {
     mutating func agentConnect(_ message: AMIMessage, at time: CallCenterTime) {
         let event = ModelEvent.agentConnect.rawValue
         guard let queue = self.required(message, "Queue", event: event) else { return }
-        if let uniqueId = message["Uniqueid"], !uniqueId.isEmpty {
+        // The caller (not the Dest* member leg) is kept until its AgentComplete, so it keeps
+        // its queue through a park or a transfer.
+        if message["Uniqueid"]?.isEmpty == false,
+            let uniqueId = self.upsertChannel(message, event: event, hold: .connected)
+        {
             self.setChannelQueue(uniqueId, queue)
         }
         guard self.configuration.tracks(queue: queue) else { return }
@@ -116,6 +126,9 @@ extension CallCenterState {
 
     mutating func agentComplete(_ message: AMIMessage, at time: CallCenterTime, events: inout [CallCenterEvent]) {
         let event = ModelEvent.agentComplete.rawValue
+        if let uniqueId = message["Uniqueid"], !uniqueId.isEmpty {
+            self.release(uniqueId, .connected)
+        }
         guard let queue = self.queueName(message, event: event) else { return }
         let talk = Self.int(message["TalkTime"]) ?? 0
         let hold = Self.int(message["HoldTime"]) ?? 0

@@ -93,25 +93,35 @@ extension CallCenterState {
     public static func diff(
         _ old: [StateKey: StateValue], _ new: [StateKey: StateValue], at time: CallCenterTime
     ) -> [CallCenterChange] {
+        var changes: [CallCenterChange] = []
+        Self.forEachDifference(old, new, at: time) { changes.append($0) }
+        return changes
+    }
+
+    /// Hands `body` the changes of ``diff(_:_:at:)``, in the same order, one at a time: a
+    /// resync of thousands of topics then never holds all of them at once (each change is a
+    /// few hundred bytes, and the sync's peak is the daemon's peak memory).
+    public static func forEachDifference(
+        _ old: [StateKey: StateValue], _ new: [StateKey: StateValue], at time: CallCenterTime,
+        _ body: (CallCenterChange) -> Void
+    ) {
         var keys = Set(new.keys)
         keys.formUnion(old.keys)
-        var changes: [CallCenterChange] = []
         for key in keys.sorted() {
             let before = old[key]
             let after = new[key]
             if before == after { continue }
             if let after {
-                changes.append(.set(key, after))
+                body(.set(key, after))
             } else if let before {
                 if case .queueMemberStatus(var last) = before {
                     last.status = .loggedoff
                     last.since = time
-                    changes.append(.set(key, .queueMemberStatus(last)))
+                    body(.set(key, .queueMemberStatus(last)))
                 }
-                changes.append(.clear(key))
+                body(.clear(key))
             }
         }
-        return changes
     }
 
     /// The changes that turn this state's view into `other`'s.

@@ -2,9 +2,9 @@
 ///
 /// `CallCenterState.apply(_:at:)` dispatches through this type: a name that is not a case is
 /// ignored, and a new case does not compile until the reducer handles it. The bridge builds
-/// its Asterisk event filters from ``streamed`` so that the filter and the reducer cannot
-/// drift apart (a filter that drops an event the reducer needs loses state silently; one that
-/// asks for events nobody reads only costs bytes).
+/// its Asterisk event filters from ``streamed`` and each event's ``scope`` so that the filter
+/// and the reducer cannot drift apart (a filter that drops an event the reducer needs loses
+/// state silently; one that asks for events nobody reads only costs bytes).
 public enum ModelEvent: String, CaseIterable, Sendable {
     // MARK: Extensions
     case extensionStatus = "ExtensionStatus"
@@ -30,11 +30,10 @@ public enum ModelEvent: String, CaseIterable, Sendable {
     case agentComplete = "AgentComplete"
 
     // MARK: Channels and bridges
-    // Not `Newstate`: it repeats the channel snapshot that Newchannel, NewCallerid and
-    // NewConnectedLine already carry (every golden replay is identical without it), and
-    // asking Asterisk for it would add a tenth to the bytes the filtered stream keeps.
+    // Not `Newstate` nor `NewCallerid`: the channel snapshot every bridge and queue event
+    // carries already gives the model the caller ids it reads (every golden replay is
+    // identical without them), and they are a sixth of the bytes of a call.
     case newchannel = "Newchannel"
-    case newCallerid = "NewCallerid"
     case newConnectedLine = "NewConnectedLine"
     case coreShowChannel = "CoreShowChannel"
     case bridgeEnter = "BridgeEnter"
@@ -62,9 +61,40 @@ public enum ModelEvent: String, CaseIterable, Sendable {
         }
     }
 
-    /// The events Asterisk pushes that the model follows: what an event filter must pass.
+    /// The events Asterisk pushes that the model follows: what an event filter must pass
+    /// (those of them the ``scope`` names).
     public static var streamed: [ModelEvent] {
         Self.allCases.filter { $0.delivery == .streamed }
+    }
+
+    /// Which occurrences of an event the model needs, so that a filter can drop the rest.
+    public enum Scope: Sendable, Hashable {
+        /// Every one.
+        case every
+        /// Only those about a tracked channel (``AgentIdentity/tracks(channel:)``): the
+        /// channels of a call are most of the traffic, and the model follows only the agents'
+        /// own from birth to death; any other party it learns from the bridge and queue events
+        /// while that party is in a bridge or a queue call.
+        case trackedChannels
+        /// Only those about a tracked channel that is answered (`ChannelState: 6`): the model
+        /// reads a connected line only while the channel is bridged, and before that the
+        /// snapshot of its BridgeEnter carries the connected line anyway.
+        case answeredTrackedChannels
+    }
+
+    /// Which occurrences of this event the model needs.
+    ///
+    /// The reducer ignores Newchannel and NewConnectedLine outside their scope, so a filter
+    /// that follows it changes nothing. A Hangup of another channel it does read (the channel
+    /// goes at once), but it never needs one: every channel that is not tracked leaves the
+    /// model with its bridge (BridgeLeave comes before the Hangup) or its queue call
+    /// (QueueCallerLeave, AgentComplete).
+    public var scope: Scope {
+        switch self {
+        case .newchannel, .hangup: .trackedChannels
+        case .newConnectedLine: .answeredTrackedChannels
+        default: .every
+        }
     }
 
     /// The case for an `Event:` name (exact spelling, as Asterisk sends it), or nil when the

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Bridge
 
 /// `pbx2mqtt check-config`: validate and print the effective configuration, secrets masked.
 ///
@@ -15,12 +16,21 @@ struct CheckConfigCommand: AsyncParsableCommand {
     @Option(name: .customLong("format"), help: "Output syntax: yaml or json.")
     var format: EffectiveConfiguration.Format = .yaml
 
+    @Flag(
+        name: .customLong("eventfilters"),
+        help: "Print the manager.conf eventfilter lines for this configuration's agent templates instead.")
+    var eventFilters = false
+
     func run() async throws {
         let sources = self.sources
         for warning in CommandSupport.unknownKeyWarnings(sources) {
             CommandSupport.printError(warning)
         }
         let configuration = try await CommandSupport.loadOrExit(sources)
+        if self.eventFilters {
+            print(Self.eventFilterReport(configuration))
+            return
+        }
         print(Self.report(configuration, format: self.format))
     }
 
@@ -30,6 +40,13 @@ struct CheckConfigCommand: AsyncParsableCommand {
             configFile: self.options.config,
             flags: self.options.flagValues.merging(self.model.flagValues) { _, new in new }
         )
+    }
+
+    /// What `check-config --eventfilters` prints: the Asterisk-side filters follow the agent
+    /// templates, deploy/manager.conf carries the defaults' lines, and other templates need
+    /// their own.
+    static func eventFilterReport(_ configuration: AppConfiguration) -> String {
+        AMIEventFilter.managerConfLines(for: Daemon.callCenterConfiguration(configuration)).joined(separator: "\n")
     }
 
     /// What `check-config` prints for a valid configuration.

@@ -1,6 +1,10 @@
 import ArgumentParser
-import Foundation
 import Logging
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Steps every subcommand shares: load the configuration or exit 78.
 enum CommandSupport {
@@ -42,6 +46,6 @@ enum CommandSupport {
 
     /// Writes one message to standard error (before logging is bootstrapped).
     static func printError(_ message: String) {
-        try? FileHandle.standardError.write(contentsOf: Data((message + "\n").utf8))
+        StandardStream.error.write(message + "\n")
     }
 }

@@ -1,5 +1,9 @@
 import ArgumentParser
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// `pbx2mqtt demo`: the daemon against the embedded AMI simulator, with a local broker.
 ///

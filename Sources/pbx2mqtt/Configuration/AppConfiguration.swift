@@ -1,5 +1,9 @@
-import Foundation
 import Logging
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The validated, effective configuration of one pbx2mqtt process.
 ///

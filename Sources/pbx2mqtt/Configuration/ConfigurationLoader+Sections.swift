@@ -1,5 +1,9 @@
-import Foundation
 import Logging
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Reading each section of the configuration and the rules that span several keys.
 extension ConfigurationLoader {
@@ -67,7 +71,7 @@ extension ConfigurationLoader {
         let host = settings.text(.mqttHost)
         let port = settings.int(.mqttPort)
         let clientIDTemplate = settings.text(.mqttClientID)
-        let clientID = clientIDTemplate.replacingOccurrences(of: "{hostname}", with: hostname)
+        let clientID = clientIDTemplate.replacing("{hostname}", with: hostname)
         if clientID.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) {
             settings.record(
                 .invalidValue(

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Checks shared by several keys: secrets given inline or as a file, readable files, values
 /// that must fit into an AMI header or a topic.
@@ -25,7 +29,7 @@ extension ConfigurationLoader {
                 settings.record(.unreadableFile(key: fileKey.yamlPath, path: path, reason: Self.unreadableReason(path)))
                 return nil
             }
-            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed = text.trimmingWhitespaceAndNewlines
             guard !trimmed.isEmpty else {
                 settings.record(.unreadableFile(key: fileKey.yamlPath, path: path, reason: "the file is empty"))
                 return nil

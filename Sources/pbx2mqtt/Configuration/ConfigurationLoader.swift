@@ -1,6 +1,10 @@
 import Configuration
-import Foundation
 import Logging
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Builds an ``AppConfiguration`` from ``ConfigurationSources`` with swift-configuration.
 ///

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The reference table of every key, `docs/configuration.md`.
 extension ConfigurationReference {
@@ -73,7 +77,7 @@ extension ConfigurationReference {
 
     /// Text as a table cell: `|` would end the cell, a line break the row.
     private static func cell(_ text: String) -> String {
-        text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+        text.replacing("|", with: "\\|").replacing("\n", with: " ")
     }
 
     private static func code(_ text: String) -> String {

@@ -1,4 +1,15 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The inputs a configuration is built from, captured so a SIGHUP reload can rebuild it.
 ///
@@ -41,7 +52,15 @@ struct ConfigurationSources: Sendable, Equatable {
             configFile: configFile ?? environment[ConfigurationKey.configFileEnvironmentVariable],
             environment: environment,
             flags: flags,
-            hostname: ProcessInfo.processInfo.hostName
+            hostname: Self.hostname()
         )
+    }
+
+    /// This machine's name (`gethostname`; FoundationEssentials has no `hostName`), for the
+    /// default MQTT client id.
+    static func hostname() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

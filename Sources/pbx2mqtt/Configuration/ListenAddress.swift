@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// A `host:port` pair to bind a listening socket to.
 ///
@@ -13,7 +17,7 @@ struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
 
     /// Parses `text`, or explains in a phrase why it is not an address.
     static func parse(_ text: String) -> Result<ListenAddress, ParseFailure> {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingSpaces
         let hostPart: Substring
         let portPart: Substring
         if trimmed.hasPrefix("[") {

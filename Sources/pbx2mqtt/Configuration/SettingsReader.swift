@@ -1,5 +1,9 @@
 import Configuration
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Reads raw values by ``ConfigurationKey`` from a `ConfigReader`, recording type problems.
 ///
@@ -49,7 +53,7 @@ struct SettingsReader {
         guard let text = self.string(key) else {
             return key.defaultInteger
         }
-        guard let value = Int(text.trimmingCharacters(in: .whitespaces)) else {
+        guard let value = Int(text.trimmingSpaces) else {
             self.errors.append(.wrongType(key: key.yamlPath, value: text, expected: "an integer"))
             return key.defaultInteger
         }
@@ -65,7 +69,7 @@ struct SettingsReader {
         guard let text = self.string(key) else {
             return key.defaultBoolean
         }
-        switch text.trimmingCharacters(in: .whitespaces).lowercased() {
+        switch text.trimmingSpaces.lowercased() {
         case "true", "yes", "on", "1":
             return true
         case "false", "no", "off", "0":
@@ -81,7 +85,7 @@ struct SettingsReader {
         guard let text = self.string(key) else {
             return Value.defaultChoice
         }
-        guard let value = Value(rawValue: text.trimmingCharacters(in: .whitespaces).lowercased()) else {
+        guard let value = Value(rawValue: text.trimmingSpaces.lowercased()) else {
             self.errors.append(
                 .unknownValue(key: key.yamlPath, value: text, allowed: Value.allCases.map(\.rawValue))
             )
@@ -95,10 +99,10 @@ struct SettingsReader {
     mutating func list(_ key: ConfigurationKey) -> [String] {
         let configKey = ConfigKey(key.yamlPath)
         if let values = self.reader.stringArray(forKey: configKey, isSecret: key.isSecret) {
-            return values.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            return values.map { $0.trimmingSpaces }.filter { !$0.isEmpty }
         }
         if let value = self.reader.string(forKey: configKey, isSecret: key.isSecret) {
-            let trimmed = value.trimmingCharacters(in: .whitespaces)
+            let trimmed = value.trimmingSpaces
             return trimmed.isEmpty ? [] : [trimmed]
         }
         return key.defaultList

@@ -1,5 +1,9 @@
-import Foundation
 import Yams
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Finds keys in a YAML configuration file that pbx2mqtt does not know (typos).
 ///

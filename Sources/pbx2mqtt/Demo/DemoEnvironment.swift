@@ -1,8 +1,12 @@
 import AMISimulator
-import Foundation
 import LocalMosquitto
 import Logging
 import NIOCore
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// What `pbx2mqtt demo` runs beside the bridge: the simulated call center and, unless
 /// `--broker` names one, a private mosquitto.

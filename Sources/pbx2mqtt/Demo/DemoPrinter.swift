@@ -1,8 +1,19 @@
 import Bridge
-import Foundation
 import Logging
 import MQTT
 import ServiceLifecycle
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Prints the bridge's topics as a subscriber sees them, one compact line per message: the
 /// demo's proof that the whole chain (simulator → AMI → model → MQTT broker) is live.
@@ -34,13 +45,13 @@ final class DemoPrinter: Service, Sendable {
     }
 
     func run() async throws {
-        FileHandle.standardOutput.write(Data(self.banner.utf8))
+        StandardStream.output.write(self.banner)
         let prefix = self.prefix
         try self.client.subscribe(prefix + "/#", qos: .atMostOnce)
         try self.client.start { event in
             guard case .message(let message) = event else { return }
             let line = DemoLine.format(message, prefix: prefix, at: Date())
-            FileHandle.standardOutput.write(Data((line + "\n").utf8))
+            StandardStream.output.write(line + "\n")
         }
         try? await gracefulShutdown()
         self.client.stop()
@@ -77,7 +88,7 @@ enum DemoLine {
         case "queueMemberStatus":
             let paused = text("paused") == "true" ? " (paused: \(text("pausedReason")))" : ""
             return "\(text("status"))\(paused) calls=\(text("callsTaken"))"
-        case "phoneNumber": return "talking to \(text("number")) \(text("name"))".trimmingCharacters(in: .whitespaces)
+        case "phoneNumber": return "talking to \(text("number")) \(text("name"))".trimmingSpaces
         case "count": return "waiting=\(text("count"))"
         case "stats":
             return

@@ -61,7 +61,7 @@ final class ReloadService: Service, Sendable {
         self.context.levels.level = next.log.level
         do {
             let bridgeConfiguration = try Daemon.bridgeConfiguration(next)
-            let amiChanged = next.ami != previous.ami
+            let amiChanged = next.ami != previous.ami || Daemon.eventFilters(next) != Daemon.eventFilters(previous)
             let mqttChanged = next.mqtt != previous.mqtt
             let ami =
                 amiChanged ? Daemon.makeAMIClient(next, eventLoop: self.bridge.eventLoop, logger: self.logger) : nil

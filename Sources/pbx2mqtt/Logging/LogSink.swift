@@ -1,5 +1,9 @@
-import Foundation
 import Synchronization
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Where rendered log lines go. One call writes one complete line.
 protocol LogSink: Sendable {
@@ -14,12 +18,11 @@ final class StandardErrorLogSink: LogSink {
     init() {}
 
     func write(line: String) {
-        var bytes = Data(line.utf8)
-        bytes.append(0x0A)
+        let text = line + "\n"
         // One write per line under a lock, so concurrent loggers never interleave characters.
         // A closed stderr must not crash the daemon: the line is dropped.
         self.lock.withLock { _ in
-            try? FileHandle.standardError.write(contentsOf: bytes)
+            StandardStream.error.write(text)
         }
     }
 }

@@ -1,6 +1,10 @@
-import Foundation
 import Logging
 import PBXCore
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The pbx2mqtt swift-log backend: one text or JSON line per event, secrets redacted.
 ///

@@ -1,6 +1,6 @@
 import AMI
 import AMISimulator
-import Crypto
+import PBXCore
 import PBXTestSupport
 
 /// Replays the actions of a `.ami.sent` capture against the simulator the way the capture
@@ -72,10 +72,7 @@ struct FixtureReplayer {
     }
 
     static func md5Hex(_ text: String) -> String {
-        Insecure.MD5.hash(data: Array(text.utf8)).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        MD5.hex(text)
     }
 }
 

@@ -67,10 +67,11 @@ final class BridgeHarness: Sendable {
         keepalive: TimeAmount = .seconds(10), maxQueued: Int = 100_000, logger: Logger
     ) throws -> PBXBridge {
         let layout = try TopicLayout(prefix: "pbx")
+        let configuration = BridgeConfiguration(layout: layout, amiHost: "127.0.0.1:\(amiPort)")
         let ami = AMIClient(
             configuration: AMIConfiguration(
                 host: "127.0.0.1", port: amiPort, username: user, secret: secret,
-                filters: eventFilter ? AMIEventFilter.regexes : [],
+                filters: eventFilter ? AMIEventFilter.regexes(for: configuration.callCenter) : [],
                 keepaliveInterval: keepalive,
                 keepaliveTimeout: .seconds(2),
                 backoff: AMIConfiguration.Backoff(initial: .milliseconds(100), maximum: .milliseconds(500))
@@ -89,9 +90,7 @@ final class BridgeHarness: Sendable {
             ),
             logger: logger
         )
-        return PBXBridge(
-            configuration: BridgeConfiguration(layout: layout, amiHost: "127.0.0.1:\(amiPort)"), ami: ami, mqtt: mqtt,
-            logger: logger)
+        return PBXBridge(configuration: configuration, ami: ami, mqtt: mqtt, logger: logger)
     }
 
     /// Stops everything; safe to call once per test.

@@ -89,7 +89,10 @@ final class CommandHarness: Sendable {
                 secret: SimulatorUser.bridge.secret,
                 authType: .md5,
                 eventMask: "call,agent",
-                filters: AMIEventFilter.regexes,
+                filters: AMIEventFilter.regexes(
+                    for: CallCenterConfiguration(
+                        agentInterfaceTemplates: [policy.agentInterface],
+                        stateInterfaceTemplates: [policy.agentStateInterface])),
                 keepaliveInterval: .seconds(60),
                 backoff: AMIConfiguration.Backoff(initial: .milliseconds(100), maximum: .milliseconds(500))
             ),

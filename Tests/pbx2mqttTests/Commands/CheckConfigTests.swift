@@ -73,6 +73,25 @@ import Testing
         #expect(command.format == .json)
     }
 
+    /// Should print deploy/manager.conf's eventfilter lines for the default templates and
+    /// other lines for other templates, which a reload then sends on a new AMI connection.
+    @Test func eventFiltersFollowTheTemplates() async throws {
+        let configuration = try await Self.configuration()
+        let conf = try String(
+            contentsOf: RepositoryFiles.root.appendingPathComponent("deploy/manager.conf"), encoding: .utf8)
+        let shipped = conf.split(separator: "\n").filter { $0.hasPrefix("eventfilter = ") }.joined(separator: "\n")
+        #expect(CheckConfigCommand.eventFilterReport(configuration) == shipped)
+        #expect(try CheckConfigCommand.parse(["--eventfilters"]).eventFilters)
+
+        var pjsip = configuration
+        pjsip.model.agentInterface = "PJSIP/{agent}"
+        #expect(CheckConfigCommand.eventFilterReport(pjsip).contains("Channel: (PJSIP/[^[:space:]]+"))
+        #expect(Daemon.eventFilters(pjsip) != Daemon.eventFilters(configuration))
+        var off = configuration
+        off.ami.eventFilter = false
+        #expect(Daemon.eventFilters(off).isEmpty)
+    }
+
     /// Should exit 78 when the configuration is invalid, as docs/configuration.md promises.
     @Test func invalidConfigurationExits78() async {
         do {
