@@ -212,7 +212,7 @@ let package = Package(
         .testTarget(
             name: "pbx2mqttTests",
             dependencies: [
-                "pbx2mqtt", "Bridge",
+                "pbx2mqtt", "Bridge", "PBXTestSupport",
                 logging,
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -95,7 +95,8 @@ enum Daemon {
                 filters: configuration.ami.eventFilter ? AMIEventFilter.regexes : [],
                 keepaliveInterval: .seconds(Int64(max(configuration.ami.keepaliveSeconds, 0))),
                 backoff: AMIConfiguration.Backoff(maximum: .seconds(Int64(configuration.ami.reconnectMaxSeconds))),
-                maxPacketSize: configuration.ami.maxPacketSize
+                maxPacketSize: configuration.ami.maxPacketSize,
+                tls: configuration.ami.tls?.clientConfiguration
             ),
             eventLoopGroup: eventLoop,
             logger: logger

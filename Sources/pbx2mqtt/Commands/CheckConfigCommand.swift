@@ -21,6 +21,9 @@ struct CheckConfigCommand: AsyncParsableCommand {
             CommandSupport.printError(warning)
         }
         let configuration = try await CommandSupport.loadOrExit(sources)
+        for warning in ConfigurationWarning.of(configuration) {
+            CommandSupport.printError("pbx2mqtt: warning: \(warning)")
+        }
         print(Self.report(configuration, format: self.format))
     }
 
