@@ -21,6 +21,8 @@ public final class MQTTClient: Sendable {
     public let configuration: MQTTConfiguration
     let logger: Logger
     let storage = Mutex(MQTTClientState())
+    /// TLS failures seen in libmosquitto's log and not yet reported (MQTTClient+TLSFailures.swift).
+    let tlsFailure = Mutex(MQTTTLSFailureState())
     /// Serialises loop restarts and `stop`, off libmosquitto's thread (the loop thread cannot be
     /// restarted or joined from inside its own callbacks).
     let supervisor = DispatchQueue(label: "pbx2mqtt.mqtt.supervisor")
@@ -67,6 +69,7 @@ public final class MQTTClient: Sendable {
             try Self.check(
                 mosquitto_tls_set(self.handle, tls.caFile, nil, tls.certFile, tls.keyFile, nil), "configure TLS")
             try Self.check(mosquitto_tls_insecure_set(self.handle, tls.insecure), "configure TLS host check")
+            self.installTLSFailureLog()
         }
         if let will = config.will {
             try self.setWill(will)

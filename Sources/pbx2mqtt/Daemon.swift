@@ -118,8 +118,11 @@ enum Daemon {
                 clientID: configuration.mqtt.clientID,
                 username: configuration.mqtt.username,
                 password: configuration.mqtt.password?.value,
-                tls: configuration.mqtt.tls.flatMap { tls in
-                    tls.caFile.map { MQTTTLSConfiguration(caFile: $0, certFile: tls.certFile, keyFile: tls.keyFile) }
+                // Any mqtt.tls key turns TLS on; without a CA file the system bundle verifies
+                // the broker (libmosquitto needs a CA file or folder to verify at all).
+                tls: configuration.mqtt.tls.map { tls in
+                    MQTTTLSConfiguration(
+                        caFile: tls.caFile ?? Self.systemCABundle, certFile: tls.certFile, keyFile: tls.keyFile)
                 },
                 protocolVersion: configuration.mqtt.protocolVersion == .v5 ? .v5 : .v311,
                 will: MQTTMessage(topic: layout.bridgeState, payload: offline.bytes, qos: .atLeastOnce, retain: true),
@@ -128,6 +131,9 @@ enum Daemon {
             logger: logger
         )
     }
+
+    /// Debian's bundle of the system's trusted CAs (package ca-certificates).
+    static let systemCABundle = "/etc/ssl/certs/ca-certificates.crt"
 
     /// The bridge's own settings: topics, QoS, model scope and command policy.
     static func bridgeConfiguration(_ configuration: AppConfiguration) throws -> BridgeConfiguration {

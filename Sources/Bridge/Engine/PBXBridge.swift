@@ -132,6 +132,8 @@ public final class PBXBridge: Sendable {
             self.feed { $0.mqttConnected(at: $1) }
         case .connectionRefused(let code, let reason):
             self.feed { $0.mqttRefused(code: code, reason: reason, at: $1) }
+        case .tlsFailed(let reason):
+            self.feed { $0.mqttTLSFailed(reason: reason, at: $1) }
         case .disconnected(let reason):
             self.feed { $0.mqttDisconnected(reason: reason, at: $1) }
         case .message(let message):
