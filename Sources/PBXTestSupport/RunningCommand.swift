@@ -30,10 +30,16 @@ public final class RunningCommand: Sendable {
     public let commandLine: String
 
     /// Starts `executable` with `arguments`; `stdin` text, if any, is written and closed.
-    public init(_ executable: String, _ arguments: [String], stdin: String? = nil) throws {
+    /// `environment` is added to (and overrides) this process's environment.
+    public init(
+        _ executable: String, _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]
+    ) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         let outPipe = Pipe()
         let errPipe = Pipe()
         let inPipe = Pipe()

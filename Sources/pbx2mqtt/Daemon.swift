@@ -62,6 +62,14 @@ enum Daemon {
         if let demo {
             services.append(try DemoPrinter(configuration: configuration, demo: demo, logger: logger))
         }
+        let environment = ProcessInfo.processInfo.environment
+        if let notifier = SystemdNotifier(environment: environment) {
+            // Last: graceful shutdown reaches services in reverse order, so STOPPING=1 goes first.
+            services.append(
+                SystemdNotifyService(
+                    notifier: notifier, bridge: bridge,
+                    watchdogInterval: SystemdNotifier.watchdogInterval(environment: environment), logger: logger))
+        }
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },

@@ -96,6 +96,21 @@ public final class PBXBridge: Sendable {
         }
     }
 
+    /// Calls `observer` on the bridge's `eventLoop` with the current status, then after every
+    /// input that changes it (a connection coming or going, a sync ending, the model's counts).
+    ///
+    /// The hook a supervisor needs: systemd's `READY=1` once `isReady` first holds, `STATUS=`
+    /// lines on changes. It runs on the loop, between inputs: keep it short and non-blocking.
+    public func observeStatus(_ observer: @escaping @Sendable (BridgeStatus) -> Void) {
+        self.eventLoop.execute {
+            let shell = self.shell.value
+            shell.statusObservers.append(observer)
+            let status = shell.machine.status
+            shell.lastStatus = status
+            observer(status)
+        }
+    }
+
     /// Whether each side is connected right now, for `/healthz`.
     public func health() -> EventLoopFuture<BridgeHealth> {
         self.eventLoop.submit {
@@ -110,6 +125,18 @@ public final class PBXBridge: Sendable {
         let shell = self.shell.value
         let actions = input(&shell.machine, self.now())
         self.run(actions, shell)
+        self.reportStatus(shell)
+    }
+
+    /// Tells the status observers when the status differs from what they saw last.
+    func reportStatus(_ shell: BridgeShell) {
+        guard !shell.statusObservers.isEmpty else { return }
+        let status = shell.machine.status
+        guard status != shell.lastStatus else { return }
+        shell.lastStatus = status
+        for observer in shell.statusObservers {
+            observer(status)
+        }
     }
 
     func now() -> BridgeInstant {
@@ -123,6 +150,7 @@ public final class PBXBridge: Sendable {
         let now = self.now()
         let actions = shell.metrics.timeReducer { shell.machine.amiEvent(event, at: now) }
         self.run(actions, shell)
+        self.reportStatus(shell)
     }
 
     /// What the current MQTT client reports, already on the loop.
@@ -161,6 +189,9 @@ final class BridgeShell {
     let metrics = BridgeMetrics()
     var reloads: [EventLoopPromise<Void>] = []
     var shutdowns: [EventLoopPromise<Void>] = []
+    /// Who wants status changes (`observeStatus`), and the status they saw last.
+    var statusObservers: [@Sendable (BridgeStatus) -> Void] = []
+    var lastStatus: BridgeStatus?
 
     init(machine: BridgeStateMachine, ami: AMIClient, mqtt: MQTTClient) {
         self.machine = machine
