@@ -28,9 +28,15 @@ extension BridgeStateMachine {
             self.abandonSync(reason: "the AMI connection dropped during the resync", at: now, into: &actions)
             actions.append(.record(.amiConnected(false)))
             actions.append(.record(.amiReconnect))
+            // A TLS failure will not fix itself: it is an error an operator must see.
+            let level: Logger.Level
+            switch reason {
+            case .tlsHandshakeFailed, .tlsSetupFailed: level = .error
+            default: level = .info
+            }
             actions.append(
                 .log(
-                    .info, "AMI disconnected",
+                    level, "AMI disconnected",
                     [
                         BridgeLogKey.amiError: "\(reason)",
                         BridgeLogKey.amiRetryInMilliseconds: "\(retryIn.nanoseconds / 1_000_000)",

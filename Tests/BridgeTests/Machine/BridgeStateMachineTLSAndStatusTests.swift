@@ -37,6 +37,27 @@ import Testing
         #expect(harness.machine.tlsFailures == nil)
     }
 
+    /// Should log an AMI TLS failure as an error (an ordinary drop stays info), with the
+    /// client's text that names the key to fix.
+    @Test func amiTLSFailuresAreErrors() {
+        var harness = MachineHarness()
+        _ = harness.startSynced()
+        let failure = AMIClientError.tlsHandshakeFailed(
+            endpoint: "pbx:5039", failure: .untrustedCertificate(detail: "certificate verify failed"))
+        let tls = harness.feed { $0.amiStateChanged(.disconnected(failure, retryIn: .seconds(1)), at: $1) }
+        let line = tls.compactMap { action -> (Logger.Level, Logger.Metadata)? in
+            if case .log(let level, "AMI disconnected", let metadata) = action { return (level, metadata) }
+            return nil
+        }.first
+        #expect(line?.0 == .error)
+        #expect("\(line?.1[BridgeLogKey.amiError] ?? "")".contains("set ami.tlsCaFile"))
+        _ = harness.feed { $0.amiStateChanged(.connecting(attempt: 1), at: $1) }
+        let dropped = harness.feed {
+            $0.amiStateChanged(.disconnected(.connectionClosed, retryIn: .seconds(1)), at: $1)
+        }
+        #expect(dropped.contains { if case .log(.info, "AMI disconnected", _) = $0 { true } else { false } })
+    }
+
     /// Should report ready only once the first sync is complete and the broker connected, with
     /// both links and the model's counts in the summary.
     @Test func statusBecomesReadyAfterTheFirstSyncWithTheBrokerUp() {

@@ -22,7 +22,7 @@ final class DaemonProcess: Sendable {
         Fixtures.repositoryRoot.appendingPathComponent(".build/debug/pbx2mqtt").path
     }
 
-    private init(
+    init(
         simulator: AMISimulator, broker: MosquittoBroker, configFile: URL, process: RunningCommand, httpPort: Int
     ) {
         self.simulator = simulator
