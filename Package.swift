@@ -12,6 +12,7 @@ let strictSettings: [SwiftSetting] = [
 let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
 let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio")
 let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let nioSSL: Target.Dependency = .product(name: "NIOSSL", package: "swift-nio-ssl")
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
 
 let package = Package(
@@ -28,6 +29,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
@@ -64,6 +66,7 @@ let package = Package(
                 "PBXCore",
                 nioCore,
                 nioPosix,
+                nioSSL,
                 logging,
             ],
             swiftSettings: strictSettings
@@ -119,6 +122,7 @@ let package = Package(
                 "AMI", "PBXCore",
                 nioCore,
                 nioPosix,
+                nioSSL,
                 logging,
             ],
             swiftSettings: strictSettings
@@ -205,7 +209,7 @@ let package = Package(
         .testTarget(
             name: "pbx2mqttTests",
             dependencies: [
-                "pbx2mqtt", "Bridge",
+                "pbx2mqtt", "Bridge", "PBXTestSupport",
                 logging,
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -2,6 +2,7 @@ import AMI
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 /// A scriptable fake Asterisk 22 manager (AMI) server for tests, the demo and benchmarks.
 ///
@@ -44,15 +45,26 @@ public final class AMISimulator: Sendable {
         guard let loop = eventLoop ?? group?.next() else {
             throw AMISimulatorError.noEventLoop
         }
+        let tls: NIOSSLContext?
+        do {
+            tls = try configuration.tls?.makeContext()
+        } catch {
+            try? await group?.shutdownGracefully()
+            throw AMISimulatorError.tlsSetupFailed(reason: "\(error)")
+        }
         do {
             let (core, bound) = try await loop.flatSubmit { () -> EventLoopFuture<(NIOLoopBound<SimulatorCore>, Int)> in
                 let core = SimulatorCore(eventLoop: loop, configuration: configuration, logger: logger)
+                core.tlsContext = tls
                 let boundCore = NIOLoopBound(core, eventLoop: loop)
                 return core.bind(host: host, port: port).map { (boundCore, $0) }
             }.get()
             logger.info(
                 "AMI simulator listening",
-                metadata: [SimulatorLogKey.host: "\(host)", SimulatorLogKey.port: "\(bound)"])
+                metadata: [
+                    SimulatorLogKey.host: "\(host)", SimulatorLogKey.port: "\(bound)",
+                    SimulatorLogKey.tls: "\(configuration.tls != nil)",
+                ])
             return AMISimulator(host: host, port: bound, group: group, eventLoop: loop, core: core)
         } catch {
             try? await group?.shutdownGracefully()
@@ -202,6 +214,7 @@ public final class AMISimulator: Sendable {
 public enum AMISimulatorError: Error, Sendable, CustomStringConvertible {
     case noEventLoop
     case bindFailed(host: String, port: Int, reason: String)
+    case tlsSetupFailed(reason: String)
 
     public var description: String {
         switch self {
@@ -209,6 +222,8 @@ public enum AMISimulatorError: Error, Sendable, CustomStringConvertible {
             "the AMI simulator could not get an event loop"
         case .bindFailed(let host, let port, let reason):
             "the AMI simulator could not listen on \(host):\(port) (\(reason)); pick another --port or stop what uses it"
+        case .tlsSetupFailed(let reason):
+            "the AMI simulator could not load its TLS certificate or key (\(reason)); check --tls-cert and --tls-key (PEM files)"
         }
     }
 }

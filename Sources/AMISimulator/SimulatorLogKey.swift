@@ -3,6 +3,7 @@
 enum SimulatorLogKey {
     static let host = "host"
     static let port = "port"
+    static let tls = "tls"
     static let sessionID = "session.id"
     static let peer = "peer"
     static let username = "username"

@@ -22,7 +22,10 @@ public final class MQTTClient: Sendable {
     let storage = Mutex(MQTTClientState())
     /// The thread that runs libmosquitto's loop and reconnects on `configuration.reconnect`.
     let network: NetworkLoop
-    /// Runs `stop(completion:)` off the caller's thread (joining the network thread blocks).
+    /// TLS failures seen in libmosquitto's log and not yet reported (MQTTClient+TLSFailures.swift).
+    let tlsFailure = Mutex(MQTTTLSFailureState())
+    /// Runs `stop(completion:)` and TLS failure reports off the caller's thread (joining the
+    /// network thread blocks).
     let supervisor = DispatchQueue(label: "pbx2mqtt.mqtt.supervisor")
 
     // MARK: Lifecycle
@@ -77,6 +80,7 @@ public final class MQTTClient: Sendable {
             try Self.check(
                 mosquitto_tls_set(self.handle, tls.caFile, nil, tls.certFile, tls.keyFile, nil), "configure TLS")
             try Self.check(mosquitto_tls_insecure_set(self.handle, tls.insecure), "configure TLS host check")
+            self.installTLSFailureLog()
         }
         if let will = config.will {
             try self.setWill(will)

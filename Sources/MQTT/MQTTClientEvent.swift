@@ -6,6 +6,10 @@ public enum MQTTClientEvent: Sendable, Hashable {
     /// The broker refused the connection (bad credentials, not authorized, ...). The client keeps
     /// retrying with backoff; `code` is the CONNACK return code (3.1.1) or reason code (5).
     case connectionRefused(code: Int, reason: String)
+    /// TLS with the broker failed (untrusted or misnamed broker certificate, client
+    /// certificate refused): `reason` says which, with OpenSSL's words. Not a refusal: the
+    /// broker never saw a CONNECT. The client retries with the refusal backoff.
+    case tlsFailed(reason: String)
     /// The connection ended (broker gone, network error, or `stop()`); the client reconnects
     /// unless it was stopped.
     case disconnected(reason: String)

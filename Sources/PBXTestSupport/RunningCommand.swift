@@ -30,10 +30,16 @@ public final class RunningCommand: Sendable {
     public let commandLine: String
 
     /// Starts `executable` with `arguments`; `stdin` text, if any, is written and closed.
-    public init(_ executable: String, _ arguments: [String], stdin: String? = nil) throws {
+    /// `environment` is added to (and overrides) this process's environment.
+    public init(
+        _ executable: String, _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]
+    ) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         let outPipe = Pipe()
         let errPipe = Pipe()
         let inPipe = Pipe()
@@ -42,15 +48,9 @@ public final class RunningCommand: Sendable {
         process.standardInput = inPipe
         self.process = process
         self.commandLine = ([executable] + arguments).joined(separator: " ")
-        outPipe.fileHandleForReading.readabilityHandler = { [output] handle in
-            let data = handle.availableData
-            output.bytes.withLock { $0.stdout.append(data) }
-        }
-        errPipe.fileHandleForReading.readabilityHandler = { [output] handle in
-            let data = handle.availableData
-            output.bytes.withLock { $0.stderr.append(data) }
-        }
         try process.run()
+        Self.drain(outPipe.fileHandleForReading) { [output] data in output.bytes.withLock { $0.stdout.append(data) } }
+        Self.drain(errPipe.fileHandleForReading) { [output] data in output.bytes.withLock { $0.stderr.append(data) } }
         if let stdin {
             inPipe.fileHandleForWriting.write(Data(stdin.utf8))
         }
@@ -59,6 +59,22 @@ public final class RunningCommand: Sendable {
 
     deinit {
         self.terminate()
+    }
+
+    /// Reads `handle` to its end on a thread of its own, handing each chunk to `append`.
+    ///
+    /// Blocking reads, not `readabilityHandler`: tearing down the libdispatch read source that
+    /// installs races on Linux (swift-corelibs-libdispatch#949) and crashed the test process in
+    /// `_dispatch_event_loop_drain` when many commands started and ended at once.
+    private static func drain(_ handle: FileHandle, _ append: @escaping @Sendable (Data) -> Void) {
+        let thread = Thread {
+            while true {
+                let data = handle.availableData
+                if data.isEmpty { break }
+                append(data)
+            }
+        }
+        thread.start()
     }
 
     /// Everything printed on stdout so far.

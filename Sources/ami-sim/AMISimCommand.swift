@@ -63,6 +63,19 @@ struct AMISimCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
+    @Option(
+        name: .customLong("tls-cert"),
+        help: "PEM certificate: listen with TLS as Asterisk's tlsbindport does (with --tls-key; use --port 5039).")
+    var tlsCert: String?
+
+    @Option(name: .customLong("tls-key"), help: "PEM private key of --tls-cert.")
+    var tlsKey: String?
+
+    @Option(
+        name: .customLong("tls-client-ca"),
+        help: "PEM CA file: require a client certificate signed by it (manager.conf tlscafile + tlsverifyclient).")
+    var tlsClientCA: String?
+
     func validate() throws {
         guard (0...65535).contains(self.port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard self.agents >= 0, self.queues >= 1 else {
@@ -75,6 +88,12 @@ struct AMISimCommand: AsyncParsableCommand {
         guard self.timeScale > 0 else { throw ValidationError("--time-scale must be > 0") }
         guard Logger.Level(rawValue: self.logLevel) != nil else {
             throw ValidationError("unknown --log-level \(self.logLevel)")
+        }
+        guard (self.tlsCert == nil) == (self.tlsKey == nil) else {
+            throw ValidationError("--tls-cert and --tls-key go together")
+        }
+        guard self.tlsClientCA == nil || self.tlsCert != nil else {
+            throw ValidationError("--tls-client-ca needs --tls-cert and --tls-key")
         }
     }
 
@@ -93,7 +112,8 @@ struct AMISimCommand: AsyncParsableCommand {
         let configuration = SimulatorConfiguration(
             users: users,
             callCenter: self.agents > 0 ? .generated(agents: self.agents, queues: self.queues) : .fixture,
-            clock: .realTime(scale: self.timeScale)
+            clock: .realTime(scale: self.timeScale),
+            tls: self.tls
         )
         let simulator = try await AMISimulator.start(
             configuration: configuration, host: self.host, port: self.port, logger: logger)
@@ -117,6 +137,12 @@ struct AMISimCommand: AsyncParsableCommand {
         }
         logger.info("stopping")
         try await simulator.shutdown()
+    }
+
+    /// The listener's TLS settings, when --tls-cert and --tls-key are given.
+    private var tls: SimulatorTLSConfiguration? {
+        guard let certFile = self.tlsCert, let keyFile = self.tlsKey else { return nil }
+        return SimulatorTLSConfiguration(certFile: certFile, keyFile: keyFile, clientCAFile: self.tlsClientCA)
     }
 
     private func traffic(cps: Double) -> TrafficConfiguration {

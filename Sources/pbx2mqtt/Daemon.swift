@@ -10,6 +10,7 @@ import NIOPosix
 import Prometheus
 import ServiceLifecycle
 import UnixSignals
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
@@ -66,6 +67,14 @@ enum Daemon {
         if let demo {
             services.append(try DemoPrinter(configuration: configuration, demo: demo, logger: logger))
         }
+        let environment = ProcessInfo.processInfo.environment
+        if let notifier = SystemdNotifier(environment: environment) {
+            // Last: graceful shutdown reaches services in reverse order, so STOPPING=1 goes first.
+            services.append(
+                SystemdNotifyService(
+                    notifier: notifier, bridge: bridge,
+                    watchdogInterval: SystemdNotifier.watchdogInterval(environment: environment), logger: logger))
+        }
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
@@ -99,7 +108,8 @@ enum Daemon {
                 filters: self.eventFilters(configuration),
                 keepaliveInterval: .seconds(Int64(max(configuration.ami.keepaliveSeconds, 0))),
                 backoff: AMIConfiguration.Backoff(maximum: .seconds(Int64(configuration.ami.reconnectMaxSeconds))),
-                maxPacketSize: configuration.ami.maxPacketSize
+                maxPacketSize: configuration.ami.maxPacketSize,
+                tls: configuration.ami.tls?.clientConfiguration
             ),
             eventLoopGroup: eventLoop,
             logger: logger
@@ -121,8 +131,11 @@ enum Daemon {
                 clientID: configuration.mqtt.clientID,
                 username: configuration.mqtt.username,
                 password: configuration.mqtt.password?.value,
-                tls: configuration.mqtt.tls.flatMap { tls in
-                    tls.caFile.map { MQTTTLSConfiguration(caFile: $0, certFile: tls.certFile, keyFile: tls.keyFile) }
+                // Any mqtt.tls key turns TLS on; without a CA file the system bundle verifies
+                // the broker (libmosquitto needs a CA file or folder to verify at all).
+                tls: configuration.mqtt.tls.map { tls in
+                    MQTTTLSConfiguration(
+                        caFile: tls.caFile ?? Self.systemCABundle, certFile: tls.certFile, keyFile: tls.keyFile)
                 },
                 protocolVersion: configuration.mqtt.protocolVersion == .v5 ? .v5 : .v311,
                 will: MQTTMessage(topic: layout.bridgeState, payload: offline.bytes, qos: .atLeastOnce, retain: true),
@@ -148,6 +161,9 @@ enum Daemon {
     static func eventFilters(_ configuration: AppConfiguration) -> [String] {
         configuration.ami.eventFilter ? AMIEventFilter.regexes(for: self.callCenterConfiguration(configuration)) : []
     }
+
+    /// Debian's bundle of the system's trusted CAs (package ca-certificates).
+    static let systemCABundle = "/etc/ssl/certs/ca-certificates.crt"
 
     /// The bridge's own settings: topics, QoS, model scope and command policy.
     static func bridgeConfiguration(_ configuration: AppConfiguration) throws -> BridgeConfiguration {

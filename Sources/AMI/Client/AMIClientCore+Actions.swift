@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 /// Carrying out the state machine's actions: connecting, writing, timers, reporting.
 extension AMIClientCore {
@@ -21,9 +22,27 @@ extension AMIClientCore {
             self.delegate?.amiConnectionStateChanged(.connecting(attempt: attempt))
             let box = self.box
             let maxPacketSize = self.configuration.maxPacketSize
+            let tls: NIOSSLContext?
+            switch self.tlsContext {
+            case .failure(let error):
+                self.activeConnection = nil
+                self.run(self.machine.connectFailed(error))
+                return
+            case .success(let context):
+                tls = context
+            case nil:
+                tls = nil
+            }
+            let serverName = AMITLSConfiguration.serverName(for: self.configuration.host)
             let future = self.connector(self.eventLoop, self.configuration) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     guard let box else { throw AMIClientError.shutdown }
+                    if let tls {
+                        // SNI is ami.host; the certificate is checked against it (or, for an
+                        // IP address, against the peer address) once the handshake completes.
+                        try channel.pipeline.syncOperations.addHandler(
+                            try NIOSSLClientHandler(context: tls, serverHostname: serverName))
+                    }
                     try channel.pipeline.syncOperations.addHandlers([
                         ByteToMessageHandler(AMIMessageDecoder(expectBanner: true, maxPacketSize: maxPacketSize)),
                         MessageToByteHandler(AMIMessageEncoder()),

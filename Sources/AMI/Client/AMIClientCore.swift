@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 /// The client's state and the shell that carries out the state machine's actions.
 ///
@@ -49,6 +50,10 @@ final class AMIClientCore {
     var reconnectTimer: Scheduled<Void>?
     var shutdownPromise: EventLoopPromise<Void>?
     var filterDenialLogged = false
+    /// The SSL context of every connection when `configuration.tls` is set, built once at
+    /// init (it reads files, which must not happen on the loop); a failure to build it fails
+    /// each attempt with that reason, under the usual backoff.
+    let tlsContext: Result<NIOSSLContext, AMIClientError>?
 
     init(
         configuration: AMIConfiguration,
@@ -62,6 +67,7 @@ final class AMIClientCore {
         self.logger = logger
         self.connector = connector
         self.machine = AMIConnectionStateMachine(configuration: configuration, jitterSource: jitterSource)
+        self.tlsContext = configuration.tls.map { tls in Result { () throws(AMIClientError) in try tls.makeContext() } }
     }
 
     /// Connects over TCP with `connectTimeout` and Nagle off (actions are small and
@@ -169,7 +175,12 @@ final class AMIClientCore {
         case AMIDecodingError.packetTooLarge(let limit):
             reason = .packetTooLarge(limit: limit)
         default:
-            reason = .connectionClosed
+            if let failure = AMITLSFailure(error, host: self.configuration.host) {
+                reason = .tlsHandshakeFailed(
+                    endpoint: "\(self.configuration.host):\(self.configuration.port)", failure: failure)
+            } else {
+                reason = .connectionClosed
+            }
         }
         self.logger.debug("AMI channel error", metadata: [AMILogKey.error: "\(error)"])
         self.run(self.machine.connectionFailed(reason))

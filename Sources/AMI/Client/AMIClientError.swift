@@ -26,6 +26,11 @@ public enum AMIClientError: Error, Sendable, Hashable, CustomStringConvertible {
     case actionFailed(action: String, message: String)
     /// The client was shut down.
     case shutdown
+    /// The TCP connection opened but TLS with `endpoint` (`host:port`) failed; the client
+    /// retries with the usual backoff, as a refused connect.
+    case tlsHandshakeFailed(endpoint: String, failure: AMITLSFailure)
+    /// The TLS files could not be loaded (see `AMITLSConfiguration.validate()`).
+    case tlsSetupFailed(String)
 
     public var description: String {
         switch self {
@@ -53,6 +58,10 @@ public enum AMIClientError: Error, Sendable, Hashable, CustomStringConvertible {
             "Asterisk refused the \(action) action: \(message)"
         case .shutdown:
             "the AMI client has been shut down"
+        case .tlsHandshakeFailed(let endpoint, let failure):
+            "TLS handshake with \(endpoint) failed: \(failure)"
+        case .tlsSetupFailed(let reason):
+            "AMI TLS is misconfigured: \(reason)"
         }
     }
 }

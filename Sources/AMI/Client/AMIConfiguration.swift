@@ -67,6 +67,8 @@ public struct AMIConfiguration: Sendable, Hashable {
     /// The largest packet accepted; a longer one closes the connection (see
     /// `AMIDecodingError.packetTooLarge`).
     public var maxPacketSize: Int
+    /// TLS to Asterisk's TLS manager port; nil speaks clear-text TCP.
+    public var tls: AMITLSConfiguration?
 
     public init(
         host: String,
@@ -81,7 +83,8 @@ public struct AMIConfiguration: Sendable, Hashable {
         actionTimeout: TimeAmount = .seconds(10),
         connectTimeout: TimeAmount = .seconds(5),
         backoff: Backoff = Backoff(),
-        maxPacketSize: Int = AMIMessageDecoder.defaultMaxPacketSize
+        maxPacketSize: Int = AMIMessageDecoder.defaultMaxPacketSize,
+        tls: AMITLSConfiguration? = nil
     ) {
         self.host = host
         self.port = port
@@ -96,13 +99,14 @@ public struct AMIConfiguration: Sendable, Hashable {
         self.connectTimeout = connectTimeout
         self.backoff = backoff
         self.maxPacketSize = maxPacketSize
+        self.tls = tls
     }
 }
 
 extension AMIConfiguration: CustomStringConvertible {
     /// Describes the configuration without the secret, so it can be logged.
     public var description: String {
-        "AMIConfiguration(host: \(self.host), port: \(self.port), username: \(self.username), secret: <redacted>, authType: \(self.authType.rawValue), eventMask: \(self.eventMask), filters: \(self.filters.count))"
+        "AMIConfiguration(host: \(self.host), port: \(self.port), username: \(self.username), secret: <redacted>, authType: \(self.authType.rawValue), eventMask: \(self.eventMask), filters: \(self.filters.count), tls: \(self.tls != nil))"
     }
 }
 
@@ -125,6 +129,7 @@ extension AMIConfiguration: CustomReflectable {
                 "connectTimeout": self.connectTimeout,
                 "backoff": self.backoff,
                 "maxPacketSize": self.maxPacketSize,
+                "tls": self.tls as Any,
             ])
     }
 }

@@ -17,6 +17,8 @@ public struct SimulatorConfiguration: Sendable {
     /// Number of the first `Local/...-XXXXXXXX` channel pair, so that a replayed transcript
     /// finds the channel names it refers to.
     public var firstLocalChannelNumber: Int
+    /// TLS on the listener (Asterisk's tlsbindport); nil listens in clear text.
+    public var tls: SimulatorTLSConfiguration?
 
     public init(
         users: [SimulatorUser] = [.bridge],
@@ -26,7 +28,8 @@ public struct SimulatorConfiguration: Sendable {
         initialUptime: Int = 1,
         loginFailureDelay: Double = 0,
         challengeSeed: UInt64 = 577_092_151,
-        firstLocalChannelNumber: Int = 0
+        firstLocalChannelNumber: Int = 0,
+        tls: SimulatorTLSConfiguration? = nil
     ) {
         self.users = users
         self.callCenter = callCenter
@@ -36,5 +39,6 @@ public struct SimulatorConfiguration: Sendable {
         self.loginFailureDelay = loginFailureDelay
         self.challengeSeed = challengeSeed
         self.firstLocalChannelNumber = firstLocalChannelNumber
+        self.tls = tls
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 /// The simulated Asterisk: sessions, call center state and timeline, all owned by one event
 /// loop. Every method runs on `eventLoop`; the public `AMISimulator` hops onto it.
@@ -24,6 +25,8 @@ final class SimulatorCore {
     var shutDown = false
     var received: [ReceivedAction] = []
     var challengeRandom: SeededRandom
+    /// Set before `bind` when the listener speaks TLS (built off the loop: it reads files).
+    var tlsContext: NIOSSLContext?
 
     // MARK: Call center
     var queues: [SimQueue] = []
@@ -304,6 +307,7 @@ final class SimulatorCore {
     func bind(host: String, port: Int) -> EventLoopFuture<Int> {
         self.host = host
         let core = NIOLoopBound(self, eventLoop: self.eventLoop)
+        let tls = self.tlsContext
         let bootstrap = ServerBootstrap(group: self.eventLoop)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -311,6 +315,9 @@ final class SimulatorCore {
             .childChannelOption(.writeBufferWaterMark, value: .init(low: 32 * 1024, high: 256 * 1024))
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
+                    }
                     try channel.pipeline.syncOperations.addHandler(
                         ByteToMessageHandler(AMIMessageDecoder(expectBanner: false))
                     )

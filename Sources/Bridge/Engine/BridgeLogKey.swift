@@ -21,6 +21,8 @@ enum BridgeLogKey {
     static let mqttReason = "mqtt.reason"
     static let mqttFilter = "mqtt.filter"
     static let mqttRefusals = "mqtt.refusals"
+    static let mqttTLSFailures = "mqtt.tls_failures"
+    static let mqttHint = "mqtt.hint"
     static let mqttQueueLimit = "mqtt.queue_limit"
     /// Retained state publications allowed in the client's queue at once.
     static let mqttStateWindow = "mqtt.state_window"

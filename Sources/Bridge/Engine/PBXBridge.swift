@@ -3,6 +3,7 @@ import CallCenter
 import Logging
 import MQTT
 import NIOCore
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
@@ -100,6 +101,21 @@ public final class PBXBridge: Sendable {
         }
     }
 
+    /// Calls `observer` on the bridge's `eventLoop` with the current status, then after every
+    /// input that changes it (a connection coming or going, a sync ending, the model's counts).
+    ///
+    /// The hook a supervisor needs: systemd's `READY=1` once `isReady` first holds, `STATUS=`
+    /// lines on changes. It runs on the loop, between inputs: keep it short and non-blocking.
+    public func observeStatus(_ observer: @escaping @Sendable (BridgeStatus) -> Void) {
+        self.eventLoop.execute {
+            let shell = self.shell.value
+            shell.statusObservers.append(observer)
+            let status = shell.machine.status
+            shell.lastStatus = status
+            observer(status)
+        }
+    }
+
     /// Whether each side is connected right now, for `/healthz`.
     public func health() -> EventLoopFuture<BridgeHealth> {
         self.eventLoop.submit {
@@ -114,6 +130,18 @@ public final class PBXBridge: Sendable {
         let shell = self.shell.value
         let actions = input(&shell.machine, self.now())
         self.run(actions, shell)
+        self.reportStatus(shell)
+    }
+
+    /// Tells the status observers when the status differs from what they saw last.
+    func reportStatus(_ shell: BridgeShell) {
+        guard !shell.statusObservers.isEmpty else { return }
+        let status = shell.machine.status
+        guard status != shell.lastStatus else { return }
+        shell.lastStatus = status
+        for observer in shell.statusObservers {
+            observer(status)
+        }
     }
 
     func now() -> BridgeInstant {
@@ -127,6 +155,7 @@ public final class PBXBridge: Sendable {
         let now = self.now()
         let actions = shell.metrics.timeReducer { shell.machine.amiEvent(event, at: now) }
         self.run(actions, shell)
+        self.reportStatus(shell)
     }
 
     /// What the current MQTT client reports, already on the loop.
@@ -136,6 +165,8 @@ public final class PBXBridge: Sendable {
             self.feed { $0.mqttConnected(at: $1) }
         case .connectionRefused(let code, let reason):
             self.feed { $0.mqttRefused(code: code, reason: reason, at: $1) }
+        case .tlsFailed(let reason):
+            self.feed { $0.mqttTLSFailed(reason: reason, at: $1) }
         case .disconnected(let reason):
             self.feed { $0.mqttDisconnected(reason: reason, at: $1) }
         case .message(let message):
@@ -163,6 +194,9 @@ final class BridgeShell {
     let metrics = BridgeMetrics()
     var reloads: [EventLoopPromise<Void>] = []
     var shutdowns: [EventLoopPromise<Void>] = []
+    /// Who wants status changes (`observeStatus`), and the status they saw last.
+    var statusObservers: [@Sendable (BridgeStatus) -> Void] = []
+    var lastStatus: BridgeStatus?
 
     init(machine: BridgeStateMachine, ami: AMIClient, mqtt: MQTTClient) {
         self.machine = machine

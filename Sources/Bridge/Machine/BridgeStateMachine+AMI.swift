@@ -31,15 +31,21 @@ extension BridgeStateMachine {
             self.abandonSync(reason: "the AMI connection dropped during the resync", at: now, into: &actions)
             actions.append(.record(.amiConnected(false)))
             actions.append(.record(.amiReconnect))
-            // Logged once per outage and reason, not on every failed attempt.
+            // Logged once per outage and reason, not on every failed attempt. A TLS failure
+            // will not fix itself: it is an error an operator must see.
             let text = "\(reason)"
             if let outage = self.amiOutage, outage.reason == text {
                 self.amiOutage?.attempts += 1
             } else {
                 self.amiOutage = (text, 1)
+                let level: Logger.Level
+                switch reason {
+                case .tlsHandshakeFailed, .tlsSetupFailed: level = .error
+                default: level = .info
+                }
                 actions.append(
                     .log(
-                        .info, "AMI disconnected; reconnecting",
+                        level, "AMI disconnected; reconnecting",
                         [
                             BridgeLogKey.amiError: "\(reason)",
                             BridgeLogKey.amiRetryInMilliseconds: "\(retryIn.nanoseconds / 1_000_000)",

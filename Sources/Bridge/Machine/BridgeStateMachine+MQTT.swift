@@ -17,6 +17,11 @@ extension BridgeStateMachine {
             )
             self.refusals = nil
         }
+        if let failures = self.tlsFailures {
+            actions.append(
+                .log(.info, "MQTT TLS handshake succeeds again", [BridgeLogKey.mqttTLSFailures: "\(failures.count)"]))
+            self.tlsFailures = nil
+        }
         actions.append(.record(.mqttConnected(true)))
         self.startSweepIfNeeded(at: now, into: &actions)
         actions.append(

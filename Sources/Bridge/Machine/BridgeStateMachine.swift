@@ -52,6 +52,9 @@ struct BridgeStateMachine: Sendable {
     var amiOutage: (reason: String, attempts: Int)?
     /// Consecutive broker refusals, logged once per episode.
     var refusals: (code: Int, count: Int)?
+    /// Consecutive TLS failures with the broker, logged once per episode (apart from refusals:
+    /// a wrong CA and a wrong password need different fixes).
+    var tlsFailures: (reason: String, count: Int)?
     var sweep: Sweep = .notStarted
     var hasSynced = false
     var commands = CommandBook()

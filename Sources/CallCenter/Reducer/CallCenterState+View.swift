@@ -82,6 +82,12 @@ extension CallCenterState {
         self.queues[queue]?.callers.values.min()
     }
 
+    /// How many agents the model knows (a status line's "12 agents / 3 queues").
+    public var agentCount: Int { self.agents.count }
+
+    /// How many queues the model knows.
+    public var queueCount: Int { self.queues.count }
+
     /// Every retained value, sorted by key: what to republish after a broker reconnect.
     public var fullView: [CallCenterChange] {
         self.view.keys.sorted().compactMap { key in self.view[key].map { .set(key, $0) } }

@@ -27,6 +27,9 @@ struct CheckConfigCommand: AsyncParsableCommand {
             CommandSupport.printError(warning)
         }
         let configuration = try await CommandSupport.loadOrExit(sources)
+        for warning in ConfigurationWarning.of(configuration) {
+            CommandSupport.printError("pbx2mqtt: warning: \(warning)")
+        }
         if self.eventFilters {
             print(Self.eventFilterReport(configuration))
             return

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Logging
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
@@ -31,9 +32,22 @@ enum CommandSupport {
         for path in sources.configFile.map(UnknownKeyScanner.unknownKeys(inFile:)) ?? [] {
             logger.warning("unknown configuration key ignored", metadata: [DaemonLogKey.configKey: "\(path)"])
         }
+        Self.logWarnings(configuration, logger: logger)
         MetricsBootstrap.bootstrap()
         let reload = ReloadContext(sources: sources, redaction: redaction, levels: levels)
         try await Daemon.run(configuration: configuration, mode: mode, logger: logger, reload: reload)
+    }
+
+    /// Logs what the configuration does that it should not (also after a reload).
+    static func logWarnings(_ configuration: AppConfiguration, logger: Logger) {
+        for warning in ConfigurationWarning.of(configuration) {
+            var metadata: Logger.Metadata = [DaemonLogKey.configKey: "\(warning.key)"]
+            if case .secretFileReadable(_, let path, let mode) = warning {
+                metadata[DaemonLogKey.file] = "\(path)"
+                metadata[DaemonLogKey.fileMode] = "\(ConfigurationWarning.octal(mode))"
+            }
+            logger.warning("\(warning)", metadata: metadata)
+        }
     }
 
     /// Lines warning about keys in the configuration file that pbx2mqtt does not know.

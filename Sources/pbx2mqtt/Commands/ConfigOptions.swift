@@ -30,6 +30,18 @@ struct ConfigOptions: ParsableArguments {
         help: ConfigurationKey.amiTLS.argumentHelp
     )
     var amiTLS: Bool?
+    @Option(name: ConfigurationKey.amiTLSCaFile.flagName, help: ConfigurationKey.amiTLSCaFile.argumentHelp)
+    var amiTLSCaFile: String?
+    @Option(name: ConfigurationKey.amiTLSCertFile.flagName, help: ConfigurationKey.amiTLSCertFile.argumentHelp)
+    var amiTLSCertFile: String?
+    @Option(name: ConfigurationKey.amiTLSKeyFile.flagName, help: ConfigurationKey.amiTLSKeyFile.argumentHelp)
+    var amiTLSKeyFile: String?
+    @Flag(
+        name: ConfigurationKey.amiTLSVerifyHostname.flagName,
+        inversion: .prefixedNo,
+        help: ConfigurationKey.amiTLSVerifyHostname.argumentHelp
+    )
+    var amiTLSVerifyHostname: Bool?
     @Option(
         name: ConfigurationKey.amiKeepaliveSeconds.flagName, help: ConfigurationKey.amiKeepaliveSeconds.argumentHelp)
     var amiKeepaliveSeconds: String?
@@ -125,7 +137,8 @@ struct ConfigOptions: ParsableArguments {
             (.amiHost, self.amiHost), (.amiPort, self.amiPort), (.amiUsername, self.amiUsername),
             (.amiSecret, self.amiSecret), (.amiSecretFile, self.amiSecretFile), (.amiAuthType, self.amiAuthType),
             (.amiKeepaliveSeconds, self.amiKeepaliveSeconds), (.amiReconnectMaxSeconds, self.amiReconnectMaxSeconds),
-            (.amiMaxPacketSize, self.amiMaxPacketSize),
+            (.amiMaxPacketSize, self.amiMaxPacketSize), (.amiTLSCaFile, self.amiTLSCaFile),
+            (.amiTLSCertFile, self.amiTLSCertFile), (.amiTLSKeyFile, self.amiTLSKeyFile),
             (.mqttHost, self.mqttHost), (.mqttPort, self.mqttPort), (.mqttClientID, self.mqttClientID),
             (.mqttUsername, self.mqttUsername), (.mqttPassword, self.mqttPassword),
             (.mqttPasswordFile, self.mqttPasswordFile), (.mqttTLSCAFile, self.mqttTLSCAFile),
@@ -142,7 +155,8 @@ struct ConfigOptions: ParsableArguments {
             values[key.yamlPath] = .string(value)
         }
         let bools: [(ConfigurationKey, Bool?)] = [
-            (.amiTLS, self.amiTLS), (.amiEventFilter, self.amiEventFilter),
+            (.amiTLS, self.amiTLS), (.amiTLSVerifyHostname, self.amiTLSVerifyHostname),
+            (.amiEventFilter, self.amiEventFilter),
             (.commandsAllowRawChannels, self.allowRawChannels),
         ]
         for case (let key, let value?) in bools {

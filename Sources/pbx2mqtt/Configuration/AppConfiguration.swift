@@ -1,4 +1,5 @@
 import Logging
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
@@ -47,6 +48,18 @@ extension AppConfiguration {
         var eventFilter: Bool
         /// Largest AMI packet accepted before the link is treated as broken.
         var maxPacketSize: Int
+        /// TLS to Asterisk's TLS manager port; nil speaks clear-text TCP.
+        var tls: TLS?
+
+        /// How the TLS connection to Asterisk is verified and authenticated.
+        struct TLS: Sendable, Equatable {
+            /// CA bundle that verifies Asterisk; nil uses the system trust store.
+            var caFile: String?
+            var certFile: String?
+            var keyFile: String?
+            /// Whether Asterisk's certificate must name `host` (off only by an explicit key).
+            var verifyHostname: Bool
+        }
     }
 
     /// How pbx2mqtt reaches the MQTT broker and lays out its topics.

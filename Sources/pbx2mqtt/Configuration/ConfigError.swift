@@ -26,6 +26,8 @@ enum ConfigError: Error, Sendable, Equatable {
     case unsupported(key: String, reason: String)
     /// The configuration file itself cannot be read or parsed.
     case unreadableConfigFile(path: String, reason: String)
+    /// TLS files that exist but do not load (not PEM, key not matching the certificate).
+    case invalidTLSFiles(key: String, reason: String)
 
     /// The YAML path of the key the problem concerns (`--config` for the file itself).
     var key: String {
@@ -33,7 +35,7 @@ enum ConfigError: Error, Sendable, Equatable {
         case .missing(let key, _), .wrongType(let key, _, _), .outOfRange(let key, _, _),
             .unknownValue(let key, _, _), .conflicting(let key, _), .unreadableFile(let key, _, _),
             .invalidPattern(let key, _, _), .missingPlaceholder(let key, _), .invalidValue(let key, _, _),
-            .unsupported(let key, _):
+            .unsupported(let key, _), .invalidTLSFiles(let key, _):
             return key
         case .unreadableConfigFile:
             return "--config"
@@ -67,6 +69,8 @@ extension ConfigError: CustomStringConvertible {
             return "\(key): not supported: \(reason)"
         case .unreadableConfigFile(let path, let reason):
             return "--config: cannot load '\(path)': \(reason)"
+        case .invalidTLSFiles(let key, let reason):
+            return "\(key): \(reason)"
         }
     }
 }

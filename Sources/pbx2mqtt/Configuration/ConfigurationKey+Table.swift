@@ -31,8 +31,29 @@ extension ConfigurationKey {
         effective: { .string($0.ami.authType.rawValue) })
     static let amiTLS = ConfigurationKey(
         "ami.tls", flag: "--ami-tls", .boolean, default: .boolean(false),
-        summary: "TLS to AMI: not supported, true is refused; keep AMI on loopback or tunnel it.",
-        effective: { _ in .bool(false) })
+        summary:
+            "TLS to Asterisk (manager.conf tlsenable = yes); set ami.port to its tlsbindport (5039). Needed off loopback.",
+        effective: { .bool($0.ami.tls != nil) })
+    static let amiTLSCaFile = ConfigurationKey(
+        "ami.tlsCaFile", flag: "--ami-tls-ca-file", .text,
+        summary: "CA bundle (PEM) that signed Asterisk's certificate; unset = the system trust store.",
+        example: "/etc/pbx2mqtt/asterisk-ca.pem",
+        effective: { $0.ami.tls?.caFile.map(EffectiveConfiguration.Value.string) ?? .null })
+    static let amiTLSCertFile = ConfigurationKey(
+        "ami.tlsCertFile", flag: "--ami-tls-cert-file", .text,
+        summary: "Client certificate (PEM) for an Asterisk with tlsverifyclient; goes with ami.tlsKeyFile.",
+        example: "/etc/pbx2mqtt/ami-client.pem",
+        effective: { $0.ami.tls?.certFile.map(EffectiveConfiguration.Value.string) ?? .null })
+    static let amiTLSKeyFile = ConfigurationKey(
+        "ami.tlsKeyFile", flag: "--ami-tls-key-file", .text,
+        summary: "Client private key (PEM, unencrypted, mode 0600); goes with ami.tlsCertFile.",
+        example: "/etc/pbx2mqtt/ami-client.key",
+        effective: { $0.ami.tls?.keyFile.map(EffectiveConfiguration.Value.string) ?? .null })
+    static let amiTLSVerifyHostname = ConfigurationKey(
+        "ami.tlsVerifyHostname", flag: "--ami-tls-verify-hostname", .boolean, default: .boolean(true),
+        summary:
+            "Require Asterisk's certificate to name ami.host. false (warned at start) lets any certificate of the CA pass.",
+        effective: { .bool($0.ami.tls?.verifyHostname ?? true) })
     static let amiKeepaliveSeconds = ConfigurationKey(
         "ami.keepaliveSeconds", flag: "--ami-keepalive-seconds", .integer(0...3600), default: .integer(20),
         summary: "Seconds between AMI Pings that detect a dead link; 0 = off.",
@@ -74,7 +95,7 @@ extension ConfigurationKey {
         effective: { $0.mqtt.passwordFile.map(EffectiveConfiguration.Value.string) ?? .null })
     static let mqttTLSCAFile = ConfigurationKey(
         "mqtt.tls.caFile", flag: "--mqtt-tls-ca-file", .text,
-        summary: "CA bundle that verifies the broker; any mqtt.tls key turns TLS on.",
+        summary: "CA bundle that verifies the broker (unset: the system's); any mqtt.tls key turns TLS on.",
         example: "/etc/ssl/certs/ca-certificates.crt",
         effective: { $0.mqtt.tls?.caFile.map(EffectiveConfiguration.Value.string) ?? .null })
     static let mqttTLSCertFile = ConfigurationKey(
@@ -164,7 +185,8 @@ extension ConfigurationKey {
     /// Every key, in the order `check-config` prints and the loader validates them.
     static let all: [ConfigurationKey] = [
         .amiHost, .amiPort, .amiUsername, .amiSecret, .amiSecretFile, .amiAuthType, .amiTLS,
-        .amiKeepaliveSeconds, .amiReconnectMaxSeconds, .amiEventFilter, .amiMaxPacketSize,
+        .amiTLSCaFile, .amiTLSCertFile, .amiTLSKeyFile, .amiTLSVerifyHostname, .amiKeepaliveSeconds,
+        .amiReconnectMaxSeconds, .amiEventFilter, .amiMaxPacketSize,
         .mqttHost, .mqttPort, .mqttClientID, .mqttUsername, .mqttPassword, .mqttPasswordFile,
         .mqttTLSCAFile, .mqttTLSCertFile, .mqttTLSKeyFile, .mqttProtocol, .mqttPrefix,
         .mqttQoSState, .mqttQoSEvent, .mqttQoSReply, .mqttMaxQueued,

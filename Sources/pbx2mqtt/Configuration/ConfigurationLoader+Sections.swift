@@ -1,4 +1,5 @@
 import Logging
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
@@ -45,14 +46,7 @@ extension ConfigurationLoader {
             )
         }
         let authType = settings.choice(.amiAuthType, as: AppConfiguration.AMI.AuthType.self)
-        if settings.bool(.amiTLS) {
-            settings.record(
-                .unsupported(
-                    key: ConfigurationKey.amiTLS.yamlPath,
-                    reason: "pbx2mqtt speaks plain TCP to AMI; keep Asterisk local or tunnel it (stunnel, WireGuard)"
-                )
-            )
-        }
+        let tls = Self.readAMITLS(&settings)
         return AppConfiguration.AMI(
             host: host,
             port: port,
@@ -63,7 +57,8 @@ extension ConfigurationLoader {
             keepaliveSeconds: settings.int(.amiKeepaliveSeconds),
             reconnectMaxSeconds: settings.int(.amiReconnectMaxSeconds),
             eventFilter: settings.bool(.amiEventFilter),
-            maxPacketSize: settings.int(.amiMaxPacketSize)
+            maxPacketSize: settings.int(.amiMaxPacketSize),
+            tls: tls
         )
     }
 

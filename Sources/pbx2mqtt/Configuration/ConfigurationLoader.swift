@@ -1,5 +1,6 @@
 import Configuration
 import Logging
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else

@@ -1,4 +1,5 @@
 import Yams
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else

@@ -2,6 +2,7 @@ import AMISimulator
 import LocalMosquitto
 import Logging
 import NIOCore
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else

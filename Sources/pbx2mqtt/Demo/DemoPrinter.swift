@@ -2,6 +2,7 @@ import Bridge
 import Logging
 import MQTT
 import ServiceLifecycle
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else

@@ -58,6 +58,7 @@ final class ReloadService: Service, Sendable {
             return
         }
         self.context.redaction.update(secrets: Redaction.secrets(of: next))
+        CommandSupport.logWarnings(next, logger: self.logger)
         self.context.levels.level = next.log.level
         do {
             let bridgeConfiguration = try Daemon.bridgeConfiguration(next)

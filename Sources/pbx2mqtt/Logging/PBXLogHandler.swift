@@ -1,5 +1,6 @@
 import Logging
 import PBXCore
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else

@@ -22,7 +22,7 @@ final class DaemonProcess: Sendable {
         Fixtures.repositoryRoot.appendingPathComponent(".build/debug/pbx2mqtt").path
     }
 
-    private init(
+    init(
         simulator: AMISimulator, broker: MosquittoBroker, configFile: URL, process: RunningCommand, httpPort: Int
     ) {
         self.simulator = simulator
@@ -33,7 +33,7 @@ final class DaemonProcess: Sendable {
     }
 
     /// Starts simulator, broker (requiring a password) and the daemon with a YAML file.
-    static func start(extraYAML: String = "") async throws -> DaemonProcess {
+    static func start(extraYAML: String = "", environment: [String: String] = [:]) async throws -> DaemonProcess {
         guard FileManager.default.isExecutableFile(atPath: self.executable) else {
             throw DaemonProcessError.notBuilt(self.executable)
         }
@@ -47,7 +47,8 @@ final class DaemonProcess: Sendable {
             "pbx2mqtt-\(UUID().uuidString).yaml")
         try self.yaml(simulatorPort: simulator.port, brokerPort: broker.port, httpPort: httpPort, extra: extraYAML)
             .write(to: configFile, atomically: true, encoding: .utf8)
-        let process = try RunningCommand(self.executable, ["run", "--config", configFile.path])
+        let process = try RunningCommand(
+            self.executable, ["run", "--config", configFile.path], environment: environment)
         return DaemonProcess(
             simulator: simulator, broker: broker, configFile: configFile, process: process, httpPort: httpPort)
     }

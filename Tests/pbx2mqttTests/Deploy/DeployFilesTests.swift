@@ -128,8 +128,29 @@ import Testing
         for directive in [
             "DynamicUser=yes", "NoNewPrivileges=yes", "ProtectSystem=strict", "CapabilityBoundingSet=\n",
             "ExecReload=/bin/kill -HUP $MAINPID", "LoadCredential=ami-secret:", "RestartPreventExitStatus=64 78",
+            // The daemon speaks sd_notify: READY=1 after the first sync, WATCHDOG=1 from its loop.
+            "Type=notify\n", "NotifyAccess=main\n", "WatchdogSec=30\n", "Restart=on-failure\n",
         ] {
             #expect(unit.contains(directive), "\(directive)")
         }
+        #expect(!unit.contains("Type=exec"))
+    }
+
+    /// Should document AMI over TLS in manager.conf as a commented block with the [general]
+    /// options Asterisk reads and the port pbx2mqtt's ami.port must then name.
+    @Test func managerConfDocumentsTLS() throws {
+        let text = try String(contentsOf: Self.deploy.appendingPathComponent("manager.conf"), encoding: .utf8)
+        let general = try #require(text.components(separatedBy: "[pbx2mqtt]").first)
+        for line in [
+            ";tlsenable = yes", ";tlsbindaddr = 0.0.0.0:5039", ";tlscertfile = ", ";tlsprivatekey = ", ";tlscafile = ",
+            ";tlsverifyclient = yes",
+        ] {
+            #expect(general.contains("\n" + line), "\(line)")
+        }
+        for key in ["ami.tls: true", "ami.port: 5039", "ami.tlsCaFile", "ami.tlsCertFile", "ami.tlsKeyFile"] {
+            #expect(general.contains(key), "\(key)")
+        }
+        // The clear-text listener stays on loopback.
+        #expect(general.contains("\nbindaddr = 127.0.0.1"))
     }
 }
