@@ -46,7 +46,9 @@ import Testing
             endpoint: "pbx:5039", failure: .untrustedCertificate(detail: "certificate verify failed"))
         let tls = harness.feed { $0.amiStateChanged(.disconnected(failure, retryIn: .seconds(1)), at: $1) }
         let line = tls.compactMap { action -> (Logger.Level, Logger.Metadata)? in
-            if case .log(let level, "AMI disconnected; reconnecting", let metadata) = action { return (level, metadata) }
+            if case .log(let level, "AMI disconnected; reconnecting", let metadata) = action {
+                return (level, metadata)
+            }
             return nil
         }.first
         #expect(line?.0 == .error)
@@ -55,7 +57,8 @@ import Testing
         let dropped = harness.feed {
             $0.amiStateChanged(.disconnected(.connectionClosed, retryIn: .seconds(1)), at: $1)
         }
-        #expect(dropped.contains { if case .log(.info, "AMI disconnected; reconnecting", _) = $0 { true } else { false } })
+        #expect(
+            dropped.contains { if case .log(.info, "AMI disconnected; reconnecting", _) = $0 { true } else { false } })
     }
 
     /// Should report ready only once the first sync is complete and the broker connected, with
