@@ -94,6 +94,9 @@ struct MemoryScenario {
         result.add(Metric("anonymous RSS after the events", after.anon, "MB"))
         result.add(Metric("file-backed RSS (code pages)", after.file, "MB"))
         result.add(Metric("peak RSS (VmHWM)", after.hwm, "MB", goal: "< 25 MB", met: after.hwm < 25))
+        if let stripped = Self.strippedSize(of: self.binary) {
+            result.add(Metric("stripped binary size", stripped, "MB"))
+        }
         result.add(Metric("events streamed into the daemon", Double(self.sizes.memoryEvents) / streamed, "ev/s"))
         result.add(Metric("MQTT messages seen", Double(subscriber.received - before), "msg"))
         result.notes.append(
@@ -105,6 +108,24 @@ struct MemoryScenario {
         subscriber.stop()
         try await simulator.shutdown()
         return result
+    }
+
+    /// The size of `binary` without symbols and debug info (`strip -o`), in MB: what a deployment
+    /// ships and maps, unlike the debug-info-laden build output. Nil without binutils' strip.
+    static func strippedSize(of binary: String) -> Double? {
+        let output = FileManager.default.temporaryDirectory
+            .appendingPathComponent("pbx2mqtt-stripped-\(ProcessInfo.processInfo.processIdentifier)").path
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let strip = Process()
+        strip.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        strip.arguments = ["strip", "-o", output, binary]
+        strip.standardError = FileHandle.nullDevice
+        guard (try? strip.run()) != nil else { return nil }
+        strip.waitUntilExit()
+        guard strip.terminationStatus == 0,
+            let size = (try? FileManager.default.attributesOfItem(atPath: output))?[.size] as? Int
+        else { return nil }
+        return Double(size) / 1_048_576
     }
 
     /// VmRSS, VmHWM, RssAnon (heap and stacks) and RssFile (mapped code) of `pid`, in MB.

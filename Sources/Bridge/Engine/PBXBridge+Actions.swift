@@ -1,10 +1,29 @@
 import AMI
+import CMalloc
 import CallCenter
 import Logging
 import MQTT
 import NIOCore
 
 extension PBXBridge {
+    /// Hands the memory a sync freed back to the system: once the batch that published it is
+    /// gone (the next turn of the loop), and again when libmosquitto has long sent and freed
+    /// its copies of the payloads. A sync of thousands of topics holds the old and the new
+    /// model and every payload at once, and glibc's malloc keeps such a peak resident for good
+    /// unless asked: at 5,000 agents trimming takes the daemon's anonymous memory from 22 MB
+    /// to 13 MB.
+    func releaseFreedMemorySoon() {
+        self.eventLoop.execute {
+            _ = pbx_release_free_memory()
+        }
+        self.eventLoop.scheduleTask(in: Self.trimAfterSync) {
+            _ = pbx_release_free_memory()
+        }
+    }
+
+    /// Time enough for libmosquitto to send a 5,000-agent sync (17,000 messages) many times.
+    static let trimAfterSync = TimeAmount.seconds(3)
+
     /// Carries out the machine's actions in order. What comes of them (answers, completions,
     /// timers, refusals) goes back to the machine as inputs.
     func run(_ actions: [BridgeAction], _ shell: BridgeShell) {
@@ -108,6 +127,7 @@ extension PBXBridge {
                 self.logger.log(level: level, "\(message)", metadata: metadata)
             case .record(let metric):
                 shell.metrics.record(metric)
+                if case .synced = metric { self.releaseFreedMemorySoon() }
             case .reloaded:
                 let promises = shell.reloads
                 shell.reloads = []

@@ -88,15 +88,18 @@ extension BridgeStateMachine {
         var actions: [BridgeAction] = []
         switch request {
         case .stateList(let generation, let index):
-            guard var run = self.sync, run.generation == generation, run.lists.indices.contains(index) else {
+            guard var run = self.sync, run.generation == generation, run.pending.indices.contains(index) else {
                 return []
             }
             switch result.flatMap({ response in Result { () throws(AMIClientError) in try response.checked() } }) {
             case .success(let response):
-                run.lists[index] = response.events
-                self.sync = run
-                if let items = run.items {
-                    self.finishSync(items: items, at: now, into: &actions)
+                // `run` alone holds the snapshot being built while it grows (no copy).
+                self.sync = nil
+                run.received(response.events, list: index, at: now.wall)
+                if run.isComplete {
+                    self.finishSync(&run, at: now, into: &actions)
+                } else {
+                    self.sync = run
                 }
             case .failure(let error):
                 self.syncFailed(reason: "\(error)", at: now, into: &actions)
@@ -112,20 +115,19 @@ extension BridgeStateMachine {
     /// Fetches the full state (never polls afterwards: the event stream keeps it current).
     mutating func startSync(waiting: [CommandToken], at now: BridgeInstant, into actions: inout [BridgeAction]) {
         let generation = self.ami.generation
-        self.sync = SyncRun(generation: generation, lists: Self.stateLists.count, waiting: waiting, at: now)
+        self.sync = SyncRun(
+            generation: generation, lists: Self.stateLists.count, configuration: self.configuration.callCenter,
+            waiting: waiting, at: now)
         for (index, list) in Self.stateLists.enumerated() {
             actions.append(.sendAMI(AMIAction(list), .stateList(generation: generation, index: index), timeout: nil))
         }
     }
 
-    /// Replaces the model by one built from `items` (plus the events buffered meanwhile) and
-    /// publishes only what differs from what subscribers already have.
-    private mutating func finishSync(items: [AMIMessage], at now: BridgeInstant, into actions: inout [BridgeAction]) {
-        guard let run = self.sync else { return }
-        self.sync = nil
-        var snapshot = CallCenterState.snapshot(
-            configuration: self.configuration.callCenter, items: items, at: now.wall, previous: self.model
-        )
+    /// Replaces the model by the one `run` built from the state lists (plus the events
+    /// buffered meanwhile) and publishes only what differs from what subscribers already have.
+    private mutating func finishSync(_ run: inout SyncRun, at now: BridgeInstant, into actions: inout [BridgeAction]) {
+        let items = run.snapshot.itemCount
+        var snapshot = run.snapshot.finish(previous: self.model)
         var events: [CallCenterChange] = []
         for (event, time) in run.buffered {
             for change in snapshot.apply(event, at: time) {
@@ -156,7 +158,7 @@ extension BridgeStateMachine {
             .log(
                 .info, "AMI state synchronised",
                 [
-                    BridgeLogKey.syncItems: "\(items.count)", BridgeLogKey.syncChanges: "\(changed)",
+                    BridgeLogKey.syncItems: "\(items)", BridgeLogKey.syncChanges: "\(changed)",
                     BridgeLogKey.syncMilliseconds: "\(milliseconds)",
                 ]
             )

@@ -2,29 +2,43 @@ import AMI
 import CallCenter
 import NIOCore
 
-/// A state-list fetch under way: the lists answered so far, the events that arrived
-/// meanwhile (replayed onto the snapshot), and the `bridge/resync` commands waiting for it.
+/// A state-list fetch under way: the snapshot built from the lists answered so far, the events
+/// that arrived meanwhile (replayed onto the snapshot), and the `bridge/resync` commands
+/// waiting for it.
 struct SyncRun: Sendable {
     let generation: Int
     let started: BridgeInstant
-    var lists: [[AMIMessage]?]
+    /// Lists that answered before an earlier one did, waiting for their turn; a list folded
+    /// into `snapshot` is dropped at once (its parsed packets outweigh the model).
+    var pending: [[AMIMessage]?]
+    /// How many lists, from the first, are in `snapshot`.
+    var folded = 0
+    var snapshot: CallCenterState.SnapshotBuilder
     var buffered: [(event: AMIMessage, time: CallCenterTime)] = []
     var waiting: [CommandToken]
 
-    init(generation: Int, lists: Int, waiting: [CommandToken], at started: BridgeInstant) {
+    init(
+        generation: Int, lists: Int, configuration: CallCenterConfiguration, waiting: [CommandToken],
+        at started: BridgeInstant
+    ) {
         self.generation = generation
         self.started = started
-        self.lists = Array(repeating: nil, count: lists)
+        self.pending = Array(repeating: nil, count: lists)
+        self.snapshot = CallCenterState.SnapshotBuilder(configuration: configuration)
         self.waiting = waiting
     }
 
-    /// Every list's items, once all have answered.
-    var items: [AMIMessage]? {
-        var all: [AMIMessage] = []
-        for list in self.lists {
-            guard let list else { return nil }
-            all += list
+    /// True once every list is in `snapshot`.
+    var isComplete: Bool { self.folded == self.pending.count }
+
+    /// Takes the items of list `index`, received at `time`, and folds in every list whose
+    /// predecessors are all in (Asterisk answers in order, so normally just this one).
+    mutating func received(_ items: [AMIMessage], list index: Int, at time: CallCenterTime) {
+        self.pending[index] = items
+        while self.folded < self.pending.count, let list = self.pending[self.folded] {
+            self.pending[self.folded] = []
+            self.snapshot.add(list, at: time)
+            self.folded += 1
         }
-        return all
     }
 }

@@ -17,17 +17,47 @@ extension CallCenterState {
         at time: CallCenterTime,
         previous: CallCenterState? = nil
     ) -> CallCenterState {
-        var state = CallCenterState(configuration: configuration)
-        state.buildingSnapshot = true
-        for item in items {
-            _ = state.apply(item, at: time)
+        var builder = SnapshotBuilder(configuration: configuration)
+        builder.add(items, at: time)
+        return builder.finish(previous: previous)
+    }
+
+    /// A snapshot built one state list at a time, so that each list's items can be dropped
+    /// as soon as they are folded in: at 5,000 agents the lists are 5 MB of parsed packets,
+    /// more than the model they describe, and a sync is the daemon's peak memory.
+    public struct SnapshotBuilder: Sendable {
+        private var state: CallCenterState
+        /// How many items were folded in.
+        public private(set) var itemCount = 0
+
+        public init(configuration: CallCenterConfiguration) {
+            self.state = CallCenterState(configuration: configuration)
+            self.state.buildingSnapshot = true
         }
-        state.buildingSnapshot = false
-        if let previous {
-            state.carryOverTimes(from: previous)
+
+        /// Folds in the next list's items, received at `time` (lists in the order
+        /// ``snapshot(configuration:items:at:previous:)`` would take them).
+        public mutating func add(_ items: [AMIMessage], at time: CallCenterTime) {
+            for item in items {
+                _ = self.state.apply(item, at: time)
+            }
+            self.itemCount += items.count
         }
-        state.rebuildView()
-        return state
+
+        /// The model, with the `since` times and waiting callers' join times of `previous`
+        /// kept where nothing changed, and its view built. The builder is left empty: the
+        /// model is moved out, never copied.
+        public mutating func finish(previous: CallCenterState? = nil) -> CallCenterState {
+            self.state.buildingSnapshot = false
+            if let previous {
+                self.state.carryOverTimes(from: previous)
+            }
+            self.state.rebuildView()
+            var model = CallCenterState(configuration: self.state.configuration)
+            swap(&model, &self.state)
+            self.itemCount = 0
+            return model
+        }
     }
 
     mutating func carryOverTimes(from previous: CallCenterState) {

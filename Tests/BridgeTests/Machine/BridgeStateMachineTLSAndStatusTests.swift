@@ -52,13 +52,16 @@ import Testing
             return nil
         }.first
         #expect(line?.0 == .error)
-        #expect("\(line?.1[BridgeLogKey.amiError] ?? "")".contains("set ami.tlsCaFile"))
+        let error = "\(line?.1[BridgeLogKey.amiError] ?? "")"
+        #expect(error.contains("set ami.tlsCaFile"))
         _ = harness.feed { $0.amiStateChanged(.connecting(attempt: 1), at: $1) }
         let dropped = harness.feed {
             $0.amiStateChanged(.disconnected(.connectionClosed, retryIn: .seconds(1)), at: $1)
         }
-        #expect(
-            dropped.contains { if case .log(.info, "AMI disconnected; reconnecting", _) = $0 { true } else { false } })
+        let loggedAsInfo = dropped.contains {
+            if case .log(.info, "AMI disconnected; reconnecting", _) = $0 { true } else { false }
+        }
+        #expect(loggedAsInfo)
     }
 
     /// Should report ready only once the first sync is complete and the broker connected, with
