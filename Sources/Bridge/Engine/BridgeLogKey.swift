@@ -12,6 +12,10 @@ enum BridgeLogKey {
     static let amiCode = "ami.code"
     /// Connection attempts an outage took, logged when AMI is back.
     static let amiAttempts = "ami.attempts"
+    /// An AMI header as `<Event>.<Field>`.
+    static let amiField = "ami.field"
+    /// A value received from Asterisk (cut short when long).
+    static let amiValue = "ami.value"
 
     // MARK: MQTT side
     static let mqttPrefix = "mqtt.prefix"

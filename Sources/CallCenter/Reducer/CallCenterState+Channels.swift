@@ -14,6 +14,11 @@ extension CallCenterState {
     @discardableResult
     mutating func upsertChannel(_ message: AMIMessage, event: String, hold: ChannelHolds = []) -> String? {
         guard let uniqueId = self.required(message, "Uniqueid", event: event) else { return nil }
+        let linkedID = message["Linkedid"].flatMap { $0.isEmpty ? nil : $0 }
+        if let linkedID, self.channels[uniqueId]?.linkedID != linkedID, Self.callStart(linkedID: linkedID) == nil {
+            // Still the call's id (for direction); only its start time is unusable.
+            self.noteRejectedNumber(event, "Linkedid", linkedID)
+        }
         if self.channels[uniqueId] != nil {
             self.refreshChannel(uniqueId, from: message)
             if !hold.isEmpty { self.channels[uniqueId]?.holds.formUnion(hold) }
