@@ -46,10 +46,12 @@ extension CallCenterState {
         if let bridge = channel.bridge { self.touchBridge(bridge) }
     }
 
-    /// Marks the phone numbers of every agent with a channel in `bridge` as possibly changed.
+    /// Marks the phone numbers of every agent with a channel in `bridge` as possibly changed,
+    /// in Uniqueid order: a set's order changes from run to run, and the order of changes is
+    /// part of what subscribers (and the golden replays) see.
     mutating func touchBridge(_ bridge: String) {
         guard let members = self.bridges[bridge] else { return }
-        for id in members {
+        for id in members.sorted() {
             if let agent = self.channels[id]?.agent {
                 self.touch(.agentPhoneNumber(agent: agent))
             }

@@ -7,4 +7,5 @@ public enum StateValue: Sendable, Hashable {
     case phoneNumber(PhoneNumberValue)
     case queueCount(QueueCountValue)
     case queueStats(QueueStatsValue)
+    case presence(ExtensionPresenceValue)
 }

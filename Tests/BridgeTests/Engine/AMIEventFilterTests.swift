@@ -101,18 +101,21 @@ import Testing
             kept.isSuperset(of: [
                 "QueueMemberStatus", "QueueCallerJoin", "QueueCallerLeave", "AgentCalled", "AgentConnect",
                 "AgentComplete", "ExtensionStatus", "BridgeEnter", "BridgeLeave", "Hangup", "Newchannel",
+                "DeviceStateChange",
             ]))
         #expect(
             dropped.isSuperset(of: [
-                "VarSet", "Newexten", "DeviceStateChange", "HangupRequest", "SoftHangupRequest", "HangupHandlerRun",
+                "VarSet", "Newexten", "HangupRequest", "SoftHangupRequest", "HangupHandlerRun",
                 "DialState",
             ]))
         #expect(kept.isDisjoint(with: dropped))
     }
 
     /// Should cut real Asterisk 22 traffic (the 10-call capture, received with `Events: on`)
-    /// to under 30 % of its bytes: responses always pass, events only when a regex matches.
+    /// to under a third of its bytes: responses always pass, events only when a regex matches.
     /// The figure is printed for the notes; the bound catches a filter that lets noise back in.
+    /// (DeviceStateChange, read for the do-not-disturb device, passes whole by name: about
+    /// half a percent of this capture, 0.2995 → 0.3045.)
     @Test func cutsRealTrafficBytes() throws {
         let messages = try decodeAMIMessages(Fixtures.bytes("traffic-10-calls.ami"))
         let regexes = try AMIEventFilter.regexes.map { try Regex($0) }
@@ -127,7 +130,7 @@ import Testing
         }
         let ratio = Double(kept) / Double(total)
         print("AMIEventFilter keeps \(kept) of \(total) bytes of real traffic: \(ratio)")
-        #expect(ratio < 0.3)
+        #expect(ratio < 1.0 / 3.0)
         #expect(ratio > 0.05)
     }
 }
