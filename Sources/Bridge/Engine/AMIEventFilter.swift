@@ -10,9 +10,13 @@ import CallCenter
 /// the same regexes as `eventfilter` lines, and a test keeps the two identical.
 public enum AMIEventFilter {
     /// Every event name the filters let through: the model's streamed events, then the
-    /// bridge's own.
-    public static let events: [String] =
-        ModelEvent.streamed.map(\.rawValue) + BridgeEvent.allCases.map(\.rawValue)
+    /// bridge's own, each once (`ParkedCall` is both the model's and the park command's).
+    public static let events: [String] = {
+        var seen: Set<String> = []
+        return (ModelEvent.streamed.map(\.rawValue) + BridgeEvent.allCases.map(\.rawValue)).filter {
+            seen.insert($0).inserted
+        }
+    }()
 
     /// The `Filter` regexes, each an alternation of whole event names.
     ///

@@ -107,9 +107,9 @@ extension CallCenterState {
     }
 
     mutating func hangup(_ message: AMIMessage) {
-        guard let uniqueId = self.required(message, "Uniqueid", event: ModelEvent.hangup.rawValue),
-            let channel = self.channels[uniqueId]
-        else { return }
+        guard let uniqueId = self.required(message, "Uniqueid", event: ModelEvent.hangup.rawValue) else { return }
+        self.parkeeHungUp(uniqueId)
+        guard let channel = self.channels[uniqueId] else { return }
         if let bridge = channel.bridge { self.leave(uniqueId, bridge: bridge) }
         self.channels[uniqueId] = nil
         if let agent = channel.agent {

@@ -8,4 +8,5 @@ public enum StateValue: Sendable, Hashable {
     case queueCount(QueueCountValue)
     case queueStats(QueueStatsValue)
     case presence(ExtensionPresenceValue)
+    case parking(ParkingValue)
 }
