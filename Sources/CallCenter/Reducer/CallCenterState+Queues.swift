@@ -12,6 +12,8 @@ extension CallCenterState {
         record.holdTime = Self.int(message["Holdtime"]) ?? record.holdTime
         record.talkTime = Self.int(message["TalkTime"]) ?? record.talkTime
         record.serviceLevel = message["ServicelevelPerf"].flatMap { Double($0) } ?? record.serviceLevel
+        record.serviceLevelSeconds = Self.int(message["ServiceLevel"]) ?? record.serviceLevelSeconds
+        record.serviceLevelWithAbandoned = Self.double(message["ServicelevelPerf2"]) ?? record.serviceLevelWithAbandoned
         self.queues[queue] = record
         self.touchQueue(queue)
     }
