@@ -2,7 +2,7 @@
 struct AgentRecord: Sendable, Hashable {
     var extensionStatus: AgentStatus?
     var extensionSince: CallCenterTime
-    var memberships: [String: MembershipRecord] = [:]
+    var memberships = Memberships()
 
     /// An agent with neither extension state nor membership is forgotten.
     var isEmpty: Bool { self.extensionStatus == nil && self.memberships.isEmpty }
