@@ -13,11 +13,10 @@ final class BridgeMetrics {
     private let reducerTimer = Timer(label: "pbx2mqtt_reducer_duration_seconds")
     private let syncTimer = Timer(label: "pbx2mqtt_sync_duration_seconds")
     private let syncChanges = Counter(label: "pbx2mqtt_sync_changes_total")
-    private let publishes: [PublishKind: Counter] = [
-        .state: Counter(label: "pbx2mqtt_mqtt_publishes_total", dimensions: [("kind", "state")]),
-        .event: Counter(label: "pbx2mqtt_mqtt_publishes_total", dimensions: [("kind", "event")]),
-        .reply: Counter(label: "pbx2mqtt_mqtt_publishes_total", dimensions: [("kind", "reply")]),
-    ]
+    // One property per kind, not a dictionary: `published` runs for every message.
+    private let statePublishes = Counter(label: "pbx2mqtt_mqtt_publishes_total", dimensions: [("kind", "state")])
+    private let eventPublishes = Counter(label: "pbx2mqtt_mqtt_publishes_total", dimensions: [("kind", "event")])
+    private let replyPublishes = Counter(label: "pbx2mqtt_mqtt_publishes_total", dimensions: [("kind", "reply")])
     private let drops: [PublishKind: Counter] = [
         .state: Counter(label: "pbx2mqtt_mqtt_dropped_total", dimensions: [("kind", "state")]),
         .event: Counter(label: "pbx2mqtt_mqtt_dropped_total", dimensions: [("kind", "event")]),
@@ -46,7 +45,13 @@ final class BridgeMetrics {
         return metric
     }
 
-    func published(_ kind: PublishKind) { self.publishes[kind]?.increment() }
+    func published(_ kind: PublishKind) {
+        switch kind {
+        case .state: self.statePublishes.increment()
+        case .event: self.eventPublishes.increment()
+        case .reply: self.replyPublishes.increment()
+        }
+    }
     func dropped(_ kind: PublishKind) { self.drops[kind]?.increment() }
 
     func synced(changes: Int, millis: Int64) {
@@ -79,10 +84,9 @@ final class BridgeMetrics {
         }
     }
 
-    func timeReducer<T>(_ body: () -> T) -> T {
-        let start = NIODeadline.now()
-        let result = body()
+    /// Records how long the reducer (and the machine around it) took for an event that
+    /// arrived at `start` (the input's own timestamp: one clock reading fewer per event).
+    func reducerRan(since start: NIODeadline) {
         self.reducerTimer.recordNanoseconds((NIODeadline.now() - start).nanoseconds)
-        return result
     }
 }

@@ -31,12 +31,21 @@ extension PBXBridge {
         // batch's later ones would be refused too: they go to the machine's queue the same way.
         var queueFull = false
         var windowFull = false
+        // A refused flood or sync burst reports thousands of refusals in one batch: one reading
+        // of the clocks serves them all.
+        var batchTime: BridgeInstant?
+        func refusalTime() -> BridgeInstant {
+            if let batchTime { return batchTime }
+            let now = self.now()
+            batchTime = now
+            return now
+        }
         for action in actions {
             switch action {
             case .publish(let message, let kind):
                 if queueFull, kind == .state {
                     let refusal = MQTTError.queueFull(limit: shell.mqtt.configuration.maxQueuedMessages)
-                    self.run(shell.machine.publicationFailed(message, kind, error: refusal, at: self.now()), shell)
+                    self.run(shell.machine.publicationFailed(message, kind, error: refusal, at: refusalTime()), shell)
                     continue
                 }
                 do {
@@ -47,13 +56,13 @@ extension PBXBridge {
                         queueFull = true
                         windowFull = true
                     }
-                    self.run(shell.machine.publicationFailed(message, kind, error: error, at: self.now()), shell)
+                    self.run(shell.machine.publicationFailed(message, kind, error: error, at: refusalTime()), shell)
                 }
             case .publishState(let message):
                 let window = shell.machine.stateWindow
                 if windowFull {
                     let refusal = MQTTError.queueFull(limit: window)
-                    self.run(shell.machine.publicationFailed(message, .state, error: refusal, at: self.now()), shell)
+                    self.run(shell.machine.publicationFailed(message, .state, error: refusal, at: refusalTime()), shell)
                     continue
                 }
                 do {
@@ -61,7 +70,7 @@ extension PBXBridge {
                     shell.metrics.published(.state)
                 } catch {
                     if case .queueFull = error { windowFull = true }
-                    self.run(shell.machine.publicationFailed(message, .state, error: error, at: self.now()), shell)
+                    self.run(shell.machine.publicationFailed(message, .state, error: error, at: refusalTime()), shell)
                 }
 
             case .startAMI:

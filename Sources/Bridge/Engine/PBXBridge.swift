@@ -153,7 +153,8 @@ public final class PBXBridge: Sendable {
         let shell = self.shell.value
         shell.metrics.amiEvent(event.eventName ?? "?")
         let now = self.now()
-        let actions = shell.metrics.timeReducer { shell.machine.amiEvent(event, at: now) }
+        let actions = shell.machine.amiEvent(event, at: now)
+        shell.metrics.reducerRan(since: now.uptime)
         self.run(actions, shell)
         self.reportStatus(shell)
     }

@@ -25,13 +25,20 @@ extension CallCenterState {
             self.noteUnknownCode(event, "Status", raw)
             status = .unknown
         }
-        var record = self.agents[agent] ?? AgentRecord(extensionStatus: nil, extensionSince: time)
+        let existing = self.agents[agent]
+        var record = existing ?? AgentRecord(extensionStatus: nil, extensionSince: time)
         if record.extensionStatus != status {
             record.extensionStatus = status
             record.extensionSince = time
         }
         self.agents[agent] = record.isEmpty ? nil : record
-        self.touchAgent(agent)
+        if existing != nil, !record.isEmpty {
+            // The agent stays: its name and phone number (which depend on the record being
+            // there, not on its extension) cannot have changed. The hot path of a state flood.
+            self.touch(.agentExtensionStatus(agent: agent))
+        } else {
+            self.touchAgent(agent)
+        }
     }
 
     // MARK: Queue members
