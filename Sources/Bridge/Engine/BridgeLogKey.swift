@@ -10,6 +10,10 @@ enum BridgeLogKey {
     static let amiError = "ami.error"
     static let amiRetryInMilliseconds = "ami.retry_in_ms"
     static let amiCode = "ami.code"
+    /// An AMI header as `<Event>.<Field>`.
+    static let amiField = "ami.field"
+    /// A value received from Asterisk (cut short when long).
+    static let amiValue = "ami.value"
 
     // MARK: MQTT side
     static let mqttPrefix = "mqtt.prefix"

@@ -50,6 +50,8 @@ struct BridgeStateMachine: Sendable {
     var commands = CommandBook()
     /// Unknown status codes already logged, so each is logged once.
     var loggedUnknownCodes: Set<String> = []
+    /// Refused numeric fields (`<Event>.<Field>`) already logged, so each is logged once.
+    var loggedRejectedFields: Set<String> = []
 
     init(configuration: BridgeConfiguration, mqttQueueLimit: Int, at now: BridgeInstant) {
         self.configuration = configuration
@@ -283,12 +285,29 @@ struct BridgeStateMachine: Sendable {
 
     // MARK: Helpers for the extensions
 
-    /// Logs each unknown status code the model met, once.
+    /// Logs each unknown status code and each refused numeric field the model met, once per
+    /// process. A resync replaces the model (and its diagnostics), so "new" means not logged
+    /// yet, not a grown count.
     mutating func logNewDiagnostics(into actions: inout [BridgeAction]) {
-        guard self.model.diagnostics.unknownCodes.count != self.loggedUnknownCodes.count else { return }
-        for code in self.model.diagnostics.unknownCodes.sorted() where !self.loggedUnknownCodes.contains(code) {
-            self.loggedUnknownCodes.insert(code)
-            actions.append(.log(.info, "unknown AMI status code mapped to unknown", [BridgeLogKey.amiCode: "\(code)"]))
+        let diagnostics = self.model.diagnostics
+        if !diagnostics.unknownCodes.isSubset(of: self.loggedUnknownCodes) {
+            // Each resync brings a fresh model, so a hostile peer could feed new codes forever:
+            // the log (and this set) stop at a thousand.
+            for code in diagnostics.unknownCodes.sorted()
+            where !self.loggedUnknownCodes.contains(code) && self.loggedUnknownCodes.count < 1000 {
+                self.loggedUnknownCodes.insert(code)
+                actions.append(
+                    .log(.info, "unknown AMI status code mapped to unknown", [BridgeLogKey.amiCode: "\(code)"]))
+            }
+        }
+        for (field, value) in diagnostics.rejectedNumberFields.sorted(by: { $0.key < $1.key })
+        where !self.loggedRejectedFields.contains(field) {
+            self.loggedRejectedFields.insert(field)
+            actions.append(
+                .log(
+                    .warning,
+                    "AMI number refused (not a number Asterisk prints, or out of range); the field was ignored",
+                    [BridgeLogKey.amiField: "\(field)", BridgeLogKey.amiValue: "\(value)"]))
         }
     }
 

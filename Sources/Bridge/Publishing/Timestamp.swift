@@ -3,9 +3,15 @@ import CallCenter
 /// ISO 8601 text for the `since` fields, written without Foundation's formatters: one is
 /// needed for nearly every state payload, so it is on the hot path.
 enum Timestamp {
-    /// `2026-11-25T14:49:57.517Z`.
+    /// The first millisecond of year 0000 and the last of year 9999: the range ISO 8601 writes
+    /// with four-digit years (what every subscriber parses).
+    static let range: ClosedRange<Int64> = -62_167_219_200_000...253_402_300_799_999
+
+    /// `2026-11-25T14:49:57.517Z`. Safe for any `Int64`: a time outside ``range`` is written as
+    /// its nearest end, since the day arithmetic below would overflow (and print signs as
+    /// digits) far out; the model never keeps such times, this is the last line of defence.
     static func iso8601(_ time: CallCenterTime) -> String {
-        let millis = time.millisecondsSinceEpoch
+        let millis = min(max(time.millisecondsSinceEpoch, Self.range.lowerBound), Self.range.upperBound)
         var days = millis >= 0 ? millis / 86_400_000 : (millis - 86_399_999) / 86_400_000
         let msOfDay = millis - days * 86_400_000
         // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).

@@ -11,8 +11,10 @@ public struct CallCenterTime: Sendable, Hashable, Comparable, Codable {
     }
 
     /// Asterisk reports `LastCall` and similar fields in whole seconds since the epoch.
+    /// Saturates at `Int64`'s limits instead of wrapping: a wrapped value would be a time
+    /// before 1970, published as if it were true.
     public init(secondsSinceEpoch: Int64) {
-        self.millisecondsSinceEpoch = secondsSinceEpoch &* 1000
+        self.millisecondsSinceEpoch = Saturating.multiply(secondsSinceEpoch, 1000)
     }
 
     public static func < (lhs: CallCenterTime, rhs: CallCenterTime) -> Bool {

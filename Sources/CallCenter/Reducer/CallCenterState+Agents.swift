@@ -13,7 +13,7 @@ extension CallCenterState {
         }
         guard self.configuration.tracks(agent: agent) else { return }
         let status: AgentStatus?
-        if let code = Int(raw) {
+        if let code = AMINumber.int(raw, in: AMINumber.signed32) {
             switch StatusCodes.extensionStatus(code) {
             case .removed: status = nil
             case .status(let mapped): status = mapped
@@ -51,7 +51,7 @@ extension CallCenterState {
         var deviceStatus = old?.deviceStatus ?? .unknown
         var deviceAvailable = old?.deviceAvailable ?? true
         if let raw = message["Status"] {
-            if let code = Int(raw), let mapped = StatusCodes.deviceStatus(code) {
+            if let code = AMINumber.int(raw, in: AMINumber.signed32), let mapped = StatusCodes.deviceStatus(code) {
                 deviceStatus = mapped
                 deviceAvailable = code == 0 || code == 1
             } else {
@@ -68,7 +68,9 @@ extension CallCenterState {
                 self.noteUnknownCode(event, "Paused", raw)
             }
         }
-        let lastCallSeconds = message["LastCall"].flatMap { Int64($0) }
+        let lastCallSeconds = self.number(message, "LastCall", event: event, in: AMINumber.epochSeconds)
+        let penalty = self.number(message, "Penalty", event: event, in: AMINumber.signed32)
+        let callsTaken = self.number(message, "CallsTaken", event: event)
         var member = MembershipRecord(
             name: message["MemberName"] ?? message["Name"] ?? old?.name ?? "",
             interface: interface,
@@ -76,9 +78,10 @@ extension CallCenterState {
             deviceAvailable: deviceAvailable,
             paused: paused,
             pausedReason: message["PausedReason"] ?? old?.pausedReason ?? "",
-            penalty: Self.int(message["Penalty"]) ?? old?.penalty ?? 0,
-            callsTaken: Self.int(message["CallsTaken"]) ?? old?.callsTaken ?? 0,
-            lastCall: lastCallSeconds.map { $0 > 0 ? CallCenterTime(secondsSinceEpoch: $0) : nil } ?? old?.lastCall,
+            penalty: penalty ?? old?.penalty ?? 0,
+            callsTaken: callsTaken ?? old?.callsTaken ?? 0,
+            lastCall: lastCallSeconds.map { $0 > 0 ? CallCenterTime(secondsSinceEpoch: Int64($0)) : nil }
+                ?? old?.lastCall,
             since: time
         )
         if let old, old.publishedStatus == member.publishedStatus {

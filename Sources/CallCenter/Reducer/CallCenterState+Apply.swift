@@ -90,9 +90,29 @@ extension CallCenterState {
         return value
     }
 
-    static func int(_ value: String?) -> Int? {
-        guard let value else { return nil }
-        return Int(value)
+    /// The numeric field `field` within `range`; nil when absent, and when refused by
+    /// ``AMINumber`` (then counted, so the caller keeps what it knew and applies the rest).
+    mutating func number(
+        _ message: AMIMessage, _ field: String, event: String, in range: ClosedRange<Int64> = AMINumber.count
+    ) -> Int? {
+        guard let raw = message[field] else { return nil }
+        guard let value = AMINumber.int(raw, in: range) else {
+            self.noteRejectedNumber(event, field, raw)
+            return nil
+        }
+        return value
+    }
+
+    /// The decimal field `field` within `range`; nil when absent or refused (then counted).
+    mutating func decimal(_ message: AMIMessage, _ field: String, event: String, in range: ClosedRange<Double>)
+        -> Double?
+    {
+        guard let raw = message[field] else { return nil }
+        guard let value = AMINumber.decimal(raw, in: range) else {
+            self.noteRejectedNumber(event, field, raw)
+            return nil
+        }
+        return value
     }
 
     mutating func ensureQueue(_ queue: String, at time: CallCenterTime) {

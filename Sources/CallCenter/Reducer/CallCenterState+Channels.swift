@@ -12,6 +12,10 @@ extension CallCenterState {
         let connectedNumber = Self.callerID(message["ConnectedLineNum"])
         let connectedName = Self.callerID(message["ConnectedLineName"])
         let linkedID = message["Linkedid"].flatMap { $0.isEmpty ? nil : $0 }
+        if let linkedID, self.channels[uniqueId]?.linkedID != linkedID, Self.callStart(linkedID: linkedID) == nil {
+            // Still the call's id (for direction); only its start time is unusable.
+            self.noteRejectedNumber(event, "Linkedid", linkedID)
+        }
         if var channel = self.channels[uniqueId] {
             if channel.callerNumber != number || channel.callerName != name
                 || channel.connectedNumber != connectedNumber || channel.connectedName != connectedName

@@ -3,15 +3,24 @@ import AMI
 /// Folding queue facts into the model: queue parameters, waiting callers and the Agent*
 /// events of queue calls.
 extension CallCenterState {
+    /// Where counters and averages saturate: the range Asterisk's own C `int`s can hold.
+    static let counterRange = Int(AMINumber.count.lowerBound)...Int(AMINumber.count.upperBound)
+
     mutating func queueParams(_ message: AMIMessage, at time: CallCenterTime) {
-        guard let queue = self.queueName(message, event: ModelEvent.queueParams.rawValue) else { return }
+        let event = ModelEvent.queueParams.rawValue
+        guard let queue = self.queueName(message, event: event) else { return }
         self.ensureQueue(queue, at: time)
+        let completed = self.number(message, "Completed", event: event)
+        let abandoned = self.number(message, "Abandoned", event: event)
+        let holdTime = self.number(message, "Holdtime", event: event)
+        let talkTime = self.number(message, "TalkTime", event: event)
+        let serviceLevel = self.decimal(message, "ServicelevelPerf", event: event, in: AMINumber.percent)
         guard var record = self.queues[queue] else { return }
-        record.completed = Self.int(message["Completed"]) ?? record.completed
-        record.abandoned = Self.int(message["Abandoned"]) ?? record.abandoned
-        record.holdTime = Self.int(message["Holdtime"]) ?? record.holdTime
-        record.talkTime = Self.int(message["TalkTime"]) ?? record.talkTime
-        record.serviceLevel = message["ServicelevelPerf"].flatMap { Double($0) } ?? record.serviceLevel
+        record.completed = completed ?? record.completed
+        record.abandoned = abandoned ?? record.abandoned
+        record.holdTime = holdTime ?? record.holdTime
+        record.talkTime = talkTime ?? record.talkTime
+        record.serviceLevel = serviceLevel ?? record.serviceLevel
         self.queues[queue] = record
         self.touchQueue(queue)
     }
@@ -21,10 +30,10 @@ extension CallCenterState {
         guard let queue = self.queueName(message, event: event),
             let uniqueId = self.required(message, "Uniqueid", event: event)
         else { return }
-        let wait = max(0, Int64(Self.int(message["Wait"]) ?? 0))
+        let wait = Int64(self.number(message, "Wait", event: event) ?? 0)
         self.ensureQueue(queue, at: time)
         self.queues[queue]?.callers[uniqueId] = CallCenterTime(
-            millisecondsSinceEpoch: time.millisecondsSinceEpoch - wait * 1000)
+            millisecondsSinceEpoch: Saturating.subtract(time.millisecondsSinceEpoch, Saturating.multiply(wait, 1000)))
         self.queues[queue]?.waitingSince = time
         self.setChannelQueue(uniqueId, queue)
         self.touchQueue(queue)
@@ -62,16 +71,15 @@ extension CallCenterState {
         guard let queue = self.queueName(message, event: event),
             let uniqueId = self.required(message, "Uniqueid", event: event)
         else { return }
+        let position = self.number(message, "Position", event: event) ?? 0
+        let holdTime = self.number(message, "HoldTime", event: event) ?? 0
         self.ensureQueue(queue, at: time)
-        self.queues[queue]?.abandoned += 1
+        if let record = self.queues[queue] {
+            self.queues[queue]?.abandoned = Saturating.add(record.abandoned, 1, in: Self.counterRange)
+        }
         self.touchQueue(queue)
         events.append(
-            .callerAbandon(
-                CallerAbandonEvent(
-                    queue: queue, uniqueId: uniqueId, position: Self.int(message["Position"]) ?? 0,
-                    holdTime: Self.int(message["HoldTime"]) ?? 0
-                )
-            )
+            .callerAbandon(CallerAbandonEvent(queue: queue, uniqueId: uniqueId, position: position, holdTime: holdTime))
         )
     }
 
@@ -107,9 +115,9 @@ extension CallCenterState {
         }
         guard self.configuration.tracks(queue: queue) else { return }
         self.ensureQueue(queue, at: time)
-        if let hold = Self.int(message["HoldTime"]), let record = self.queues[queue] {
+        if let hold = self.number(message, "HoldTime", event: event), let record = self.queues[queue] {
             // app_queue's running average: new = (3 * old + sample) / 4.
-            self.queues[queue]?.holdTime = (record.holdTime * 3 + hold) / 4
+            self.queues[queue]?.holdTime = Saturating.runningAverage(record.holdTime, hold, in: Self.counterRange)
             self.touchQueue(queue)
         }
     }
@@ -117,19 +125,22 @@ extension CallCenterState {
     mutating func agentComplete(_ message: AMIMessage, at time: CallCenterTime, events: inout [CallCenterEvent]) {
         let event = ModelEvent.agentComplete.rawValue
         guard let queue = self.queueName(message, event: event) else { return }
-        let talk = Self.int(message["TalkTime"]) ?? 0
-        let hold = Self.int(message["HoldTime"]) ?? 0
+        let talk = self.number(message, "TalkTime", event: event)
+        let hold = self.number(message, "HoldTime", event: event) ?? 0
         self.ensureQueue(queue, at: time)
         if let record = self.queues[queue] {
-            self.queues[queue]?.completed = record.completed + 1
-            self.queues[queue]?.talkTime = (record.talkTime * 3 + talk) / 4
+            self.queues[queue]?.completed = Saturating.add(record.completed, 1, in: Self.counterRange)
+            // A refused TalkTime leaves the average alone rather than pulling it towards 0.
+            if let talk {
+                self.queues[queue]?.talkTime = Saturating.runningAverage(record.talkTime, talk, in: Self.counterRange)
+            }
             self.touchQueue(queue)
         }
         guard let agent = self.eventAgent(message, event: event) else { return }
         events.append(
             .agentComplete(
                 AgentCompleteEvent(
-                    agent: agent, queue: queue, uniqueId: message["Uniqueid"] ?? "", talkTime: talk,
+                    agent: agent, queue: queue, uniqueId: message["Uniqueid"] ?? "", talkTime: talk ?? 0,
                     holdTime: hold, reason: message["Reason"] ?? ""
                 )
             )

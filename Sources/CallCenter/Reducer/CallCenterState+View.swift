@@ -27,7 +27,9 @@ extension CallCenterState {
             guard let record = self.queues[queue] else { return nil }
             var longest: Int64 = 0
             for joined in record.callers.values {
-                longest = max(longest, record.waitingSince.millisecondsSinceEpoch - joined.millisecondsSinceEpoch)
+                longest = max(
+                    longest,
+                    Saturating.subtract(record.waitingSince.millisecondsSinceEpoch, joined.millisecondsSinceEpoch))
             }
             return .queueStats(
                 QueueStatsValue(
@@ -119,10 +121,13 @@ extension CallCenterState {
         Self.diff(self.view, other.view, at: time)
     }
 
-    /// The start of a call from its Linkedid, `[<system name>-]<epoch seconds>.<sequence>`.
+    /// The start of a call from its Linkedid, `[<system name>-]<epoch seconds>.<sequence>`;
+    /// nil when the seconds are not a time ISO 8601 can write (see ``AMINumber``).
     static func callStart(linkedID: String) -> CallCenterTime? {
         let tail = linkedID.split(separator: "-").last ?? Substring(linkedID)
-        guard let dot = tail.firstIndex(of: "."), let seconds = Int64(tail[..<dot]), seconds > 0 else { return nil }
+        guard let dot = tail.firstIndex(of: "."),
+            let seconds = AMINumber.integer(tail[..<dot], in: AMINumber.epochSeconds), seconds > 0
+        else { return nil }
         return CallCenterTime(secondsSinceEpoch: seconds)
     }
 }

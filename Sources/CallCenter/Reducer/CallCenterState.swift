@@ -118,7 +118,22 @@ public struct CallCenterState: Sendable, Equatable {
 
     mutating func noteUnknownCode(_ event: String, _ field: String, _ value: String) {
         if self.diagnostics.unknownCodes.count < 1000 {
-            self.diagnostics.unknownCodes.insert("\(event).\(field)=\(value)")
+            self.diagnostics.unknownCodes.insert("\(event).\(field)=\(Self.sample(value))")
         }
+    }
+
+    /// Counts a numeric field that ``AMINumber`` refused; the caller keeps what it knew.
+    mutating func noteRejectedNumber(_ event: String, _ field: String, _ value: String) {
+        self.diagnostics.rejectedNumbers = Saturating.add(self.diagnostics.rejectedNumbers, 1, in: 0...Int.max)
+        let key = "\(event).\(field)"
+        if self.diagnostics.rejectedNumberFields[key] == nil {
+            self.diagnostics.rejectedNumberFields[key] = Self.sample(value)
+        }
+    }
+
+    /// A peer's value cut to what a diagnostic keeps.
+    static func sample(_ value: String) -> String {
+        guard value.utf8.count > CallCenterDiagnostics.sampleLength else { return value }
+        return String(value.prefix(CallCenterDiagnostics.sampleLength)) + "…"
     }
 }
