@@ -16,12 +16,14 @@ struct CheckConfigCommand: AsyncParsableCommand {
     var format: EffectiveConfiguration.Format = .yaml
 
     func run() async throws {
-        let sources = self.sources
-        for warning in CommandSupport.unknownKeyWarnings(sources) {
-            CommandSupport.printError(warning)
+        let check = await ConfigurationCheck.run(self.sources, format: self.format)
+        for message in check.messages {
+            CommandSupport.printError(message)
         }
-        let configuration = try await CommandSupport.loadOrExit(sources)
-        print(Self.report(configuration, format: self.format))
+        if let report = check.report {
+            print(report)
+        }
+        guard check.exitCode == 0 else { throw ExitCode(check.exitCode) }
     }
 
     /// The sources this invocation reads.
