@@ -56,8 +56,11 @@ public final class MosquittoBroker: Sendable {
     ///     replaced by one with other credentials); then no other port is tried.
     ///   - quiet: log errors only and queue without limit, for the benchmarks: `log_type all`
     ///     writes two log lines per message, and the default 1000-message queue drops bursts.
+    ///   - unboundedQueues: queue without limit but log everything, for tests that publish
+    ///     bursts and must see every message (a command flood).
     public static func start(
-        username: String? = nil, password: String? = nil, port fixedPort: Int? = nil, quiet: Bool = false
+        username: String? = nil, password: String? = nil, port fixedPort: Int? = nil, quiet: Bool = false,
+        unboundedQueues: Bool = false
     ) async throws -> MosquittoBroker {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("pbx2mqtt-mosquitto-\(UUID().uuidString)", isDirectory: true)
@@ -67,7 +70,8 @@ public final class MosquittoBroker: Sendable {
             let port = try fixedPort ?? Self.freePort()
             do {
                 try Self.writeConfig(
-                    directory: directory, port: port, username: username, password: password, quiet: quiet)
+                    directory: directory, port: port, username: username, password: password, quiet: quiet,
+                    unboundedQueues: quiet || unboundedQueues)
                 let process = try await Self.launch(directory: directory, port: port)
                 return MosquittoBroker(
                     port: port, username: username, password: password, directory: directory, process: process)
@@ -189,8 +193,9 @@ public final class MosquittoBroker: Sendable {
         return result == 0
     }
 
-    private static func writeConfig(directory: URL, port: Int, username: String?, password: String?, quiet: Bool) throws
-    {
+    private static func writeConfig(
+        directory: URL, port: Int, username: String?, password: String?, quiet: Bool, unboundedQueues: Bool
+    ) throws {
         var lines = [
             "listener \(port) 127.0.0.1",
             "persistence false",
@@ -204,7 +209,7 @@ public final class MosquittoBroker: Sendable {
             // cannot read this folder. Ignored when not started as root.
             "user root",
         ]
-        if quiet {
+        if unboundedQueues {
             // As deploy/mosquitto.conf: more QoS 1 messages in flight to each subscriber than
             // mosquitto's default 20, which paces a large initial sync.
             lines += ["max_queued_messages 0", "max_queued_bytes 0", "max_inflight_messages 100"]
