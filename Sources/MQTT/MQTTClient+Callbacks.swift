@@ -48,7 +48,9 @@ extension MQTTClient {
                 if result != Int32(MOSQ_ERR_SUCCESS.rawValue) {
                     self.logger.info(
                         "MQTT resubscribe failed",
-                        metadata: ["mqtt.filter": "\(subscription.filter)", "mqtt.error": "\(Self.text(result))"])
+                        metadata: [
+                            MQTTLogKey.filter: "\(subscription.filter)", MQTTLogKey.error: "\(Self.text(result))",
+                        ])
                 }
             }
             // Connects, disconnects and refusals go to the owner, who logs each once.
@@ -73,7 +75,7 @@ extension MQTTClient {
             (state.isConnected, state.connectionLost(), state.takeQueueNotice())
         }
         if lost > 0 {
-            self.logger.debug("MQTT QoS 0 messages lost with the connection", metadata: ["mqtt.count": "\(lost)"])
+            self.logger.debug("MQTT QoS 0 messages lost with the connection", metadata: [MQTTLogKey.count: "\(lost)"])
         }
         if wasConnected {
             self.emit(.disconnected(reason: rc == 0 ? "disconnected by the client" : Self.text(rc)))
@@ -91,7 +93,9 @@ extension MQTTClient {
         if reason >= 128 {
             self.logger.info(
                 "MQTT broker rejected a publication",
-                metadata: ["mqtt.mid": "\(mid)", "mqtt.reason": "\(String(cString: mosquitto_reason_string(reason)))"])
+                metadata: [
+                    MQTTLogKey.mid: "\(mid)", MQTTLogKey.reason: "\(String(cString: mosquitto_reason_string(reason)))",
+                ])
         }
         self.emit(.published(mid: mid))
         if let notice {

@@ -42,7 +42,7 @@ public final class MQTTClient: Sendable {
         self.handle = handle
         self.configuration = configuration
         var logger = logger
-        logger[metadataKey: "mqtt.client_id"] = "\(configuration.clientID)"
+        logger[metadataKey: MQTTLogKey.clientID] = "\(configuration.clientID)"
         self.logger = logger
         let minimum = configuration.reconnectDelayMinSeconds
         let maximum = configuration.reconnectDelayMaxSeconds
@@ -129,7 +129,8 @@ public final class MQTTClient: Sendable {
             self.logger.info(
                 "MQTT broker not reachable yet, retrying",
                 metadata: [
-                    "mqtt.host": "\(config.host)", "mqtt.port": "\(config.port)", "mqtt.error": "\(Self.text(rc))",
+                    MQTTLogKey.host: "\(config.host)", MQTTLogKey.port: "\(config.port)",
+                    MQTTLogKey.error: "\(Self.text(rc))",
                 ])
         }
         guard self.network.start(connecting: rc == Int32(MOSQ_ERR_SUCCESS.rawValue)) else {
@@ -137,7 +138,7 @@ public final class MQTTClient: Sendable {
             throw MQTTError.invalidState("could not start the network thread")
         }
         self.logger.debug(
-            "MQTT client started", metadata: ["mqtt.host": "\(config.host)", "mqtt.port": "\(config.port)"])
+            "MQTT client started", metadata: [MQTTLogKey.host: "\(config.host)", MQTTLogKey.port: "\(config.port)"])
     }
 
     private func abandonStart() {
@@ -245,7 +246,7 @@ public final class MQTTClient: Sendable {
         case Int32(MOSQ_ERR_NO_CONN.rawValue):
             self.storage.withLock { $0.droppedCount += 1 }
             self.logger.debug(
-                "MQTT QoS 0 message dropped while disconnected", metadata: ["mqtt.topic": "\(message.topic)"])
+                "MQTT QoS 0 message dropped while disconnected", metadata: [MQTTLogKey.topic: "\(message.topic)"])
             return mid
         default:
             throw MQTTError.from(rc, operation: "publish to \(message.topic)")
