@@ -233,6 +233,8 @@ let package = Package(
                 logging,
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ],
+            // The DevTools driver the browser tests run with /usr/bin/python3.
+            exclude: ["Browser/cdp.py"],
             swiftSettings: strictSettings
         ),
     ],

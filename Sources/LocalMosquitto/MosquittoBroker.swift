@@ -9,7 +9,8 @@ import Synchronization
 
 /// A real `mosquitto` broker on a free 127.0.0.1 port, owned by one test or by the demo.
 ///
-/// Persistence is off and only the loopback listener is opened (no websockets). With
+/// Persistence is off and only loopback listeners are opened: MQTT, and with `websockets`
+/// also MQTT over WebSockets on ``websocketsPort`` (for browser pages and MQTT.js). With
 /// `username`/`password` the broker requires them (anonymous refused); without, anyone may
 /// connect. The broker log (`log_type all`) goes to `logFile`; `logText` reads it for a failing
 /// test's diagnostics. `kill9()` simulates a crash, `restart()` brings it back on the same port,
@@ -26,6 +27,8 @@ public final class MosquittoBroker: Sendable {
 
     public let host = "127.0.0.1"
     public let port: Int
+    /// The MQTT-over-WebSockets listener's port, when started with `websockets: true`.
+    public let websocketsPort: Int?
     public let username: String?
     public let password: String?
     /// Temporary folder holding the config, password file and log.
@@ -35,8 +38,11 @@ public final class MosquittoBroker: Sendable {
 
     private let process: Mutex<Process?>
 
-    private init(port: Int, username: String?, password: String?, directory: URL, process: Process) {
+    private init(
+        port: Int, websocketsPort: Int?, username: String?, password: String?, directory: URL, process: Process
+    ) {
         self.port = port
+        self.websocketsPort = websocketsPort
         self.username = username
         self.password = password
         self.directory = directory
@@ -59,9 +65,10 @@ public final class MosquittoBroker: Sendable {
     ///     flight per client, 1000 queued), so figures are what a user with a stock broker gets.
     ///   - tcpNoDelay: `set_tcp_nodelay true` (mosquitto's default is false, which makes Nagle's
     ///     algorithm add ~40 ms to a command's reply); false only to show that cost.
+    ///   - websockets: also listen for MQTT over WebSockets on a free port (``websocketsPort``).
     public static func start(
         username: String? = nil, password: String? = nil, port fixedPort: Int? = nil, quiet: Bool = false,
-        tcpNoDelay: Bool = true
+        tcpNoDelay: Bool = true, websockets: Bool = false
     ) async throws -> MosquittoBroker {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("pbx2mqtt-mosquitto-\(UUID().uuidString)", isDirectory: true)
@@ -69,13 +76,16 @@ public final class MosquittoBroker: Sendable {
         var lastError: (any Error)?
         for _ in 0..<(fixedPort == nil ? 5 : 20) {
             let port = try fixedPort ?? Self.freePort()
+            let websocketsPort = websockets ? try Self.freePort() : nil
             do {
                 try Self.writeConfig(
-                    directory: directory, port: port, username: username, password: password, quiet: quiet,
-                    tcpNoDelay: tcpNoDelay)
-                let process = try await Self.launch(directory: directory, port: port)
+                    directory: directory, port: port, websocketsPort: websocketsPort, username: username,
+                    password: password, quiet: quiet, tcpNoDelay: tcpNoDelay)
+                let process = try await Self.launch(
+                    directory: directory, ports: [port] + (websocketsPort.map { [$0] } ?? []))
                 return MosquittoBroker(
-                    port: port, username: username, password: password, directory: directory, process: process)
+                    port: port, websocketsPort: websocketsPort, username: username, password: password,
+                    directory: directory, process: process)
             } catch {
                 lastError = error
                 if fixedPort != nil { try await Task.sleep(for: .milliseconds(100)) }
@@ -106,7 +116,8 @@ public final class MosquittoBroker: Sendable {
         var lastError: (any Error)?
         for _ in 0..<20 {
             do {
-                let process = try await Self.launch(directory: self.directory, port: self.port)
+                let process = try await Self.launch(
+                    directory: self.directory, ports: [self.port] + (self.websocketsPort.map { [$0] } ?? []))
                 self.process.withLock { $0 = process }
                 return
             } catch {
@@ -195,7 +206,8 @@ public final class MosquittoBroker: Sendable {
     }
 
     private static func writeConfig(
-        directory: URL, port: Int, username: String?, password: String?, quiet: Bool, tcpNoDelay: Bool
+        directory: URL, port: Int, websocketsPort: Int?, username: String?, password: String?, quiet: Bool,
+        tcpNoDelay: Bool
     ) throws {
         var lines = [
             "listener \(port) 127.0.0.1",
@@ -210,6 +222,10 @@ public final class MosquittoBroker: Sendable {
             // cannot read this folder. Ignored when not started as root.
             "user root",
         ]
+        if let websocketsPort {
+            // Settings above are global (per_listener_settings is false), so they apply here too.
+            lines += ["listener \(websocketsPort) 127.0.0.1", "protocol websockets"]
+        }
         if let username, let password {
             let passwordFile = directory.appendingPathComponent("passwords")
             let result = try Self.runSync(
@@ -234,8 +250,9 @@ public final class MosquittoBroker: Sendable {
         return process.terminationStatus
     }
 
-    /// Starts mosquitto in the foreground and waits (up to 5 s) until the port accepts.
-    private static func launch(directory: URL, port: Int) async throws -> Process {
+    /// Starts mosquitto in the foreground and waits (up to 5 s) until every port accepts.
+    private static func launch(directory: URL, ports: [Int]) async throws -> Process {
+        let port = ports.first ?? 0
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.executable)
         process.arguments = ["-c", directory.appendingPathComponent("mosquitto.conf").path]
@@ -246,7 +263,7 @@ public final class MosquittoBroker: Sendable {
         let deadline = Date().addingTimeInterval(5)
         while Date() < deadline {
             if !process.isRunning { break }
-            if Self.accepts(port: port) { return process }
+            if ports.allSatisfy(Self.accepts(port:)) { return process }
             try await Task.sleep(for: .milliseconds(20))
         }
         if process.isRunning {

@@ -60,6 +60,8 @@ enum Daemon {
                     return HealthStatus(
                         amiConnected: health?.amiConnected ?? false, brokerConnected: health?.mqttConnected ?? false)
                 },
+                web: configuration.http.web,
+                prefix: configuration.mqtt.prefix,
                 logger: logger
             )
             services.append(server)

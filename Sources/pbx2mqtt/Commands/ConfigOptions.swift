@@ -125,6 +125,12 @@ struct ConfigOptions: ParsableArguments {
     // MARK: http, log
     @Option(name: ConfigurationKey.httpListen.flagName, help: ConfigurationKey.httpListen.argumentHelp)
     var httpListen: String?
+    @Flag(name: ConfigurationKey.httpWeb.flagName, inversion: .prefixedNo, help: ConfigurationKey.httpWeb.argumentHelp)
+    var httpWeb: Bool?
+    @Option(name: ConfigurationKey.httpWebDirectory.flagName, help: ConfigurationKey.httpWebDirectory.argumentHelp)
+    var httpWebDirectory: String?
+    @Option(name: ConfigurationKey.httpWebBrokerURL.flagName, help: ConfigurationKey.httpWebBrokerURL.argumentHelp)
+    var httpWebBrokerURL: String?
     @Option(name: ConfigurationKey.logLevel.flagName, help: ConfigurationKey.logLevel.argumentHelp)
     var logLevel: String?
     @Option(name: ConfigurationKey.logFormat.flagName, help: ConfigurationKey.logFormat.argumentHelp)
@@ -149,7 +155,8 @@ struct ConfigOptions: ParsableArguments {
             (.modelAgentInterface, self.agentInterface), (.modelAgentStateInterface, self.agentStateInterface),
             (.commandsOriginateContext, self.originateContext), (.commandsMaxInFlight, self.commandsMaxInFlight),
             (.commandsTimeoutSeconds, self.commandsTimeoutSeconds),
-            (.httpListen, self.httpListen), (.logLevel, self.logLevel), (.logFormat, self.logFormat),
+            (.httpListen, self.httpListen), (.httpWebDirectory, self.httpWebDirectory),
+            (.httpWebBrokerURL, self.httpWebBrokerURL), (.logLevel, self.logLevel), (.logFormat, self.logFormat),
         ]
         for case (let key, let value?) in strings {
             values[key.yamlPath] = .string(value)
@@ -157,7 +164,7 @@ struct ConfigOptions: ParsableArguments {
         let bools: [(ConfigurationKey, Bool?)] = [
             (.amiTLS, self.amiTLS), (.amiTLSVerifyHostname, self.amiTLSVerifyHostname),
             (.amiEventFilter, self.amiEventFilter),
-            (.commandsAllowRawChannels, self.allowRawChannels),
+            (.commandsAllowRawChannels, self.allowRawChannels), (.httpWeb, self.httpWeb),
         ]
         for case (let key, let value?) in bools {
             values[key.yamlPath] = .bool(value)

@@ -132,6 +132,12 @@ extension AppConfiguration {
     struct HTTP: Sendable, Equatable {
         /// Where to listen; nil keeps the endpoint off (the default).
         var listen: ListenAddress?
+        /// The web pages to serve beside /metrics and /healthz; nil when `http.web` is off.
+        var web: WebSite?
+        /// `http.webDirectory` as configured (the effective value `check-config` prints).
+        var webDirectory: String = "web"
+        /// `http.webBrokerUrl`, handed to the pages in /config.json.
+        var webBrokerURL: String?
     }
 
     /// Log verbosity and line format.

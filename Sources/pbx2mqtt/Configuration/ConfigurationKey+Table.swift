@@ -173,6 +173,22 @@ extension ConfigurationKey {
             "host:port of /metrics and /healthz, off when unset; \":9108\" binds 127.0.0.1 only, \"0.0.0.0:9108\" exposes it.",
         example: "127.0.0.1:9108",
         effective: { $0.http.listen.map { EffectiveConfiguration.Value.string($0.description) } ?? .null })
+    static let httpWeb = ConfigurationKey(
+        "http.web", flag: "--http-web", .boolean, default: .boolean(false),
+        summary:
+            "Also serve the wallboard (/) and agent page (/agent.html) from http.webDirectory on http.listen; needs http.listen.",
+        effective: { .bool($0.http.web != nil) })
+    static let httpWebDirectory = ConfigurationKey(
+        "http.webDirectory", flag: "--http-web-directory", .text, default: .text("web"),
+        summary:
+            "Folder of the web pages; a relative path starts at the working directory (the checkout's web/ when run there); the Docker image uses /usr/share/pbx2mqtt/web.",
+        effective: { .string($0.http.webDirectory) })
+    static let httpWebBrokerURL = ConfigurationKey(
+        "http.webBrokerUrl", flag: "--http-web-broker-url", .text,
+        summary:
+            "The broker's MQTT-over-WebSockets URL the pages connect to (served as /config.json); unset: ws://<page host>:9001.",
+        example: "wss://mqtt.example.com/mqtt",
+        effective: { $0.http.webBrokerURL.map(EffectiveConfiguration.Value.string) ?? .null })
     static let logLevel = ConfigurationKey(
         "log.level", flag: "--log-level", choice: Logger.Level.self,
         summary: "Lowest level logged.", effective: { .string($0.log.level.rawValue) })
@@ -193,6 +209,6 @@ extension ConfigurationKey {
         .modelAgentInterface, .modelAgentStateInterface, .modelQueues, .modelAgents,
         .commandsAllowDestinations, .commandsOriginateContext, .commandsAllowRawChannels,
         .commandsMaxInFlight, .commandsTimeoutSeconds,
-        .httpListen, .logLevel, .logFormat,
+        .httpListen, .httpWeb, .httpWebDirectory, .httpWebBrokerURL, .logLevel, .logFormat,
     ]
 }

@@ -207,18 +207,45 @@ extension ConfigurationLoader {
     }
 
     static func readHTTP(_ settings: inout SettingsReader) -> AppConfiguration.HTTP {
-        guard let text = settings.string(.httpListen) else {
-            return AppConfiguration.HTTP(listen: nil)
+        var http = AppConfiguration.HTTP(listen: nil)
+        if let text = settings.string(.httpListen) {
+            switch ListenAddress.parse(text) {
+            case .success(let address):
+                http.listen = address
+            case .failure(let failure):
+                settings.record(
+                    .invalidValue(key: ConfigurationKey.httpListen.yamlPath, value: text, reason: failure.reason)
+                )
+            }
         }
-        switch ListenAddress.parse(text) {
-        case .success(let address):
-            return AppConfiguration.HTTP(listen: address)
-        case .failure(let failure):
+        http.webDirectory = settings.string(.httpWebDirectory) ?? "web"
+        http.webBrokerURL = settings.string(.httpWebBrokerURL)
+        if let url = http.webBrokerURL, !WebSite.isBrokerURL(url) {
             settings.record(
-                .invalidValue(key: ConfigurationKey.httpListen.yamlPath, value: text, reason: failure.reason)
-            )
-            return AppConfiguration.HTTP(listen: nil)
+                .invalidValue(
+                    key: ConfigurationKey.httpWebBrokerURL.yamlPath, value: url,
+                    reason: "not a ws:// or wss:// URL (for example ws://mqtt.example.com:9001)"))
         }
+        guard settings.bool(.httpWeb) else {
+            return http
+        }
+        if http.listen == nil {
+            settings.record(
+                .missing(
+                    key: ConfigurationKey.httpListen.yamlPath,
+                    hint: "http.web serves the pages on http.listen: set it too (for example 127.0.0.1:8080)"))
+            return http
+        }
+        switch WebSite.open(directory: http.webDirectory) {
+        case .success(let root):
+            http.web = WebSite(root: root, brokerURL: http.webBrokerURL)
+        case .failure(let reason):
+            settings.record(
+                .unreadableFile(
+                    key: ConfigurationKey.httpWebDirectory.yamlPath, path: http.webDirectory, reason: reason.description
+                ))
+        }
+        return http
     }
 
     static func readLog(_ settings: inout SettingsReader) -> AppConfiguration.Log {

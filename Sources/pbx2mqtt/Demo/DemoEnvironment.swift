@@ -34,7 +34,8 @@ struct DemoEnvironment: Sendable {
         var broker: MosquittoBroker?
         if case .local(let port) = options.broker {
             do {
-                broker = try await MosquittoBroker.start(port: port)
+                // WebSockets too, so the wallboard (http.web) connects to the demo's broker.
+                broker = try await MosquittoBroker.start(port: port, websockets: true)
             } catch {
                 try? await simulator.shutdown()
                 throw error
@@ -57,6 +58,9 @@ struct DemoEnvironment: Sendable {
         if let broker = self.broker {
             configuration.mqtt.host = broker.host
             configuration.mqtt.port = broker.port
+            if configuration.http.web?.brokerURL == nil, let websocketsPort = broker.websocketsPort {
+                configuration.http.web?.brokerURL = "ws://127.0.0.1:\(websocketsPort)"
+            }
         }
     }
 

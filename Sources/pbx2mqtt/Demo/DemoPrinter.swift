@@ -36,11 +36,17 @@ final class DemoPrinter: Service, Sendable {
             logger: Logger(label: "demo-printer", factory: { _ in SwiftLogNoOpLogHandler() })
         )
         let broker = "\(configuration.mqtt.host):\(configuration.mqtt.port)"
+        var pages = ""
+        if configuration.http.web != nil, let address = configuration.http.listen {
+            let host = address.host == "0.0.0.0" || address.host == "::" ? "127.0.0.1" : address.host
+            let base = "http://\(host.contains(":") ? "[\(host)]" : host):\(address.port)"
+            pages = "Wallboard: \(base)/   agent page: \(base)/agent.html?agent=2001\n"
+        }
         self.banner = """
             pbx2mqtt demo — a simulated call center (\(demo.options.agents) agents, \(demo.options.queues) queues, \
             \(demo.options.callsPerSecond) calls/s) bridged to MQTT at \(broker).
             Watch it from another terminal too:  mosquitto_sub -h \(configuration.mqtt.host) -p \(configuration.mqtt.port) -t '\(configuration.mqtt.prefix)/#' -v
-            Ctrl-C stops everything.
+            \(pages)Ctrl-C stops everything.
 
             """
     }

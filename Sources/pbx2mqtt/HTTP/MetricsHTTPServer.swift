@@ -5,7 +5,8 @@ import NIOPosix
 import Prometheus
 import ServiceLifecycle
 
-/// The optional operations endpoint: `GET /metrics` (Prometheus text) and `GET /healthz`.
+/// The optional operations endpoint: `GET /metrics` (Prometheus text) and `GET /healthz`,
+/// and with `http.web` the web pages (``WebSite``) and their `/config.json`.
 ///
 /// Off unless `http.listen` is set, and bound only to that address (loopback unless the
 /// operator wrote another host). Each response closes its connection, so shutdown never waits
@@ -20,6 +21,8 @@ final class MetricsHTTPServer: Service, Sendable {
     private let serverChannel: NIOAsyncChannel<Connection, Never>
     private let registry: PrometheusCollectorRegistry
     private let health: HealthCheck
+    private let web: WebSite?
+    private let prefix: String
     private let logger: Logger
 
     /// The address actually bound (useful with port 0).
@@ -29,11 +32,15 @@ final class MetricsHTTPServer: Service, Sendable {
         serverChannel: NIOAsyncChannel<Connection, Never>,
         registry: PrometheusCollectorRegistry,
         health: @escaping HealthCheck,
+        web: WebSite?,
+        prefix: String,
         logger: Logger
     ) {
         self.serverChannel = serverChannel
         self.registry = registry
         self.health = health
+        self.web = web
+        self.prefix = prefix
         self.logger = logger
         self.localAddress = serverChannel.channel.localAddress
     }
@@ -43,12 +50,16 @@ final class MetricsHTTPServer: Service, Sendable {
     ///   - address: `http.listen`; port 0 picks a free port (see ``localAddress``).
     ///   - registry: The registry `MetricsSystem` was bootstrapped with.
     ///   - health: Reports the links' state for `/healthz`.
+    ///   - web: The pages to serve (`http.web`), nil for none.
+    ///   - prefix: `mqtt.prefix`, for the pages' `/config.json`.
     ///   - group: Event loops for the sockets.
     /// - Throws: The bind error (address in use, not local, …).
     static func bind(
         address: ListenAddress,
         registry: PrometheusCollectorRegistry,
         health: @escaping HealthCheck,
+        web: WebSite? = nil,
+        prefix: String = "pbx",
         logger: Logger,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> MetricsHTTPServer {
@@ -61,7 +72,8 @@ final class MetricsHTTPServer: Service, Sendable {
                     return try Connection(wrappingChannelSynchronously: channel)
                 }
             }
-        let server = MetricsHTTPServer(serverChannel: serverChannel, registry: registry, health: health, logger: logger)
+        let server = MetricsHTTPServer(
+            serverChannel: serverChannel, registry: registry, health: health, web: web, prefix: prefix, logger: logger)
         logger.info(
             "http endpoint listening",
             metadata: [DaemonLogKey.httpAddress: "\(server.localAddress.map { "\($0)" } ?? "?")"]
@@ -150,7 +162,7 @@ final class MetricsHTTPServer: Service, Sendable {
         let path =
             uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? uri
         guard path == "/metrics" || path == "/healthz" else {
-            return .text(.notFound, "not found\n")
+            return await self.webResponse(method: method, uri: uri, path: path)
         }
         guard method == .GET || method == .HEAD else {
             return .text(.methodNotAllowed, "only GET\n")
@@ -167,5 +179,23 @@ final class MetricsHTTPServer: Service, Sendable {
             return .text(.ok, "ok\n")
         }
         return .text(.serviceUnavailable, "down: \(status.downLinks.joined(separator: ", "))\n")
+    }
+
+    /// A page, script or style of ``WebSite``, or its `/config.json`; 404 when `http.web` is
+    /// off or the path is not a servable file (``WebPath``).
+    private func webResponse(method: HTTPMethod, uri: String, path: String) async -> HTTPResponse {
+        guard let web = self.web else {
+            return .text(.notFound, "not found\n")
+        }
+        guard method == .GET || method == .HEAD else {
+            return .text(.methodNotAllowed, "only GET\n")
+        }
+        if path == "/config.json" {
+            return HTTPResponse(status: .ok, contentType: "application/json", body: web.configJSON(prefix: self.prefix))
+        }
+        guard let file = WebPath(uri: uri), let body = await web.read(file) else {
+            return .text(.notFound, "not found\n")
+        }
+        return HTTPResponse(status: .ok, contentType: file.contentType, body: body)
     }
 }

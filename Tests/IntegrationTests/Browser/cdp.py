@@ -6,6 +6,7 @@ protocol (--remote-debugging-port) and exits. Debian python3-websocket only.
   cdp.py PORT wait EXPRESSION TIMEOUT      evaluate until truthy; print its JSON value
   cdp.py PORT eval EXPRESSION              print the JSON value of EXPRESSION (awaited)
   cdp.py PORT screenshot PATH              save a PNG of the viewport
+  cdp.py PORT close                        close the browser (all its processes end)
 
 Exit 0 on success; 1 with a reason on stderr (for `wait`: the last value seen) otherwise.
 The test, not this script, holds the browser: each step connects afresh.
@@ -62,8 +63,14 @@ class Page:
 def main(argv):
     if len(argv) < 3:
         sys.exit(__doc__)
-    page = Page(int(argv[1]))
     step = argv[2]
+    if step == "close":
+        with urllib.request.urlopen(f"http://127.0.0.1:{argv[1]}/json/version", timeout=5) as response:
+            browser = json.load(response)["webSocketDebuggerUrl"]
+        socket = websocket.create_connection(browser, timeout=10, suppress_origin=True)
+        socket.send(json.dumps({"id": 1, "method": "Browser.close"}))
+        return
+    page = Page(int(argv[1]))
     if step == "navigate":
         page.call("Page.enable")
         page.call("Page.navigate", url=argv[3])

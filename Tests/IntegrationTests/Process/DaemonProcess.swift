@@ -33,7 +33,11 @@ final class DaemonProcess: Sendable {
     }
 
     /// Starts simulator, broker (requiring a password) and the daemon with a YAML file.
-    static func start(extraYAML: String = "", environment: [String: String] = [:]) async throws -> DaemonProcess {
+    /// - Parameter web: also open the broker's WebSockets listener and serve the repository's
+    ///   web/ (`http.web`), pointing the pages at that listener through `/config.json`.
+    static func start(extraYAML: String = "", environment: [String: String] = [:], web: Bool = false)
+        async throws -> DaemonProcess
+    {
         guard FileManager.default.isExecutableFile(atPath: self.executable) else {
             throw DaemonProcessError.notBuilt(self.executable)
         }
@@ -41,21 +45,35 @@ final class DaemonProcess: Sendable {
             configuration: SimulatorConfiguration(users: [SimulatorUser(username: "bridge", secret: self.amiSecret)]),
             host: "127.0.0.1", port: 0, logger: Logger(label: "sim", factory: { _ in SwiftLogNoOpLogHandler() })
         )
-        let broker = try await MosquittoBroker.start(username: "bridge", password: self.mqttPassword)
+        let broker = try await MosquittoBroker.start(
+            username: "bridge", password: self.mqttPassword, websockets: web)
+        var httpExtra = ""
+        if let websocketsPort = broker.websocketsPort {
+            httpExtra = """
+
+                  web: true
+                  webDirectory: \(Fixtures.repositoryRoot.appendingPathComponent("web").path)
+                  webBrokerUrl: ws://127.0.0.1:\(websocketsPort)
+                """
+        }
         let httpPort = try MosquittoBroker.freePort()
         let configFile = FileManager.default.temporaryDirectory.appendingPathComponent(
             "pbx2mqtt-\(UUID().uuidString).yaml")
-        try self.yaml(simulatorPort: simulator.port, brokerPort: broker.port, httpPort: httpPort, extra: extraYAML)
-            .write(to: configFile, atomically: true, encoding: .utf8)
+        try self.yaml(
+            simulatorPort: simulator.port, brokerPort: broker.port, httpPort: httpPort, httpExtra: httpExtra,
+            extra: extraYAML
+        )
+        .write(to: configFile, atomically: true, encoding: .utf8)
         let process = try RunningCommand(
             self.executable, ["run", "--config", configFile.path], environment: environment)
         return DaemonProcess(
             simulator: simulator, broker: broker, configFile: configFile, process: process, httpPort: httpPort)
     }
 
-    static func yaml(simulatorPort: Int, brokerPort: Int, httpPort: Int, prefix: String = "pbx", extra: String)
-        -> String
-    {
+    static func yaml(
+        simulatorPort: Int, brokerPort: Int, httpPort: Int, prefix: String = "pbx", httpExtra: String = "",
+        extra: String
+    ) -> String {
         """
         ami:
           host: 127.0.0.1
@@ -71,7 +89,7 @@ final class DaemonProcess: Sendable {
           clientId: daemon-under-test
           prefix: \(prefix)
         http:
-          listen: 127.0.0.1:\(httpPort)
+          listen: 127.0.0.1:\(httpPort)\(httpExtra)
         log:
           level: debug
           format: json

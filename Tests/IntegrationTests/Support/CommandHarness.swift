@@ -214,35 +214,9 @@ final class CommandHarness: Sendable {
     /// Places a caller into the queue behind `extension` (fixture dialplan: 100 → q1) from a
     /// second AMI connection, as a phone would, talking `talkSeconds` once answered.
     func placeQueueCall(extension exten: String = "100", talkSeconds: Int = 60) async throws {
-        var logger = Logger(label: "test-caller")
-        logger.logLevel = .critical
-        let caller = AMIClient(
-            configuration: AMIConfiguration(
-                host: self.simulator.host, port: self.simulator.port, username: SimulatorUser.bridge.username,
-                secret: SimulatorUser.bridge.secret, eventMask: "off", keepaliveInterval: .seconds(60)
-            ),
-            eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
-            logger: logger
-        )
+        let caller = try await SimulatedCaller.place(
+            on: self.simulator, user: .bridge, extension: exten, talkSeconds: talkSeconds)
         self.callers.withLock { $0.append(caller) }
-        caller.start(delegate: SilentDelegate())
-        let originate = AMIAction(
-            "Originate",
-            [
-                AMIField("Channel", "Local/\(exten)@incoming"), AMIField("Application", "Wait"),
-                AMIField("Data", "\(talkSeconds + 30)"),
-                AMIField("Variable", "RINGTIME=0,TALKTIME=\(talkSeconds)"), AMIField("CallerID", "Caller <5550100>"),
-                AMIField("Async", "true"),
-            ])
-        let deadline = Date().addingTimeInterval(5)
-        while true {
-            do {
-                _ = try await caller.send(originate).checked()
-                return
-            } catch AMIClientError.notConnected where Date() < deadline {
-                try await Task.sleep(for: .milliseconds(20))
-            }
-        }
     }
 
     /// Shuts the simulator down (AMI gone for good) before the test ends.
@@ -295,10 +269,4 @@ enum JSONError: Error, CustomStringConvertible {
         case .notAnObject(let text): "not a JSON object: \(text)"
         }
     }
-}
-
-/// A delegate for AMI connections whose events the test ignores.
-private struct SilentDelegate: AMIClientDelegate {
-    func amiConnectionStateChanged(_ state: AMIConnectionState) {}
-    func amiEventReceived(_ event: AMIMessage) {}
 }

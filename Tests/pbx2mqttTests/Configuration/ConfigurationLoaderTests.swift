@@ -1,6 +1,7 @@
 import Bridge
 import Foundation
 import Logging
+import PBXTestSupport
 import Testing
 
 @testable import pbx2mqtt
@@ -173,6 +174,19 @@ import Testing
         #expect(configuration.mqtt.passwordFile == file)
     }
 
+    /// Should open the web folder (relative to the working directory, the checkout's `web`
+    /// by default) only when http.web is on, and carry the broker URL for /config.json.
+    @Test func httpWebOpensTheFolder() async throws {
+        #expect(try await Self.load().http.web == nil)
+        let web = Fixtures.repositoryRoot.appendingPathComponent("web").path
+        let configuration = try await Self.load(flags: [
+            "http.listen": .string(":8080"), "http.web": .bool(true), "http.webDirectory": .string(web),
+            "http.webBrokerUrl": .string("wss://mqtt.example/mqtt"),
+        ])
+        #expect(configuration.http.web == WebSite(root: web, brokerURL: "wss://mqtt.example/mqtt"))
+        #expect(configuration.http.webDirectory == web)
+    }
+
     /// Should accept `:port` as loopback and bracketed IPv6 hosts for http.listen.
     @Test func httpListenDefaultsToLoopbackHost() async throws {
         #expect(
@@ -216,6 +230,16 @@ import Testing
         (["commands.maxInFlight": "0"], "commands.maxInFlight", "outside"),
         (["http.listen": "9108"], "http.listen", "host:port"),
         (["http.listen": "127.0.0.1:99999"], "http.listen", "port"),
+        (["http.web": "true"], "http.listen", "http.web serves the pages on http.listen"),
+        (
+            ["http.listen": ":8080", "http.web": "true", "http.webDirectory": "/nonexistent"], "http.webDirectory",
+            "not a readable folder"
+        ),
+        (
+            ["http.listen": ":8080", "http.web": "true", "http.webDirectory": "/etc"], "http.webDirectory",
+            "holds no index.html"
+        ),
+        (["http.webBrokerUrl": "http://mqtt:9001"], "http.webBrokerUrl", "ws:// or wss://"),
         (["log.level": "verbose"], "log.level", "trace"),
         (["log.format": "xml"], "log.format", "text, json"),
         (["ami.secretFile": "/nonexistent/secret"], "ami.secret", "set only one"),

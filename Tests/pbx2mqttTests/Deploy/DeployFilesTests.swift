@@ -49,7 +49,7 @@ import Testing
         let acl = try String(contentsOf: Self.deploy.appendingPathComponent("mosquitto.acl"), encoding: .utf8)
         try directory.write("acl", acl, permissions: 0o644)
         try directory.write("passwd", "", permissions: 0o644)
-        for user in ["pbx2mqtt", "dashboard", "crm"] {
+        for user in ["pbx2mqtt", "dashboard", "crm", "agent"] {
             let result = try await ProcessRunner.run([
                 "mosquitto_passwd", "-b", directory.path("passwd"), user, "pw-\(user)",
             ])
@@ -82,6 +82,9 @@ import Testing
         #expect(try await publish("crm", "pbx/cmd/originate") == 0)
         #expect(try await publish("crm", "pbx/agent/999/name") == 0)
         #expect(try await publish("dashboard", "pbx/cmd/hangup") == 0)
+        #expect(try await publish("agent", "pbx/cmd/queue/pause") == 0)
+        #expect(try await publish("agent", "pbx/agent/998/name") == 0)
+        #expect(try await publish("pbx2mqtt", "pbx/reply/web/agent-147-1") == 0)
 
         // `--retained-only` makes each subscriber print the retained messages it may read and
         // exit at the first live message; markers it may read are published until all exit.
@@ -108,9 +111,14 @@ import Testing
         async let dashboard = retained("dashboard")
         async let bridge = retained("pbx2mqtt")
         async let crm = retained("crm")
+        async let agent = retained("agent")
         #expect(try await dashboard == ["pbx/bridge/state pbx2mqtt", "pbx/agent/147/name pbx2mqtt"])
-        #expect(try await bridge == ["pbx/cmd/originate crm"])
-        #expect(try await crm == ["pbx/reply/originate pbx2mqtt"])
+        #expect(try await bridge == ["pbx/cmd/originate crm", "pbx/cmd/queue/pause agent"])
+        #expect(try await crm == ["pbx/reply/originate pbx2mqtt", "pbx/reply/web/agent-147-1 pbx2mqtt"])
+        #expect(
+            try await agent == [
+                "pbx/bridge/state pbx2mqtt", "pbx/agent/147/name pbx2mqtt", "pbx/reply/web/agent-147-1 pbx2mqtt",
+            ])
     }
 
     /// Should pass `systemd-analyze verify` without a single warning.
