@@ -61,6 +61,7 @@ class Page:
 
 
 def main(argv):
+    sys.stdout.reconfigure(encoding="utf-8")
     if len(argv) < 3:
         sys.exit(__doc__)
     step = argv[2]
@@ -85,7 +86,7 @@ def main(argv):
         while time.time() < deadline:
             value, error = page.evaluate(argv[3])
             if value and error is None:
-                print(json.dumps(value))
+                print(json.dumps(value, ensure_ascii=False))
                 return
             time.sleep(0.1)
         sys.exit(f"cdp: still false after {argv[4]} s: {argv[3]}\nlast value: {json.dumps(value)} {error or ''}")
@@ -93,7 +94,7 @@ def main(argv):
         value, error = page.evaluate(argv[3])
         if error is not None:
             sys.exit(f"cdp: {error}")
-        print(json.dumps(value))
+        print(json.dumps(value, ensure_ascii=False))
     elif step == "screenshot":
         data = page.call("Page.captureScreenshot", format="png")["data"]
         with open(argv[3], "wb") as file:
