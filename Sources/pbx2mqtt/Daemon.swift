@@ -184,7 +184,8 @@ enum Daemon {
                 maxInFlight: configuration.commands.maxInFlight,
                 timeoutSeconds: Double(configuration.commands.timeoutSeconds)
             ),
-            amiHost: "\(configuration.ami.host):\(configuration.ami.port)"
+            amiHost: "\(configuration.ami.host):\(configuration.ami.port)",
+            homeAssistantPrefix: configuration.homeAssistant.enabled ? configuration.homeAssistant.discoveryPrefix : nil
         )
     }
 

@@ -29,6 +29,16 @@ public struct BridgeConfiguration: Sendable {
     /// reached its final values 1.1–2× sooner at QoS 0 than with 1000, QoS 1 and the initial
     /// sync alike. Capped by the client's own `maxQueuedMessages`.
     public var stateWindow: Int
+    /// `homeassistant.discoveryPrefix` when `homeassistant.enabled`; nil: no discovery.
+    /// Validated by the loader (``HomeAssistantDiscovery/init(discoveryPrefix:layout:version:)``).
+    public var homeAssistantPrefix: String?
+
+    /// Home Assistant discovery for this layout and version, when enabled.
+    public var homeAssistant: HomeAssistantDiscovery? {
+        self.homeAssistantPrefix.flatMap {
+            try? HomeAssistantDiscovery(discoveryPrefix: $0, layout: self.layout, version: self.version)
+        }
+    }
 
     public init(
         layout: TopicLayout,
@@ -40,7 +50,8 @@ public struct BridgeConfiguration: Sendable {
         version: String = PBXBridge.version,
         amiHost: String,
         syncRetrySeconds: Double = 5,
-        stateWindow: Int = 250
+        stateWindow: Int = 250,
+        homeAssistantPrefix: String? = nil
     ) {
         self.layout = layout
         self.stateQoS = stateQoS
@@ -52,5 +63,6 @@ public struct BridgeConfiguration: Sendable {
         self.amiHost = amiHost
         self.syncRetrySeconds = syncRetrySeconds
         self.stateWindow = stateWindow
+        self.homeAssistantPrefix = homeAssistantPrefix
     }
 }

@@ -36,6 +36,7 @@ extension BridgeStateMachine {
         // The model's view is exactly the retained state: a broker that lost its store (or a
         // first connect) gets all of it.
         self.publish(self.model.fullView, at: now, into: &actions)
+        self.publishHomeAssistantConfigs(into: &actions)
         return actions
     }
 
@@ -80,6 +81,13 @@ extension BridgeStateMachine {
         if case .harvesting(var sweep) = self.sweep {
             sweep.received(topic: message.topic, retained: message.retain, empty: message.payload.isEmpty)
             self.sweep = .harvesting(sweep)
+        }
+        if self.isHomeAssistantOnline(message) {
+            var actions: [BridgeAction] = [
+                .log(.info, "Home Assistant is online; sending discovery configs again", [:])
+            ]
+            self.publishHomeAssistantConfigs(into: &actions)
+            return actions
         }
         guard let command = self.configuration.layout.commandName(of: message.topic) else { return [] }
         return self.commandReceived(command, message: message, at: now)

@@ -19,9 +19,11 @@ extension BridgeStateMachine {
             // The model emits a set only when the value changed, so every one goes out.
             guard let topic = self.topic(for: key, into: &actions) else { return }
             self.publishState(topic, PayloadEncoder.encode(value), into: &actions)
+            self.trackHomeAssistant(key, present: true, into: &actions)
         case .clear(let key):
             guard let topic = self.topic(for: key, into: &actions) else { return }
             self.publishState(topic, [], into: &actions)
+            self.trackHomeAssistant(key, present: false, into: &actions)
         case .event(let event):
             do {
                 let topic = try self.configuration.layout.topic(for: event)

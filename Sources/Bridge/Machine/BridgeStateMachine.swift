@@ -62,6 +62,9 @@ struct BridgeStateMachine: Sendable {
     var loggedUnknownCodes: Set<String> = []
     /// Refused numeric fields (`<Event>.<Field>`) already logged, so each is logged once.
     var loggedRejectedFields: Set<String> = []
+    /// With Home Assistant discovery: each agent and queue that has retained state, with its
+    /// state keys (the entity's configs are cleared with the last of them).
+    var homeAssistantEntities: [HomeAssistantEntity: Set<StateKey>] = [:]
 
     init(configuration: BridgeConfiguration, mqttQueueLimit: Int, at now: BridgeInstant) {
         self.configuration = configuration
@@ -134,14 +137,20 @@ struct BridgeStateMachine: Sendable {
     mutating func start(at now: BridgeInstant) -> [BridgeAction] {
         guard self.lifecycle == .idle else { return [] }
         self.lifecycle = .running
-        return [
+        var actions: [BridgeAction] = [
             // Retain as published: a retained command must be seen as retained (and refused)
             // even when it arrives live, not only when replayed on subscribe.
-            .subscribe(self.configuration.layout.commandFilter, .atLeastOnce, retainAsPublished: true, noLocal: false),
+            .subscribe(self.configuration.layout.commandFilter, .atLeastOnce, retainAsPublished: true, noLocal: false)
+        ]
+        if let discovery = self.configuration.homeAssistant {
+            actions.append(Self.homeAssistantSubscription(discovery))
+        }
+        actions += [
             .startMQTT,
             .startAMI,
             .log(.info, "bridge started", [BridgeLogKey.mqttPrefix: "\(self.configuration.layout.prefix)"]),
         ]
+        return actions
     }
 
     /// Applies a reloaded configuration. `newAMI`/`newMQTT`: the shell holds a new client for
@@ -161,10 +170,11 @@ struct BridgeStateMachine: Sendable {
         self.parser.policy = configuration.commands
         self.planner.policy = configuration.commands
         let callCenterChanged = old.callCenter != configuration.callCenter
-        guard newMQTT else {
-            return self.finishReload(amiReplaced: newAMI, callCenterChanged: callCenterChanged, at: now)
-        }
         var actions: [BridgeAction] = []
+        self.reloadHomeAssistant(from: old, newMQTT: newMQTT, into: &actions)
+        guard newMQTT else {
+            return actions + self.finishReload(amiReplaced: newAMI, callCenterChanged: callCenterChanged, at: now)
+        }
         if old.layout != configuration.layout {
             // Clear everything under the old prefix while the old session is still up.
             let topics = self.model.view.keys.compactMap { try? old.layout.topic(for: $0) }

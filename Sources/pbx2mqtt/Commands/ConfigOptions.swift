@@ -127,6 +127,14 @@ struct ConfigOptions: ParsableArguments {
     var httpListen: String?
     @Flag(name: ConfigurationKey.httpWeb.flagName, inversion: .prefixedNo, help: ConfigurationKey.httpWeb.argumentHelp)
     var httpWeb: Bool?
+    @Flag(
+        name: ConfigurationKey.homeAssistantEnabled.flagName, inversion: .prefixedNo,
+        help: ConfigurationKey.homeAssistantEnabled.argumentHelp)
+    var homeAssistantEnabled: Bool?
+    @Option(
+        name: ConfigurationKey.homeAssistantDiscoveryPrefix.flagName,
+        help: ConfigurationKey.homeAssistantDiscoveryPrefix.argumentHelp)
+    var homeAssistantDiscoveryPrefix: String?
     @Option(name: ConfigurationKey.httpWebDirectory.flagName, help: ConfigurationKey.httpWebDirectory.argumentHelp)
     var httpWebDirectory: String?
     @Option(name: ConfigurationKey.httpWebBrokerURL.flagName, help: ConfigurationKey.httpWebBrokerURL.argumentHelp)
@@ -156,7 +164,9 @@ struct ConfigOptions: ParsableArguments {
             (.commandsOriginateContext, self.originateContext), (.commandsMaxInFlight, self.commandsMaxInFlight),
             (.commandsTimeoutSeconds, self.commandsTimeoutSeconds),
             (.httpListen, self.httpListen), (.httpWebDirectory, self.httpWebDirectory),
-            (.httpWebBrokerURL, self.httpWebBrokerURL), (.logLevel, self.logLevel), (.logFormat, self.logFormat),
+            (.httpWebBrokerURL, self.httpWebBrokerURL),
+            (.homeAssistantDiscoveryPrefix, self.homeAssistantDiscoveryPrefix), (.logLevel, self.logLevel),
+            (.logFormat, self.logFormat),
         ]
         for case (let key, let value?) in strings {
             values[key.yamlPath] = .string(value)
@@ -165,6 +175,7 @@ struct ConfigOptions: ParsableArguments {
             (.amiTLS, self.amiTLS), (.amiTLSVerifyHostname, self.amiTLSVerifyHostname),
             (.amiEventFilter, self.amiEventFilter),
             (.commandsAllowRawChannels, self.allowRawChannels), (.httpWeb, self.httpWeb),
+            (.homeAssistantEnabled, self.homeAssistantEnabled),
         ]
         for case (let key, let value?) in bools {
             values[key.yamlPath] = .bool(value)

@@ -19,6 +19,7 @@ struct AppConfiguration: Sendable, Equatable {
     var commands: Commands
     var http: HTTP
     var log: Log
+    var homeAssistant: HomeAssistant
 }
 
 extension AppConfiguration {
@@ -159,4 +160,13 @@ extension AppConfiguration.Model {
     /// The placeholder every agent template must contain. Filling templates and matching
     /// destinations happen in the Bridge's `CommandPolicy`, the one place that applies them.
     static let agentPlaceholder = "{agent}"
+}
+
+extension AppConfiguration {
+    /// Home Assistant MQTT discovery (off by default).
+    struct HomeAssistant: Sendable, Equatable {
+        var enabled: Bool
+        /// Where Home Assistant listens for configs and announces itself (`{prefix}/status`).
+        var discoveryPrefix: String
+    }
 }

@@ -198,6 +198,19 @@ extension ConfigurationKey {
         effective: { .string($0.log.format.rawValue) }
     )
 
+    // MARK: homeassistant
+    static let homeAssistantEnabled = ConfigurationKey(
+        "homeassistant.enabled", flag: "--homeassistant-enabled", .boolean, default: .boolean(false),
+        summary:
+            "Publish Home Assistant MQTT discovery configs: a device per agent and queue, a bridge connectivity sensor.",
+        effective: { .bool($0.homeAssistant.enabled) })
+    static let homeAssistantDiscoveryPrefix = ConfigurationKey(
+        "homeassistant.discoveryPrefix", flag: "--homeassistant-discovery-prefix", .text,
+        default: .text("homeassistant"),
+        summary:
+            "Home Assistant's discovery prefix (its MQTT integration setting); its birth message is {prefix}/status.",
+        effective: { .string($0.homeAssistant.discoveryPrefix) })
+
     /// Every key, in the order `check-config` prints and the loader validates them.
     static let all: [ConfigurationKey] = [
         .amiHost, .amiPort, .amiUsername, .amiSecret, .amiSecretFile, .amiAuthType, .amiTLS,
@@ -210,5 +223,6 @@ extension ConfigurationKey {
         .commandsAllowDestinations, .commandsOriginateContext, .commandsAllowRawChannels,
         .commandsMaxInFlight, .commandsTimeoutSeconds,
         .httpListen, .httpWeb, .httpWebDirectory, .httpWebBrokerURL, .logLevel, .logFormat,
+        .homeAssistantEnabled, .homeAssistantDiscoveryPrefix,
     ]
 }

@@ -1,3 +1,4 @@
+import Bridge
 import Logging
 
 #if canImport(FoundationEssentials)
@@ -15,7 +16,8 @@ extension ConfigurationLoader {
             model: Self.readModel(&settings),
             commands: Self.readCommands(&settings),
             http: Self.readHTTP(&settings),
-            log: Self.readLog(&settings)
+            log: Self.readLog(&settings),
+            homeAssistant: Self.readHomeAssistant(&settings)
         )
     }
 
@@ -246,6 +248,19 @@ extension ConfigurationLoader {
                 ))
         }
         return http
+    }
+
+    static func readHomeAssistant(_ settings: inout SettingsReader) -> AppConfiguration.HomeAssistant {
+        let prefix = settings.text(.homeAssistantDiscoveryPrefix)
+        if (try? TopicLayout(prefix: prefix)) == nil {
+            settings.record(
+                .invalidValue(
+                    key: ConfigurationKey.homeAssistantDiscoveryPrefix.yamlPath, value: prefix,
+                    reason:
+                        "not a topic prefix: no '+', '#', leading '$' or '/', trailing '/' (Home Assistant's default is homeassistant)"
+                ))
+        }
+        return AppConfiguration.HomeAssistant(enabled: settings.bool(.homeAssistantEnabled), discoveryPrefix: prefix)
     }
 
     static func readLog(_ settings: inout SettingsReader) -> AppConfiguration.Log {
