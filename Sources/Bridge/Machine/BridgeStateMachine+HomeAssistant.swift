@@ -73,7 +73,8 @@ extension BridgeStateMachine {
                 actions.append(
                     .publish(MQTTMessage(topic: topic, payload: [], qos: .atLeastOnce, retain: true), .state))
             }
-            if before.statusTopic != after?.statusTopic {
+            // A new client starts with no subscriptions (the swap subscribes it afresh).
+            if !newMQTT, before.statusTopic != after?.statusTopic {
                 actions.append(.unsubscribe(before.statusTopic))
             }
         }
@@ -81,7 +82,7 @@ extension BridgeStateMachine {
             self.homeAssistantEntities = [:]
             return
         }
-        if before?.statusTopic != after.statusTopic {
+        if !newMQTT, before?.statusTopic != after.statusTopic {
             actions.append(Self.homeAssistantSubscription(after))
         }
         if before == nil {

@@ -272,9 +272,12 @@ struct BridgeStateMachine: Sendable {
         self.mqttSwap = nil
         self.mqttQueueLimit = swap.queueLimit
         var actions: [BridgeAction] = [
-            .subscribe(self.configuration.layout.commandFilter, .atLeastOnce, retainAsPublished: true, noLocal: false),
-            .startMQTT,
+            .subscribe(self.configuration.layout.commandFilter, .atLeastOnce, retainAsPublished: true, noLocal: false)
         ]
+        if let discovery = self.configuration.homeAssistant {
+            actions.append(Self.homeAssistantSubscription(discovery))
+        }
+        actions.append(.startMQTT)
         actions += self.finishReload(amiReplaced: swap.amiReplaced, callCenterChanged: swap.callCenterChanged, at: now)
         return actions
     }

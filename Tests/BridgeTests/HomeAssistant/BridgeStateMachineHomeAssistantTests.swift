@@ -90,4 +90,28 @@ import Testing
                 return false
             })
     }
+
+    /// Should, on a reload that replaces the MQTT client and the prefix, empty the old configs
+    /// through the old session, subscribe the new client to Home Assistant's status, and send
+    /// the new configs once it connects.
+    @Test func reloadWithANewClientMovesTheConfigs() {
+        var harness = Self.harness()
+        _ = harness.startSynced()
+        var next = MachineHarness.configuration(prefix: "site-a")
+        next.homeAssistantPrefix = "homeassistant"
+        let reload = harness.feed { $0.reload(next, newAMI: false, newMQTT: true, mqttQueueLimit: 1000, at: $1) }
+        #expect(Set(Self.configs(reload).map(\.topic)) == [Self.bridgeConfig, Self.agentConfig])
+        #expect(Self.configs(reload).allSatisfy { $0.payload.isEmpty })
+        _ = harness.feed { $0.mqttQueueBelow(queued: 0, at: $1) }
+        let stopped = harness.feed { $0.mqttStopped(at: $1) }
+        #expect(
+            stopped.contains(.subscribe("homeassistant/status", .atLeastOnce, retainAsPublished: false, noLocal: true)))
+        let connected = harness.feed { $0.mqttConnected(at: $1) }
+        #expect(
+            Set(Self.configs(connected).map(\.topic)) == [
+                "homeassistant/binary_sensor/pbx2mqtt_site-a_bridge_connectivity/config",
+                "homeassistant/sensor/pbx2mqtt_site-a_agent_147_status/config",
+            ])
+        #expect(Self.configs(connected).allSatisfy { $0.payload.contains("site-a/") })
+    }
 }
