@@ -27,6 +27,24 @@ import Testing
             """
     }
 
+    /// Clicks `button` (a CSS selector) after setting the inputs, then waits for the `count`-th
+    /// reply to `command` and returns `status text` of the newest one.
+    static func click(
+        _ button: String, setting inputs: [String: String] = [:], command: String, count: Int,
+        in browser: HeadlessBrowser
+    ) async throws -> String {
+        let assignments = inputs.map { "document.getElementById('\($0.key)').value = '\($0.value)';" }.joined()
+        try await browser.evaluate("\(assignments) document.querySelector('\(button)').click(); true")
+        let reply = try await browser.wait(
+            until: """
+                (() => { const items = document.querySelectorAll('#replies li[data-command="\(command)"]');
+                  const li = items[0];
+                  return items.length === \(count) && li.dataset.status !== 'sent'
+                    && li.dataset.status + ' ' + li.querySelector('.reply').textContent; })()
+                """)
+        return (try? JSONDecoder().decode(String.self, from: Data(reply.utf8))) ?? reply
+    }
+
     /// The agent id of a fixture member (`Custom:149` → `149`).
     static func agent(_ member: MemberConfiguration) -> String {
         String(member.stateInterface.split(separator: ":").last ?? "")
@@ -139,22 +157,46 @@ import Testing
         try await browser.wait(
             until: "[...document.querySelectorAll('#memberships .reason')].every(c => c.textContent === 'lunch')")
 
-        // 4. A refused command shows the bridge's message.
-        try await browser.evaluate(
-            """
-            document.getElementById('call-number').value = '0044207946000';
-            document.getElementById('call').click(); true
-            """)
-        let refusal = try await browser.wait(
-            until: """
-                (() => { const li = document.querySelector('#replies li[data-command="originate"]');
-                  return li && li.dataset.status === 'error' && li.textContent; })()
-                """)
+        // 4. Log into q1 (where the caller waits: Carol gets the call, as in Asterisk), out
+        // again, hang the call up, hang up once more (no call: refused), resume and pause
+        // again. Each reaches the simulator, or is refused with the bridge's message.
+        let q1Name = try #require(fixture.queues.first { $0.staticMembers.isEmpty }?.name)
+        let loggedIn = try await Self.click(
+            "#login", setting: ["login-queue": q1Name], command: "queue/add", count: 1, in: browser)
+        #expect(loggedIn.hasPrefix("ok "), "\(loggedIn)")
+        let adds = await daemon.simulator.receivedActions().filter { $0.name == "QueueAdd" }
+        #expect(adds.map { $0.message["Queue"] } == [q1Name])
+        #expect(adds.first?.message["Interface"]?.contains(carol) == true)
+        try await browser.wait(until: "document.getElementById('talking-to').textContent.startsWith('5550100')")
+        try await browser.wait(until: "!!document.querySelector('#memberships tr[data-queue=\"\(q1Name)\"]')")
+        let logout = try await Self.click(
+            "#memberships tr[data-queue=\"\(q1Name)\"] button.logout", command: "queue/remove", count: 1, in: browser)
+        #expect(logout.hasPrefix("ok "), "\(logout)")
+        try await browser.wait(until: "!document.querySelector('#memberships tr[data-queue=\"\(q1Name)\"]')")
+        let hangup = try await Self.click("#hangup", command: "hangup", count: 1, in: browser)
+        #expect(hangup.hasPrefix("ok ") && hangup.contains("Local/\(carol)@"), "\(hangup)")
+        #expect(await daemon.simulator.receivedActions().filter { $0.name == "Hangup" }.count == 1)
+        try await browser.wait(until: "document.getElementById('talking-to').textContent === 'nobody'")
+        let noCall = try await Self.click("#hangup", command: "hangup", count: 2, in: browser)
+        #expect(noCall.hasPrefix("error ") && noCall.contains("(invalid_field)"), "\(noCall)")
+        #expect(noCall.contains("agent \(carol) has no channel right now"), "\(noCall)")
+        let resume = try await Self.click("#resume", command: "queue/pause", count: 2, in: browser)
+        #expect(resume.hasPrefix("ok "), "\(resume)")
+        try await browser.wait(until: "document.getElementById('status').dataset.status === 'available'")
+        let pauseAgain = try await Self.click(
+            "#pause", setting: ["pause-reason": "lunch"], command: "queue/pause", count: 3, in: browser)
+        #expect(pauseAgain.hasPrefix("ok "), "\(pauseAgain)")
+        try await browser.wait(until: "document.getElementById('status').dataset.status === 'paused'")
+
+        // 5. A refused command shows the bridge's message.
+        let refusal = try await Self.click(
+            "#call", setting: ["call-number": "0044207946000"], command: "originate", count: 1, in: browser)
+        #expect(refusal.hasPrefix("error "), "\(refusal)")
         #expect(refusal.contains("(forbidden)"), "\(refusal)")
         #expect(refusal.contains("commands.allowDestinations"), "\(refusal)")
         try await browser.screenshot(to: Self.screenshots.appendingPathComponent("agent.png"))
 
-        // 5. Back on the wallboard: Carol paused with her reason; then the bridge stops and the
+        // 6. Back on the wallboard: Carol paused with her reason; then the bridge stops and the
         // board says so.
         try await browser.navigate("\(base)/?\(login)")
         let carolRow = try Self.decode(
