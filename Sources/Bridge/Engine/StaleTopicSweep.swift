@@ -5,24 +5,37 @@
 /// The bridge cannot know such topics from Asterisk (they are gone there), only from the
 /// broker. So after its first connect it briefly subscribes to its own state topics, collects
 /// the retained ones the broker replays, and once the first AMI sync is done clears every one
-/// that the fresh model does not hold. A pure value: the bridge feeds it and acts on its answer.
+/// that the fresh model does not hold. With Home Assistant discovery it does the same for this
+/// bridge's discovery configs (object ids `pbx2mqtt_<prefix>_agent_…`/`_queue_…`/`_bridge_…`),
+/// so an agent removed while the bridge was stopped leaves no entity behind either.
+/// A pure value: the bridge feeds it and acts on its answer.
 struct StaleTopicSweep: Sendable {
-    /// The filters covering every retained state topic of `layout`.
-    static func filters(_ layout: TopicLayout) -> [String] {
-        [layout.prefix + "/agent/+/+", layout.prefix + "/agent/+/queueMemberStatus/+", layout.prefix + "/queue/+/+"]
+    /// The filters covering every retained state topic of `layout` (and discovery config).
+    static func filters(_ layout: TopicLayout, _ discovery: HomeAssistantDiscovery? = nil) -> [String] {
+        var filters = [
+            layout.prefix + "/agent/+/+", layout.prefix + "/agent/+/queueMemberStatus/+", layout.prefix + "/queue/+/+",
+        ]
+        if let discovery {
+            filters.append(discovery.discoveryPrefix + "/+/+/config")
+        }
+        return filters
     }
 
     private static let agentLeaves: Set<Substring> = ["extensionStatus", "name", "phoneNumber"]
     private static let queueLeaves: Set<Substring> = ["count", "stats"]
 
     let layout: TopicLayout
+    let discovery: HomeAssistantDiscovery?
     private(set) var harvested: Set<String> = []
     private(set) var harvestDone = false
     private(set) var synced = false
 
-    init(layout: TopicLayout) {
+    init(layout: TopicLayout, discovery: HomeAssistantDiscovery? = nil) {
         self.layout = layout
+        self.discovery = discovery
     }
+
+    var filters: [String] { Self.filters(self.layout, self.discovery) }
 
     /// Records a message from the broker; only retained, non-empty state topics count.
     mutating func received(topic: String, retained: Bool, empty: Bool) {
@@ -41,6 +54,9 @@ struct StaleTopicSweep: Sendable {
 
     /// Whether `topic` is one of the retained state topics (not an event, command or reply).
     func isStateTopic(_ topic: String) -> Bool {
+        if let discovery = self.discovery, discovery.isOwnConfigTopic(topic) {
+            return true
+        }
         let prefix = self.layout.prefix + "/"
         guard topic.hasPrefix(prefix) else { return false }
         let parts = topic.dropFirst(prefix.count).split(separator: "/", omittingEmptySubsequences: false)

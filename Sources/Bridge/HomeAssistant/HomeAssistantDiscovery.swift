@@ -81,6 +81,21 @@ public struct HomeAssistantDiscovery: Sendable, Hashable {
         }
     }
 
+    /// Whether `topic` is a config topic this bridge (this prefix) publishes:
+    /// `{dp}/sensor|binary_sensor/pbx2mqtt_<prefix>_agent|queue|bridge_…/config`. Unambiguous:
+    /// in a slug `_` is always followed by two hex digits, never by `agent`, `queue` or `bridge`.
+    public func isOwnConfigTopic(_ topic: String) -> Bool {
+        let start = self.discoveryPrefix + "/"
+        guard topic.hasPrefix(start), topic.hasSuffix("/config") else { return false }
+        let levels = topic.dropFirst(start.count).dropLast("/config".count).split(
+            separator: "/", omittingEmptySubsequences: false)
+        guard levels.count == 2, levels[0] == "sensor" || levels[0] == "binary_sensor" else { return false }
+        let own = "pbx2mqtt_" + Self.slug(self.layout.prefix) + "_"
+        guard levels[1].hasPrefix(own) else { return false }
+        let rest = levels[1].dropFirst(own.count)
+        return rest.hasPrefix("agent_") || rest.hasPrefix("queue_") || rest.hasPrefix("bridge_")
+    }
+
     /// The config topics of `entity` (what a clear empties).
     public func topics(for entity: HomeAssistantEntity) -> [String] {
         self.configs(for: entity).map(\.topic)

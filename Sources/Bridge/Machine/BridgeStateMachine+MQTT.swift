@@ -208,14 +208,14 @@ extension BridgeStateMachine {
     /// retained ones an earlier run left behind.
     private mutating func startSweepIfNeeded(at now: BridgeInstant, into actions: inout [BridgeAction]) {
         guard case .notStarted = self.sweep else { return }
-        var sweep = StaleTopicSweep(layout: self.configuration.layout)
+        var sweep = StaleTopicSweep(layout: self.configuration.layout, discovery: self.configuration.homeAssistant)
         if self.hasSynced {
             sweep.finishSync()
         }
         self.sweep = .harvesting(sweep)
         // Only what the broker replays on subscribe matters: "no local" keeps the bridge's own
         // publications (the whole initial sync, as it happens) from coming back to it.
-        for filter in StaleTopicSweep.filters(self.configuration.layout) {
+        for filter in sweep.filters {
             actions.append(.subscribe(filter, .atMostOnce, retainAsPublished: false, noLocal: true))
         }
         actions.append(.schedule(.sweepWindow, at: now.uptime + Self.sweepWindow))
@@ -223,7 +223,7 @@ extension BridgeStateMachine {
 
     mutating func finishHarvest(into actions: inout [BridgeAction]) {
         guard case .harvesting(var sweep) = self.sweep else { return }
-        for filter in StaleTopicSweep.filters(sweep.layout) {
+        for filter in sweep.filters {
             actions.append(.unsubscribe(filter))
         }
         sweep.finishHarvest()
@@ -235,10 +235,14 @@ extension BridgeStateMachine {
     mutating func clearStaleTopics(into actions: inout [BridgeAction]) {
         guard case .harvesting(let sweep) = self.sweep else { return }
         let layout = self.configuration.layout
-        let current = Set(self.model.view.keys.compactMap { try? layout.topic(for: $0) })
+        var current = Set(self.model.view.keys.compactMap { try? layout.topic(for: $0) })
+        if let discovery = self.configuration.homeAssistant {
+            let entities = [HomeAssistantEntity.bridge] + self.homeAssistantEntities.keys
+            current.formUnion(entities.flatMap { discovery.topics(for: $0) })
+        }
         guard let stale = sweep.stale(current: current) else { return }
         self.sweep = .done
-        guard sweep.layout == layout else { return }
+        guard sweep.layout == layout, sweep.discovery == self.configuration.homeAssistant else { return }
         for topic in stale {
             actions.append(
                 .publish(MQTTMessage(topic: topic, payload: [], qos: self.configuration.stateQoS, retain: true), .state)

@@ -2,6 +2,7 @@ import AMI
 import CallCenter
 import Foundation
 import MQTT
+import NIOCore
 import Testing
 
 @testable import Bridge
@@ -113,5 +114,28 @@ import Testing
                 "homeassistant/sensor/pbx2mqtt_site-a_agent_147_status/config",
             ])
         #expect(Self.configs(connected).allSatisfy { $0.payload.contains("site-a/") })
+    }
+
+    /// Should clear, after the first sync, this bridge's configs an earlier run left for an
+    /// agent that is gone, and leave other bridges' and other integrations' configs alone.
+    @Test func staleConfigsOfAnEarlierRunAreCleared() {
+        var harness = Self.harness()
+        let started = harness.feed { $0.start(at: $1) } + harness.feed { $0.mqttConnected(at: $1) }
+        #expect(
+            started.contains(
+                .subscribe("homeassistant/+/+/config", .atMostOnce, retainAsPublished: false, noLocal: true)))
+        let gone = "homeassistant/sensor/pbx2mqtt_pbx_agent_999_status/config"
+        let goneQueue = "homeassistant/sensor/pbx2mqtt_pbx_queue_old_waiting/config"
+        let otherBridge = "homeassistant/sensor/pbx2mqtt_pbx_5fx_agent_999_status/config"
+        let otherIntegration = "homeassistant/sensor/zigbee_kitchen/config"
+        for topic in [Self.agentConfig, gone, goneQueue, otherBridge, otherIntegration] {
+            let replay = MQTTMessage(topic: topic, payload: Array("{}".utf8), qos: .atMostOnce, retain: true)
+            _ = harness.feed { $0.mqttMessage(replay, at: $1) }
+        }
+        _ = harness.connectAMI()
+        harness.advance(.seconds(1))
+        let swept = harness.feed { $0.timerFired(.sweepWindow, at: $1) }
+        let cleared = swept.publications.filter { $0.payload.isEmpty }.map(\.topic)
+        #expect(Set(cleared) == [gone, goneQueue])
     }
 }

@@ -157,4 +157,27 @@ import Testing
             topic: topic, payload: Data(payload.utf8), discoveryPrefix: "homeassistant")
         #expect(problems.contains { $0.contains(problem) }, "\(problems)")
     }
+
+    /// Should recognise exactly this bridge's config topics (for the stale sweep).
+    @Test func recognisesItsOwnConfigTopics() throws {
+        let discovery = try Self.discovery(prefix: "pbx")
+        for entity in Self.entities {
+            for config in discovery.configs(for: entity) {
+                #expect(discovery.isOwnConfigTopic(config.topic), "\(config.topic)")
+            }
+        }
+        let others = try Self.discovery(prefix: "pbx_agent")
+        for entity in Self.entities {
+            for config in others.configs(for: entity) {
+                #expect(!discovery.isOwnConfigTopic(config.topic), "\(config.topic)")
+            }
+        }
+        for topic in [
+            "homeassistant/sensor/zigbee_kitchen/config", "homeassistant/light/pbx2mqtt_pbx_agent_1_status/config",
+            "homeassistant/sensor/pbx2mqtt_pbx_agent_1_status/state", "other/sensor/pbx2mqtt_pbx_agent_1_status/config",
+            "homeassistant/sensor/node/pbx2mqtt_pbx_agent_1_status/config",
+        ] {
+            #expect(!discovery.isOwnConfigTopic(topic), "\(topic)")
+        }
+    }
 }
