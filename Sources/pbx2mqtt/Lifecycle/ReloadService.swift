@@ -60,6 +60,10 @@ final class ReloadService: Service, Sendable {
         self.context.redaction.update(secrets: Redaction.secrets(of: next))
         CommandSupport.logWarnings(next, logger: self.logger)
         self.context.levels.level = next.log.level
+        if next.http != previous.http {
+            // The listener and its pages are bound once, at start.
+            self.logger.warning("http.* changed: it takes effect at the next restart, not on reload")
+        }
         do {
             let bridgeConfiguration = try Daemon.bridgeConfiguration(next)
             let amiChanged = next.ami != previous.ami || Daemon.eventFilters(next) != Daemon.eventFilters(previous)

@@ -85,6 +85,35 @@ import Testing
         await daemon.stop()
     }
 
+    /// Should turn Home Assistant discovery on at a SIGHUP (schema-valid configs for every
+    /// agent and queue appear), and say that an http.* change waits for a restart.
+    @Test func sighupEnablesHomeAssistantDiscovery() async throws {
+        let daemon = try await DaemonProcess.start()
+        let recorder = try TopicRecorder(
+            port: daemon.broker.port, filter: "homeassistant/#", username: "bridge",
+            password: DaemonProcess.mqttPassword)
+        defer { recorder.stop() }
+        #expect(await daemon.process.waitForStandardError(containing: "AMI state synchronised", timeout: 15))
+        #expect(recorder.state.isEmpty, "discovery is off by default")
+        let web = Fixtures.repositoryRoot.appendingPathComponent("web").path
+        try daemon.rewrite(
+            DaemonProcess.yaml(
+                simulatorPort: daemon.simulator.port, brokerPort: daemon.broker.port, httpPort: daemon.httpPort,
+                httpExtra: "\n  web: true\n  webDirectory: \(web)", extra: "homeassistant:\n  enabled: true"))
+        daemon.process.send(signal: SIGHUP)
+        let fixture = CallCenterConfiguration.fixture
+        let expected = 1 + fixture.hints.count + 4 * fixture.queues.count
+        #expect(await recorder.wait(timeout: 10) { $0.count == expected }, "\(recorder.state.keys.sorted())")
+        for (topic, payload) in recorder.state {
+            let problems = HomeAssistantSchema.problems(
+                topic: topic, payload: Data(payload.utf8), discoveryPrefix: "homeassistant")
+            #expect(problems.isEmpty, "\(problems)")
+        }
+        #expect(await daemon.process.waitForStandardError(containing: "takes effect at the next restart"))
+        #expect(try await daemon.http("/").status == 404, "the pages wait for a restart")
+        await daemon.stop()
+    }
+
     /// Should move the retained topics on a prefix change: the new prefix gets the whole state,
     /// the old one is left empty (no stale copies), and the Last Will moves with it.
     @Test func sighupPrefixChangeMovesRetainedTopics() async throws {
