@@ -47,7 +47,11 @@ function matches(filter, topic) {
 
 const client = mqtt.connect(url, { protocolVersion: 5, clean: true, reconnectPeriod: 0, connectTimeout: 5000 });
 
+let finished = false;
 function finish(code, reason) {
+  // Messages keep arriving until the connection is closed: report once.
+  if (finished) return;
+  finished = true;
   console.log(JSON.stringify({ id, subscriptions, published: out.topic, replies, received, reason }));
   client.end(true, () => process.exit(code));
   setTimeout(() => process.exit(code), 1000);
