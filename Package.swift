@@ -98,8 +98,15 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The daemon: everything but the entry point is a library, so that the configuration
+        // fuzzer (Fuzz/) can drive the same loading path `check-config` takes.
         .executableTarget(
             name: "pbx2mqtt",
+            dependencies: ["PBX2MQTTApp", argumentParser],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "PBX2MQTTApp",
             dependencies: [
                 "Bridge", "AMISimulator", "AMI", "CallCenter", "MQTT", "LocalMosquitto", "PBXCore",
                 argumentParser,
@@ -212,7 +219,7 @@ let package = Package(
         .testTarget(
             name: "pbx2mqttTests",
             dependencies: [
-                "pbx2mqtt", "Bridge", "PBXTestSupport",
+                "PBX2MQTTApp", "Bridge", "PBXTestSupport",
                 logging,
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -61,7 +61,7 @@ enum ConfigurationReference {
         var lines = [
             "# pbx2mqtt configuration: every key with its default, or an example when it has none.",
             "# Generated from the configuration table by `\(Self.regenerateCommand(.yaml))`:",
-            "# edit the table (Sources/pbx2mqtt/Configuration/ConfigurationKey+Table.swift), not this file.",
+            "# edit the table (Sources/PBX2MQTTApp/Configuration/ConfigurationKey+Table.swift), not this file.",
             "# Every key is explained in docs/configuration.md.",
             "#",
             "# Sources, highest precedence first: command-line flags, PBX2MQTT_* environment variables,",

@@ -13,11 +13,11 @@
 
 /// The inputs a configuration is built from, captured so a SIGHUP reload can rebuild it.
 ///
-/// Tests construct one with an explicit environment and flags instead of touching the
-/// process environment.
-struct ConfigurationSources: Sendable, Equatable {
+/// Tests and the configuration fuzzer construct one with an explicit environment and flags
+/// instead of touching the process environment (hence `package`).
+package struct ConfigurationSources: Sendable, Equatable {
     /// A value given on the command line.
-    enum FlagValue: Sendable, Equatable {
+    package enum FlagValue: Sendable, Equatable {
         case string(String)
         case list([String])
         case bool(Bool)
@@ -32,7 +32,7 @@ struct ConfigurationSources: Sendable, Equatable {
     /// Substituted for `{hostname}` in `mqtt.clientId`.
     var hostname: String
 
-    init(
+    package init(
         configFile: String? = nil,
         environment: [String: String] = [:],
         flags: [String: FlagValue] = [:],

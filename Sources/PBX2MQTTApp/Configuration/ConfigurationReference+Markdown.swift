@@ -11,7 +11,7 @@ extension ConfigurationReference {
             "# Configuration reference",
             "",
             "<!-- Generated from the configuration table by `\(Self.regenerateCommand(.markdown))`:",
-            "     edit Sources/pbx2mqtt/Configuration/ConfigurationKey+Table.swift, not this file. -->",
+            "     edit Sources/PBX2MQTTApp/Configuration/ConfigurationKey+Table.swift, not this file. -->",
             "",
             "pbx2mqtt reads every key below from three sources besides its built-in default; the",
             "first that sets a key wins:",

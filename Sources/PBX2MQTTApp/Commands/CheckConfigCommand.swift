@@ -22,19 +22,15 @@ struct CheckConfigCommand: AsyncParsableCommand {
     var eventFilters = false
 
     func run() async throws {
-        let sources = self.sources
-        for warning in CommandSupport.unknownKeyWarnings(sources) {
-            CommandSupport.printError(warning)
+        let check = await ConfigurationCheck.run(
+            self.sources, report: self.eventFilters ? .eventFilters : .effective(self.format))
+        for message in check.messages {
+            CommandSupport.printError(message)
         }
-        let configuration = try await CommandSupport.loadOrExit(sources)
-        for warning in ConfigurationWarning.of(configuration) {
-            CommandSupport.printError("pbx2mqtt: warning: \(warning)")
+        if let report = check.report {
+            print(report)
         }
-        if self.eventFilters {
-            print(Self.eventFilterReport(configuration))
-            return
-        }
-        print(Self.report(configuration, format: self.format))
+        guard check.exitCode == 0 else { throw ExitCode(check.exitCode) }
     }
 
     /// The sources this invocation reads.

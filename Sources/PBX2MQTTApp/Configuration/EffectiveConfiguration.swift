@@ -5,7 +5,7 @@ import PBXCore
 ///
 /// `check-config` prints it as YAML or JSON, and ``AppConfiguration``'s `description` uses the
 /// YAML form, so no rendering path can reveal a secret.
-struct EffectiveConfiguration: Sendable, Equatable {
+package struct EffectiveConfiguration: Sendable, Equatable {
     /// A rendered value.
     enum Value: Sendable, Equatable {
         case string(String)
@@ -19,7 +19,7 @@ struct EffectiveConfiguration: Sendable, Equatable {
     }
 
     /// Output syntax of ``render(as:)``.
-    enum Format: String, Sendable, CaseIterable {
+    package enum Format: String, Sendable, CaseIterable {
         case yaml
         case json
     }
@@ -27,7 +27,7 @@ struct EffectiveConfiguration: Sendable, Equatable {
     /// Entries in ``ConfigurationKey/all`` order.
     let entries: [(path: String, value: Value)]
 
-    static func == (lhs: EffectiveConfiguration, rhs: EffectiveConfiguration) -> Bool {
+    package static func == (lhs: EffectiveConfiguration, rhs: EffectiveConfiguration) -> Bool {
         lhs.entries.elementsEqual(rhs.entries) { $0.path == $1.path && $0.value == $1.value }
     }
 
