@@ -126,8 +126,12 @@ extension ConfigurationLoader {
         for (key, path) in [
             (ConfigurationKey.mqttTLSCAFile, caFile), (.mqttTLSCertFile, certFile), (.mqttTLSKeyFile, keyFile),
         ] {
-            if let path, !FileManager.default.isReadableFile(atPath: path) {
-                settings.record(.unreadableFile(key: key.yamlPath, path: path, reason: Self.unreadableReason(path)))
+            guard let path else { continue }
+            do {
+                // libmosquitto reads these itself; refuse what it could hang on first.
+                try BoundedFile.check(path, limit: BoundedFile.configurationLimit)
+            } catch {
+                settings.record(.unreadableFile(key: key.yamlPath, path: path, reason: error.reason))
             }
         }
         if (certFile == nil) != (keyFile == nil) {

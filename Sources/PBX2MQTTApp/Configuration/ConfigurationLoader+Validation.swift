@@ -23,10 +23,15 @@ extension ConfigurationLoader {
         case (.some(let value), .none):
             return Secret(value)
         case (.none, .some(let path)):
-            guard let contents = FileManager.default.contents(atPath: path),
-                let text = String(data: contents, encoding: .utf8)
-            else {
-                settings.record(.unreadableFile(key: fileKey.yamlPath, path: path, reason: Self.unreadableReason(path)))
+            let contents: Data
+            do {
+                contents = try BoundedFile.read(path, limit: BoundedFile.secretLimit)
+            } catch {
+                settings.record(.unreadableFile(key: fileKey.yamlPath, path: path, reason: error.reason))
+                return nil
+            }
+            guard let text = String(data: contents, encoding: .utf8) else {
+                settings.record(.unreadableFile(key: fileKey.yamlPath, path: path, reason: "not UTF-8 text"))
                 return nil
             }
             let trimmed = text.trimmingWhitespaceAndNewlines
@@ -41,13 +46,6 @@ extension ConfigurationLoader {
             }
             return nil
         }
-    }
-
-    static func unreadableReason(_ path: String) -> String {
-        if !FileManager.default.fileExists(atPath: path) {
-            return "no such file"
-        }
-        return FileManager.default.isReadableFile(atPath: path) ? "not UTF-8 text" : "permission denied"
     }
 
     /// Why `prefix` cannot start every topic, or nil when it can.

@@ -84,9 +84,10 @@ enum ConfigurationLoader {
 
     /// A provider over the YAML file at `path`.
     private static func yamlProvider(path: String) async throws -> FileProvider<YAMLSnapshot> {
-        guard FileManager.default.isReadableFile(atPath: path) else {
-            let reason = FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file"
-            throw ConfigError.unreadableConfigFile(path: path, reason: reason)
+        do {
+            try BoundedFile.check(path, limit: BoundedFile.configurationLimit)
+        } catch {
+            throw ConfigError.unreadableConfigFile(path: path, reason: error.reason)
         }
         // The file path travels through a ConfigReader because FileProvider's path initialiser
         // takes a SystemPackage.FilePath, a module this target does not depend on.

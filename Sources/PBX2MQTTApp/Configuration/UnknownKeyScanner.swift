@@ -36,7 +36,7 @@ enum UnknownKeyScanner {
 
     /// Unknown keys of the file at `path`; empty when it cannot be read (the loader reports that).
     static func unknownKeys(inFile path: String) -> [String] {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let data = try? BoundedFile.read(path, limit: BoundedFile.configurationLimit) else {
             return []
         }
         return Self.unknownKeys(inYAML: String(decoding: data, as: UTF8.self))
