@@ -6,7 +6,6 @@ import CallCenter
 package enum PayloadEncoder {
     package static func encode(_ value: StateValue) -> [UInt8] {
         var json = JSONWriter(capacity: Self.capacity(value))
-XX (libFuzzer targets (Fuzzing trait): fuzz-ami with a structure-aware mutator and dictionary, fuzz-commands, fuzz-config; seed corpora from the transcripts, docs and Config; scripts/fuzz; harness replay tests)
         json.beginObject()
         switch value {
         case .extensionStatus(let value):
