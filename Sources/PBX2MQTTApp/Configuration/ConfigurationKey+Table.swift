@@ -22,7 +22,7 @@ extension ConfigurationKey {
         effective: { $0.ami.secret.value.isEmpty ? .null : .masked })
     static let amiSecretFile = ConfigurationKey(
         "ami.secretFile", flag: "--ami-secret-file", .text,
-        summary: "File holding the AMI secret (read at start and reload, whitespace trimmed).",
+        summary: "File holding the AMI secret (regular file up to 64 KiB, read at start and reload, trimmed).",
         example: "/run/credentials/pbx2mqtt.service/ami-secret",
         effective: { $0.ami.secretFile.map(EffectiveConfiguration.Value.string) ?? .null })
     static let amiAuthType = ConfigurationKey(
@@ -90,7 +90,7 @@ extension ConfigurationKey {
         example: "change-me", isSecret: true, effective: { $0.mqtt.password == nil ? .null : .masked })
     static let mqttPasswordFile = ConfigurationKey(
         "mqtt.passwordFile", flag: "--mqtt-password-file", .text,
-        summary: "File holding the broker password (whitespace trimmed).",
+        summary: "File holding the broker password (a regular file up to 64 KiB, whitespace trimmed).",
         example: "/run/credentials/pbx2mqtt.service/mqtt-password",
         effective: { $0.mqtt.passwordFile.map(EffectiveConfiguration.Value.string) ?? .null })
     static let mqttTLSCAFile = ConfigurationKey(
