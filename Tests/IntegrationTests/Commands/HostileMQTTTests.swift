@@ -82,7 +82,9 @@ import Testing
     @Test func floodFromFourClientsHoldsTheInFlightLimit() async throws {
         var policy = CommandHarness.testPolicy
         policy.maxInFlight = 10
-        policy.timeoutSeconds = 20
+        // Longer than the stall can last on a loaded machine: a command timing out would free
+        // its slot for a later one, and the counts below would depend on the machine's speed.
+        policy.timeoutSeconds = 120
         try await CommandHarness.run(policy: policy) { harness in
             let clients = 4
             let perClient = 500
@@ -103,11 +105,11 @@ import Testing
                 }
             }
             let total = clients * perClient
-            try await AtMostOnceTests.waitUntil(timeout: 60) {
+            try await AtMostOnceTests.waitUntil(timeout: 100) {
                 Self.replyCount(callers) >= total - policy.maxInFlight
             }
             await harness.simulator.setStalled(false)
-            try await AtMostOnceTests.waitUntil(timeout: 60) { Self.replyCount(callers) >= total }
+            try await AtMostOnceTests.waitUntil(timeout: 100) { Self.replyCount(callers) >= total }
             try await Task.sleep(for: .milliseconds(300))
             var statuses: [String: Int] = [:]
             for client in 0..<clients {
