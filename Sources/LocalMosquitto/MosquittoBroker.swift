@@ -59,9 +59,12 @@ public final class MosquittoBroker: Sendable {
     ///     flight per client, 1000 queued), so figures are what a user with a stock broker gets.
     ///   - tcpNoDelay: `set_tcp_nodelay true` (mosquitto's default is false, which makes Nagle's
     ///     algorithm add ~40 ms to a command's reply); false only to show that cost.
+    ///   - unboundedQueues: queue without limit (`max_queued_messages 0`), for tests that publish
+    ///     bursts and must see every message (a command flood): the stock 1000-message queue
+    ///     drops QoS 1 messages for a subscriber a loaded machine keeps slow.
     public static func start(
         username: String? = nil, password: String? = nil, port fixedPort: Int? = nil, quiet: Bool = false,
-        tcpNoDelay: Bool = true
+        tcpNoDelay: Bool = true, unboundedQueues: Bool = false
     ) async throws -> MosquittoBroker {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("pbx2mqtt-mosquitto-\(UUID().uuidString)", isDirectory: true)
@@ -72,7 +75,7 @@ public final class MosquittoBroker: Sendable {
             do {
                 try Self.writeConfig(
                     directory: directory, port: port, username: username, password: password, quiet: quiet,
-                    tcpNoDelay: tcpNoDelay)
+                    tcpNoDelay: tcpNoDelay, unboundedQueues: unboundedQueues)
                 let process = try await Self.launch(directory: directory, port: port)
                 return MosquittoBroker(
                     port: port, username: username, password: password, directory: directory, process: process)
@@ -195,7 +198,8 @@ public final class MosquittoBroker: Sendable {
     }
 
     private static func writeConfig(
-        directory: URL, port: Int, username: String?, password: String?, quiet: Bool, tcpNoDelay: Bool
+        directory: URL, port: Int, username: String?, password: String?, quiet: Bool, tcpNoDelay: Bool,
+        unboundedQueues: Bool
     ) throws {
         var lines = [
             "listener \(port) 127.0.0.1",
@@ -210,6 +214,9 @@ public final class MosquittoBroker: Sendable {
             // cannot read this folder. Ignored when not started as root.
             "user root",
         ]
+        if unboundedQueues {
+            lines += ["max_queued_messages 0", "max_queued_bytes 0"]
+        }
         if let username, let password {
             let passwordFile = directory.appendingPathComponent("passwords")
             let result = try Self.runSync(
