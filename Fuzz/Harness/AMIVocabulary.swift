@@ -41,7 +41,7 @@ package enum AMIVocabulary {
             return (["HoldTime"], ["Queue", "Uniqueid", "Interface"])
         case .agentComplete:
             return (["TalkTime", "HoldTime"], ["Queue", "Interface", "Uniqueid", "Reason"])
-        case .newchannel, .newCallerid, .newConnectedLine:
+        case .newchannel, .newConnectedLine:
             return (["Linkedid"], channel)
         case .coreShowChannel:
             return (["Linkedid"], channel + ["Application", "ApplicationData", "BridgeId"])

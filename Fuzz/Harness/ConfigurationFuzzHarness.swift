@@ -50,7 +50,7 @@ package enum ConfigurationFuzzHarness {
         let result = Mutex<ConfigurationCheck?>(nil)
         let done = DispatchSemaphore(value: 0)
         Task {
-            let check = await ConfigurationCheck.run(sources, format: format)
+            let check = await ConfigurationCheck.run(sources, report: .effective(format))
             result.withLock { $0 = check }
             done.signal()
         }

@@ -25,8 +25,11 @@ extension ConfigurationLoader {
         }
         var readable = true
         for (key, path) in files {
-            if let path, !FileManager.default.isReadableFile(atPath: path) {
-                settings.record(.unreadableFile(key: key.yamlPath, path: path, reason: Self.unreadableReason(path)))
+            guard let path else { continue }
+            do {
+                try BoundedFile.check(path, limit: BoundedFile.configurationLimit)
+            } catch {
+                settings.record(.unreadableFile(key: key.yamlPath, path: path, reason: error.reason))
                 readable = false
             }
         }

@@ -57,7 +57,7 @@ import Testing
         defer { directory.remove() }
         let fifo = directory.path("config.yaml")
         #expect(mkfifo(fifo, 0o600) == 0)
-        let check = await ConfigurationCheck.run(ConfigurationSources(configFile: fifo), format: .yaml)
+        let check = await ConfigurationCheck.run(ConfigurationSources(configFile: fifo), report: .effective(.yaml))
         #expect(check.exitCode == InvalidConfiguration.exitCode)
         #expect(check.report == nil)
         #expect(check.messages.contains { $0.contains(Self.notRegular) })
