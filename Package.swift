@@ -170,7 +170,7 @@ let package = Package(
                 argumentParser,
             ],
             path: "Benchmarks",
-            exclude: ["results.json", "README.md"],
+            exclude: ["results.json", "README.md", "soak"],
             swiftSettings: strictSettings
         ),
 
