@@ -4,7 +4,7 @@ import Logging
 import PBXTestSupport
 import Testing
 
-@testable import pbx2mqtt
+@testable import PBX2MQTTApp
 
 @Suite struct ConfigurationLoaderTests {
     /// The minimum a valid configuration needs: the AMI user and secret.
