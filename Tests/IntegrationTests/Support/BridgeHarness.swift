@@ -70,7 +70,8 @@ final class BridgeHarness: Sendable {
     ) throws -> PBXBridge {
         try self.makeParts(
             amiPort: amiPort, mqttPort: mqttPort, mqttUser: mqttUser, mqttPassword: mqttPassword,
-            eventFilter: eventFilter, keepalive: keepalive, maxQueued: maxQueued, logger: logger
+            eventFilter: eventFilter, keepalive: keepalive, maxQueued: maxQueued,
+            homeAssistantPrefix: homeAssistantPrefix, logger: logger
         ).bridge
     }
 
@@ -80,7 +81,7 @@ final class BridgeHarness: Sendable {
         amiPort: Int, mqttPort: Int, mqttUser: String? = nil, mqttPassword: String? = nil, eventFilter: Bool = true,
         keepalive: TimeAmount = .seconds(10), keepaliveTimeout: TimeAmount = .seconds(2),
         actionTimeout: TimeAmount = .seconds(10), maxQueued: Int = 100_000, amiSecret: String = secret,
-        logger: Logger
+        homeAssistantPrefix: String? = nil, logger: Logger
     ) throws -> (bridge: PBXBridge, mqtt: MQTTClient) {
         let layout = try TopicLayout(prefix: "pbx")
         let configuration = BridgeConfiguration(

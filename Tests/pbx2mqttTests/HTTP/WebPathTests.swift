@@ -1,6 +1,6 @@
 import Testing
 
-@testable import pbx2mqtt
+@testable import PBX2MQTTApp
 
 /// Which request paths name a file of the web folder (pure; the server test covers the I/O).
 @Suite struct WebPathTests {

@@ -5,7 +5,7 @@ import PBXTestSupport
 import Prometheus
 import Testing
 
-@testable import pbx2mqtt
+@testable import PBX2MQTTApp
 
 /// `http.web`: the daemon's HTTP listener serving the web folder, and nothing outside it.
 @Suite struct WebSiteServingTests {
