@@ -39,6 +39,7 @@ extension BridgeStateMachine {
             // are being resent: publishing the view now could put them after newer ones.
             self.republishPending = true
             actions.append(.notifyWhenQueued(atMost: 0))
+            actions.append(.schedule(.republishWait, at: now.uptime + Self.republishWait))
             actions.append(
                 .log(
                     .info, "MQTT resending publications from before the reconnect; state follows once acknowledged",
@@ -51,7 +52,10 @@ extension BridgeStateMachine {
 
     /// `bridge/ami` and the model's whole view: the model's view is exactly the retained state,
     /// so a broker that lost its store (or a first connect) gets all of it.
-    private mutating func republish(at now: BridgeInstant, into actions: inout [BridgeAction]) {
+    mutating func republish(at now: BridgeInstant, into actions: inout [BridgeAction]) {
+        if self.republishPending {
+            actions.append(.cancel(.republishWait))
+        }
         self.republishPending = false
         self.publishAMIState(at: now, into: &actions)
         // The model's view is exactly the retained state: a broker that lost its store (or a
@@ -86,12 +90,15 @@ extension BridgeStateMachine {
     mutating func mqttDisconnected(reason: String, at now: BridgeInstant) -> [BridgeAction] {
         guard self.mqttUp else { return [] }
         self.mqttUp = false
-        self.republishPending = false
         var actions: [BridgeAction] = [
             .record(.mqttConnected(false)),
             .log(.info, "MQTT disconnected", [BridgeLogKey.mqttReason: "\(reason)"]),
         ]
         // Everything is published again on the next connect; nothing to keep.
+        if self.republishPending {
+            self.republishPending = false
+            actions.append(.cancel(.republishWait))
+        }
         self.deferred.removeAll()
         self.endBackPressure(at: now, into: &actions)
         return actions

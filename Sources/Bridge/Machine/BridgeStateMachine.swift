@@ -20,6 +20,8 @@ struct BridgeStateMachine: Sendable {
     static let stateLists = ["QueueStatus", "QueueSummary", "ExtensionStateList", "CoreShowChannels"]
     /// How long the broker gets to replay an earlier run's retained topics after the subscribe.
     static let sweepWindow = TimeAmount.seconds(1)
+    /// The longest the republish after a reconnect waits for resent publications.
+    static let republishWait = TimeAmount.seconds(2)
     /// How long a reload waits for the previous MQTT client's queue to reach the broker.
     static let reloadDrain = TimeAmount.seconds(3)
     /// How long shutdown waits for the last publications (`offline` among them).
@@ -307,6 +309,12 @@ struct BridgeStateMachine: Sendable {
             }
         case .mqttDrain:
             self.drained(into: &actions)
+        case .republishWait:
+            if self.mqttUp, self.republishPending {
+                actions.append(
+                    .log(.info, "MQTT resent publications still unacknowledged; republishing state now", [:]))
+                self.republish(at: now, into: &actions)
+            }
         case .backPressureQuiet:
             // Only a quiet period that really lasted (a timer of an earlier clearing ends nothing).
             if let cleared = self.backPressure?.clearedAt, self.deferred.isEmpty,

@@ -17,4 +17,7 @@ public enum BridgeTimer: Sendable, Hashable {
     /// A back-pressure episode ends (one summary line) only once no state waited for this long:
     /// a flood that fills the window again and again is one episode, not one per refill.
     case backPressureQuiet
+    /// After a reconnect, the longest the republish waits for publications resent from before
+    /// it to be acknowledged: a steady flood of events may never let the queue empty.
+    case republishWait
 }

@@ -55,12 +55,28 @@ struct BridgeStateMachineReconnectTests {
 
         #expect(harness.feed { $0.mqttQueueBelow(queued: 1, at: $1) } == [.notifyWhenQueued(atMost: 0)])
         let drained = harness.feed { $0.mqttQueueBelow(queued: 0, at: $1) }
+        #expect(drained.contains(.cancel(.republishWait)))
         #expect(drained.published("pbx/bridge/ami").count == 1)
         let state = drained.published("pbx/agent/147/extensionStatus")
         #expect(state.map { $0.payload.contains(#""status":"inuse""#) } == [true])
         // From then on, changes go out at once again.
         let next = harness.feed { $0.amiEvent(MachineHarness.extensionStatus("147", status: 0), at: $1) }
         #expect(next.published("pbx/agent/147/extensionStatus").count == 1)
+    }
+
+    /// Should not wait for ever: a steady flood of events may keep the queue from emptying, so
+    /// the republish goes out after `republishWait` at the latest, and only once.
+    @Test func republishWaitsAtMostRepublishWait() {
+        var harness = MachineHarness()
+        _ = harness.startSynced()
+        _ = harness.feed { $0.mqttDisconnected(reason: "broker gone", at: $1) }
+        let connected = harness.feed { $0.mqttConnected(queued: 5, at: $1) }
+        #expect(connected.scheduled.contains(.republishWait))
+        harness.advance(BridgeStateMachine.republishWait)
+        let late = harness.feed { $0.timerFired(.republishWait, at: $1) }
+        #expect(late.published("pbx/agent/147/extensionStatus").count == 1)
+        #expect(late.published("pbx/bridge/ami").count == 1)
+        #expect(harness.feed { $0.mqttQueueBelow(queued: 0, at: $1) }.publications.isEmpty)
     }
 
     /// Should publish everything at once on a reconnect with nothing left to resend.

@@ -133,6 +133,14 @@ enum FaultConvergence {
         return found.sorted()
     }
 
+    /// What arrived on `topic`, each with its arrival relative to `origin`: the story behind a
+    /// slow convergence, for the test output.
+    static func timeline(of recorder: TopicRecorder, _ topic: String, from origin: ContinuousClock.Instant) -> String {
+        recorder.messages(on: topic).map {
+            String(format: "%+.3f s ", Self.seconds($0.arrival - origin)) + $0.payload
+        }.joined(separator: "\n")
+    }
+
     private static func since(_ payload: String) -> String? {
         guard let object = (try? JSONSerialization.jsonObject(with: Data(payload.utf8))) as? [String: Any] else {
             return nil
