@@ -7,21 +7,25 @@ import NIOCore
 /// are bounded: event names come from Asterisk's fixed set, publish kinds and command names
 /// from the bridge's own enums.
 final class BridgeMetrics {
-    private let amiConnectedGauge = Gauge(label: "pbx2mqtt_ami_connected")
-    private let mqttConnectedGauge = Gauge(label: "pbx2mqtt_mqtt_connected")
-    private let amiReconnects = Counter(label: "pbx2mqtt_ami_reconnects_total")
-    private let reducerTimer = Timer(label: "pbx2mqtt_reducer_duration_seconds")
-    private let syncTimer = Timer(label: "pbx2mqtt_sync_duration_seconds")
-    private let syncChanges = Counter(label: "pbx2mqtt_sync_changes_total")
+    private let amiConnectedGauge = Gauge(label: MetricName.amiConnected)
+    private let mqttConnectedGauge = Gauge(label: MetricName.mqttConnected)
+    private let amiReconnects = Counter(label: MetricName.amiReconnects)
+    private let reducerTimer = Timer(label: MetricName.reducerDuration)
+    private let syncTimer = Timer(label: MetricName.syncDuration)
+    private let syncChanges = Counter(label: MetricName.syncChanges)
     // One property per kind, not a dictionary: `published` runs for every message.
-    private let statePublishes = Counter(label: "pbx2mqtt_mqtt_publishes_total", dimensions: [("kind", "state")])
-    private let eventPublishes = Counter(label: "pbx2mqtt_mqtt_publishes_total", dimensions: [("kind", "event")])
-    private let replyPublishes = Counter(label: "pbx2mqtt_mqtt_publishes_total", dimensions: [("kind", "reply")])
+    private let statePublishes = BridgeMetrics.perKind(MetricName.mqttPublishes, .state)
+    private let eventPublishes = BridgeMetrics.perKind(MetricName.mqttPublishes, .event)
+    private let replyPublishes = BridgeMetrics.perKind(MetricName.mqttPublishes, .reply)
     private let drops: [PublishKind: Counter] = [
-        .state: Counter(label: "pbx2mqtt_mqtt_dropped_total", dimensions: [("kind", "state")]),
-        .event: Counter(label: "pbx2mqtt_mqtt_dropped_total", dimensions: [("kind", "event")]),
-        .reply: Counter(label: "pbx2mqtt_mqtt_dropped_total", dimensions: [("kind", "reply")]),
+        .state: BridgeMetrics.perKind(MetricName.mqttDropped, .state),
+        .event: BridgeMetrics.perKind(MetricName.mqttDropped, .event),
+        .reply: BridgeMetrics.perKind(MetricName.mqttDropped, .reply),
     ]
+
+    private static func perKind(_ label: String, _ kind: PublishKind) -> Counter {
+        Counter(label: label, dimensions: [(MetricName.Label.kind, kind.rawValue)])
+    }
 
     func amiConnected(_ connected: Bool) { self.amiConnectedGauge.record(connected ? 1 : 0) }
     func mqttConnected(_ connected: Bool) { self.mqttConnectedGauge.record(connected ? 1 : 0) }
@@ -33,7 +37,7 @@ final class BridgeMetrics {
 
     func amiEvent(_ name: String) {
         Self.cached(&self.eventCounters, name) {
-            Counter(label: "pbx2mqtt_ami_events_total", dimensions: [("event", name)])
+            Counter(label: MetricName.amiEvents, dimensions: [(MetricName.Label.event, name)])
         }.increment()
     }
 
@@ -64,10 +68,12 @@ final class BridgeMetrics {
 
     func command(_ name: String, status: String, nanoseconds: Int64) {
         Self.cached(&self.commandCounters, "\(name) \(status)") {
-            Counter(label: "pbx2mqtt_commands_total", dimensions: [("command", name), ("status", status)])
+            Counter(
+                label: MetricName.commands,
+                dimensions: [(MetricName.Label.command, name), (MetricName.Label.status, status)])
         }.increment()
         Self.cached(&self.commandTimers, name) {
-            Timer(label: "pbx2mqtt_command_duration_seconds", dimensions: [("command", name)])
+            Timer(label: MetricName.commandDuration, dimensions: [(MetricName.Label.command, name)])
         }.recordNanoseconds(nanoseconds)
     }
 
