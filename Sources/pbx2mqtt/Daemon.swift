@@ -151,7 +151,9 @@ enum Daemon {
             agentInterfaceTemplates: [configuration.model.agentInterface],
             stateInterfaceTemplates: [configuration.model.agentStateInterface],
             trackedQueues: Set(configuration.model.queues),
-            trackedAgents: Set(configuration.model.agents)
+            trackedAgents: Set(configuration.model.agents),
+            dndDeviceTemplate: configuration.model.dndDeviceState.isEmpty ? nil : configuration.model.dndDeviceState,
+            astDBUserEvent: configuration.model.astDBUserEvent.isEmpty ? nil : configuration.model.astDBUserEvent
         )
     }
 

@@ -33,6 +33,7 @@ import Testing
         #expect(
             topics == [
                 "agent/147/extensionStatus", "agent/147/queueMemberStatus/q1", "queue/q1/count", "queue/q1/stats",
+                "extension/147/presence",
             ])
     }
 }

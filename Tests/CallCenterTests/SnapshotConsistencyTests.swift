@@ -47,6 +47,14 @@ import Testing
         // The scenario must actually exercise the interesting topics.
         let keys = state.view.keys
         #expect(keys.contains { if case .agentQueueMemberStatus = $0 { true } else { false } })
+        #expect(
+            state.view.values.contains {
+                if case .presence(let presence) = $0 {
+                    presence.dnd || presence.callForward != CallForward()
+                } else {
+                    false
+                }
+            })
         #expect(state.diagnostics.malformedEvents > 0)
     }
 
@@ -68,6 +76,8 @@ import Testing
                 #expect(configuration.tracks(agent: a) && configuration.tracks(queue: q))
             case .queueCount(let q), .queueStats(let q):
                 #expect(configuration.tracks(queue: q))
+            case .extensionPresence(let e):
+                #expect(configuration.tracks(agent: e))
             }
         }
     }

@@ -9,11 +9,15 @@
 struct StaleTopicSweep: Sendable {
     /// The filters covering every retained state topic of `layout`.
     static func filters(_ layout: TopicLayout) -> [String] {
-        [layout.prefix + "/agent/+/+", layout.prefix + "/agent/+/queueMemberStatus/+", layout.prefix + "/queue/+/+"]
+        [
+            layout.prefix + "/agent/+/+", layout.prefix + "/agent/+/queueMemberStatus/+", layout.prefix + "/queue/+/+",
+            layout.prefix + "/extension/+/+",
+        ]
     }
 
     private static let agentLeaves: Set<Substring> = ["extensionStatus", "name", "phoneNumber"]
     private static let queueLeaves: Set<Substring> = ["count", "stats"]
+    private static let extensionLeaves: Set<Substring> = ["presence"]
 
     let layout: TopicLayout
     private(set) var harvested: Set<String> = []
@@ -48,6 +52,7 @@ struct StaleTopicSweep: Sendable {
         case ("agent", 3): return Self.agentLeaves.contains(parts[2])
         case ("agent", 4): return parts[2] == "queueMemberStatus"
         case ("queue", 3): return Self.queueLeaves.contains(parts[2])
+        case ("extension", 3): return Self.extensionLeaves.contains(parts[2])
         default: return false
         }
     }

@@ -101,6 +101,18 @@ extension BridgeStateMachine {
                 } else {
                     self.sync = run
                 }
+            case .failure(.actionFailed(let action, let message)) where Self.stateLists[index].optional:
+                // Asterisk refused an optional list (no such family, no permission): the
+                // sync goes on without it, and the refusal is logged, not fatal.
+                actions.append(
+                    .log(
+                        .debug, "optional AMI state list refused; synchronising without it",
+                        [BridgeLogKey.amiError: "\(action): \(message)"]))
+                run.lists[index] = []
+                self.sync = run
+                if let items = run.items {
+                    self.finishSync(items: items, at: now, into: &actions)
+                }
             case .failure(let error):
                 self.syncFailed(reason: "\(error)", at: now, into: &actions)
             }
@@ -119,7 +131,7 @@ extension BridgeStateMachine {
             generation: generation, lists: Self.stateLists.count, configuration: self.configuration.callCenter,
             waiting: waiting, at: now)
         for (index, list) in Self.stateLists.enumerated() {
-            actions.append(.sendAMI(AMIAction(list), .stateList(generation: generation, index: index), timeout: nil))
+            actions.append(.sendAMI(list.action, .stateList(generation: generation, index: index), timeout: nil))
         }
     }
 

@@ -16,8 +16,15 @@ import NIOCore
 /// and the step of a reload or shutdown. Its properties are read by tests and set only by
 /// its own inputs (the extensions in `BridgeStateMachine+*.swift`).
 struct BridgeStateMachine: Sendable {
-    /// The AMI state lists a full state is built from, fetched on every (re)connect.
-    static let stateLists = ["QueueStatus", "QueueSummary", "ExtensionStateList", "CoreShowChannels"]
+    /// The AMI state lists a full state is built from, fetched on every (re)connect: the
+    /// queue, hint and channel lists, then one AstDB tree per family the model reads.
+    static let stateLists: [StateList] =
+        ["QueueStatus", "QueueSummary", "ExtensionStateList", "CoreShowChannels"].map {
+            StateList(action: AMIAction($0), optional: false)
+        }
+        + CallCenterState.astDBFamilies.map {
+            StateList(action: AMIAction("DBGetTree", ["Family": $0]), optional: true)
+        }
     /// How long the broker gets to replay an earlier run's retained topics after the subscribe.
     static let sweepWindow = TimeAmount.seconds(1)
     /// How long a reload waits for the previous MQTT client's queue to reach the broker.

@@ -47,6 +47,17 @@ enum PayloadEncoder {
             json.field("holdTime", value.holdTime)
             json.field("talkTime", value.talkTime)
             json.field("serviceLevel", value.serviceLevel)
+        case .presence(let value):
+            json.field("extension", value.extension)
+            json.field("status", value.status.rawValue)
+            json.field("dnd", value.dnd)
+            json.key("callForward")
+            json.beginObject()
+            json.field("unconditional", value.callForward.unconditional)
+            json.field("busy", value.callForward.busy)
+            json.field("unavailable", value.callForward.unavailable)
+            json.endObject()
+            json.field("since", Timestamp.iso8601(value.since))
         }
         json.endObject()
         return json.bytes
@@ -105,6 +116,7 @@ extension TopicLayout {
         case .agentPhoneNumber(let agent): try self.agent(agent, "phoneNumber")
         case .queueCount(let queue): try self.queue(queue, "count")
         case .queueStats(let queue): try self.queue(queue, "stats")
+        case .extensionPresence(let exten): try self.extensionTopic(exten, "presence")
         }
     }
 

@@ -32,6 +32,10 @@ public struct TopicLayout: Sendable, Hashable {
             + (try TopicSegment.escape(queue))
     }
 
+    public func extensionTopic(_ exten: String, _ leaf: String) throws(TopicSegment.Error) -> String {
+        self.prefix + "/extension/" + (try TopicSegment.escape(exten)) + "/" + leaf
+    }
+
     public func queue(_ queue: String, _ leaf: String) throws(TopicSegment.Error) -> String {
         self.prefix + "/queue/" + (try TopicSegment.escape(queue)) + "/" + leaf
     }

@@ -23,6 +23,13 @@ extension CallCenterState {
         switch event {
         case .extensionStatus:
             self.extensionStatus(message, at: time)
+            self.extensionPresence(message, at: time)
+        case .deviceStateChange:
+            self.deviceStateChange(message, at: time)
+        case .userEvent:
+            self.userEvent(message, at: time)
+        case .dbGetTreeResponse:
+            self.astDBTreeItem(message, at: time)
         case .queueMemberAdded, .queueMemberStatus, .queueMemberPause, .queueMemberPenalty, .queueMemberRinginuse,
             .queueMember:
             self.memberUpdate(message, event: name, at: time)

@@ -5,7 +5,8 @@ import AMI
 extension CallCenterState {
     /// A model built from the items of the state lists: QueueStatus (`QueueParams`,
     /// `QueueMember`, `QueueEntry`), QueueSummary, ExtensionStateList (`ExtensionStatus`)
-    /// and CoreShowChannels (`CoreShowChannel`); other packets are ignored.
+    /// CoreShowChannels (`CoreShowChannel`) and DBGetTree (`DBGetTreeResponse`, one list per
+    /// family of ``astDBFamilies``); other packets are ignored.
     ///
     /// `time` is when the lists were received. With `previous` (the model before the
     /// reconnect), statuses that did not change keep their `since`, waiting callers keep
@@ -73,6 +74,12 @@ extension CallCenterState {
                 }
             }
             self.agents[agent] = record
+        }
+        for (exten, var record) in self.extensions {
+            if let old = previous.extensions[exten], old.publishedStatus == record.publishedStatus {
+                record.since = old.since
+                self.extensions[exten] = record
+            }
         }
         for (queue, var record) in self.queues {
             guard let old = previous.queues[queue] else { continue }

@@ -20,6 +20,8 @@ extension CallCenterState {
             )
         case .agentPhoneNumber(let agent):
             return self.phoneNumber(of: agent).map(StateValue.phoneNumber)
+        case .extensionPresence(let exten):
+            return self.presence(of: exten).map(StateValue.presence)
         case .queueCount(let queue):
             guard let record = self.queues[queue] else { return nil }
             return .queueCount(QueueCountValue(queue: queue, count: record.callers.count))

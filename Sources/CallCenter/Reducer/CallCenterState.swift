@@ -18,6 +18,10 @@ public struct CallCenterState: Sendable, Equatable {
     var bridges: [String: Set<String>] = [:]
     /// Channel Uniqueids per agent (also for agents not otherwise known).
     var agentChannels: [String: Set<String>] = [:]
+    /// Hinted extensions by `Exten`, for presence.
+    var extensions: [String: ExtensionRecord] = [:]
+    /// AstDB do-not-disturb and call forward by extension.
+    var features: [String: ExtensionFeatures] = [:]
 
     /// Every retained topic's current value: what subscribers see.
     public private(set) var view: [StateKey: StateValue] = [:]
@@ -39,6 +43,7 @@ public struct CallCenterState: Sendable, Equatable {
     public static func == (lhs: CallCenterState, rhs: CallCenterState) -> Bool {
         lhs.configuration == rhs.configuration && lhs.agents == rhs.agents && lhs.queues == rhs.queues
             && lhs.channels == rhs.channels && lhs.bridges == rhs.bridges && lhs.agentChannels == rhs.agentChannels
+            && lhs.extensions == rhs.extensions && lhs.features == rhs.features
             && lhs.view == rhs.view
             && lhs.diagnostics == rhs.diagnostics
     }
@@ -102,6 +107,9 @@ public struct CallCenterState: Sendable, Equatable {
         for queue in self.queues.keys {
             keys.append(.queueCount(queue: queue))
             keys.append(.queueStats(queue: queue))
+        }
+        for exten in self.extensions.keys {
+            keys.append(.extensionPresence(extension: exten))
         }
         for key in keys {
             if let value = self.value(for: key) { view[key] = value }

@@ -8,6 +8,11 @@
 public enum ModelEvent: String, CaseIterable, Sendable {
     // MARK: Extensions
     case extensionStatus = "ExtensionStatus"
+    // The do-not-disturb device (`Custom:DND147`) and AstDB announcements refresh presence;
+    // the sync reads AstDB with DBGetTree.
+    case deviceStateChange = "DeviceStateChange"
+    case userEvent = "UserEvent"
+    case dbGetTreeResponse = "DBGetTreeResponse"
 
     // MARK: Queue members
     case queueMember = "QueueMember"
@@ -55,7 +60,7 @@ public enum ModelEvent: String, CaseIterable, Sendable {
     /// streamed, because that is the delivery a filter must let through.
     public var delivery: Delivery {
         switch self {
-        case .queueMember, .queueParams, .queueSummary, .queueEntry, .coreShowChannel:
+        case .queueMember, .queueParams, .queueSummary, .queueEntry, .coreShowChannel, .dbGetTreeResponse:
             .listItem
         default:
             .streamed

@@ -11,6 +11,7 @@ extension StateKey {
         case agentPhoneNumber
         case queueCount
         case queueStats
+        case extensionPresence
     }
 
     public var kind: Kind {
@@ -21,6 +22,7 @@ extension StateKey {
         case .agentPhoneNumber: .agentPhoneNumber
         case .queueCount: .queueCount
         case .queueStats: .queueStats
+        case .extensionPresence: .extensionPresence
         }
     }
 }

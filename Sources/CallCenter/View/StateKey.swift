@@ -8,8 +8,9 @@ public enum StateKey: Sendable, Hashable, Comparable, CustomStringConvertible {
     case agentPhoneNumber(agent: String)
     case queueCount(queue: String)
     case queueStats(queue: String)
+    case extensionPresence(extension: String)
 
-    /// Sort order for deterministic output: agents before queues, then by id, then by topic.
+    /// Sort order for deterministic output: agents, then queues, then extensions, then by id, then by topic.
     private var sortTuple: (Int, String, Int, String) {
         switch self {
         case .agentExtensionStatus(let agent): (0, agent, 0, "")
@@ -18,6 +19,7 @@ public enum StateKey: Sendable, Hashable, Comparable, CustomStringConvertible {
         case .agentPhoneNumber(let agent): (0, agent, 3, "")
         case .queueCount(let queue): (1, queue, 0, "")
         case .queueStats(let queue): (1, queue, 1, "")
+        case .extensionPresence(let exten): (2, exten, 0, "")
         }
     }
 
@@ -34,6 +36,7 @@ public enum StateKey: Sendable, Hashable, Comparable, CustomStringConvertible {
         case .agentPhoneNumber(let agent): "agent/\(agent)/phoneNumber"
         case .queueCount(let queue): "queue/\(queue)/count"
         case .queueStats(let queue): "queue/\(queue)/stats"
+        case .extensionPresence(let exten): "extension/\(exten)/presence"
         }
     }
 }

@@ -12,4 +12,5 @@ public enum StateValue: Sendable, Hashable {
     indirect case phoneNumber(PhoneNumberValue)
     case queueCount(QueueCountValue)
     indirect case queueStats(QueueStatsValue)
+    indirect case presence(ExtensionPresenceValue)
 }

@@ -98,6 +98,14 @@ struct ConfigOptions: ParsableArguments {
         name: ConfigurationKey.modelAgentStateInterface.flagName,
         help: ConfigurationKey.modelAgentStateInterface.argumentHelp)
     var agentStateInterface: String?
+    @Option(
+        name: ConfigurationKey.modelDNDDeviceState.flagName,
+        help: ConfigurationKey.modelDNDDeviceState.argumentHelp)
+    var dndDeviceState: String?
+    @Option(
+        name: ConfigurationKey.modelAstDBUserEvent.flagName,
+        help: ConfigurationKey.modelAstDBUserEvent.argumentHelp)
+    var astDBUserEvent: String?
 
     // MARK: commands
     @Option(
@@ -147,6 +155,7 @@ struct ConfigOptions: ParsableArguments {
             (.mqttQoSEvent, self.mqttQoSEvent), (.mqttQoSReply, self.mqttQoSReply),
             (.mqttMaxQueued, self.mqttMaxQueued),
             (.modelAgentInterface, self.agentInterface), (.modelAgentStateInterface, self.agentStateInterface),
+            (.modelDNDDeviceState, self.dndDeviceState), (.modelAstDBUserEvent, self.astDBUserEvent),
             (.commandsOriginateContext, self.originateContext), (.commandsMaxInFlight, self.commandsMaxInFlight),
             (.commandsTimeoutSeconds, self.commandsTimeoutSeconds),
             (.httpListen, self.httpListen), (.logLevel, self.logLevel), (.logFormat, self.logFormat),

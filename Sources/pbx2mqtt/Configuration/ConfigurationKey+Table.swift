@@ -136,6 +136,16 @@ extension ConfigurationKey {
         "model.agentStateInterface", flag: "--agent-state-interface", .text, default: .text("Custom:{agent}"),
         summary: "State interface (device state, hint) of an agent; must contain {agent}.",
         effective: { .string($0.model.agentStateInterface) })
+    static let modelDNDDeviceState = ConfigurationKey(
+        "model.dndDeviceState", flag: "--dnd-device-state", .text, default: .text("Custom:DND{extension}"),
+        summary:
+            "Custom device whose state mirrors an extension's do-not-disturb (FreePBX's DND code sets it); must contain {extension}; empty ignores device states.",
+        effective: { .string($0.model.dndDeviceState) })
+    static let modelAstDBUserEvent = ConfigurationKey(
+        "model.astdbUserEvent", flag: "--astdb-user-event", .text, default: .text("AstDB"),
+        summary:
+            "UserEvent name that announces an AstDB write of DND/CF/CFB/CFU (headers Family, Key, Val); empty ignores user events.",
+        effective: { .string($0.model.astDBUserEvent) })
     static let modelQueues = ConfigurationKey(
         "model.queues", flag: "--queues", .list, default: .list([]),
         summary: "Publish only these queues; empty = all.", effective: { .list($0.model.queues) })
@@ -190,7 +200,8 @@ extension ConfigurationKey {
         .mqttHost, .mqttPort, .mqttClientID, .mqttUsername, .mqttPassword, .mqttPasswordFile,
         .mqttTLSCAFile, .mqttTLSCertFile, .mqttTLSKeyFile, .mqttProtocol, .mqttPrefix,
         .mqttQoSState, .mqttQoSEvent, .mqttQoSReply, .mqttMaxQueued,
-        .modelAgentInterface, .modelAgentStateInterface, .modelQueues, .modelAgents,
+        .modelAgentInterface, .modelAgentStateInterface, .modelDNDDeviceState, .modelAstDBUserEvent, .modelQueues,
+        .modelAgents,
         .commandsAllowDestinations, .commandsOriginateContext, .commandsAllowRawChannels,
         .commandsMaxInFlight, .commandsTimeoutSeconds,
         .httpListen, .logLevel, .logFormat,

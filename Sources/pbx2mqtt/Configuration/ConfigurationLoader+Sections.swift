@@ -153,9 +153,30 @@ extension ConfigurationLoader {
                 settings.record(.invalidValue(key: key.yamlPath, value: template, reason: reason))
             }
         }
+        let dndDeviceState = settings.text(.modelDNDDeviceState)
+        if !dndDeviceState.isEmpty {
+            if !dndDeviceState.contains(AppConfiguration.Model.extensionPlaceholder) {
+                settings.record(
+                    .missingPlaceholder(
+                        key: ConfigurationKey.modelDNDDeviceState.yamlPath,
+                        placeholder: AppConfiguration.Model.extensionPlaceholder))
+            } else if let reason = Self.amiValueProblem(dndDeviceState) {
+                settings.record(
+                    .invalidValue(
+                        key: ConfigurationKey.modelDNDDeviceState.yamlPath, value: dndDeviceState, reason: reason))
+            }
+        }
+        let astDBUserEvent = settings.text(.modelAstDBUserEvent)
+        if let reason = Self.amiValueProblem(astDBUserEvent) {
+            settings.record(
+                .invalidValue(key: ConfigurationKey.modelAstDBUserEvent.yamlPath, value: astDBUserEvent, reason: reason)
+            )
+        }
         return AppConfiguration.Model(
             agentInterface: agentInterface,
             agentStateInterface: agentStateInterface,
+            dndDeviceState: dndDeviceState,
+            astDBUserEvent: astDBUserEvent,
             queues: Self.readIdentifiers(&settings, .modelQueues),
             agents: Self.readIdentifiers(&settings, .modelAgents)
         )

@@ -59,6 +59,15 @@ import Testing
                         queue: "{q}", waiting: 1, longestWaitSeconds: 2, members: 3, available: 1, paused: 1,
                         completed: 4, abandoned: 1, holdTime: 5, talkTime: 6, serviceLevel: 33.3))
             )
+        case .extensionPresence:
+            (
+                .extensionPresence(extension: "{e}"),
+                .presence(
+                    ExtensionPresenceValue(
+                        extension: "{e}", status: .dnd, dnd: true,
+                        callForward: CallForward(unconditional: "5551234", busy: "200", unavailable: "300"),
+                        since: Self.time))
+            )
         }
     }
 

@@ -18,6 +18,7 @@ enum ChangeLine {
         case .phoneNumber(let v): json(v)
         case .queueCount(let v): json(v)
         case .queueStats(let v): json(v)
+        case .presence(let v): json(v)
         }
     }
 

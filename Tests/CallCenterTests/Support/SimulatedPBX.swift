@@ -44,6 +44,8 @@ struct SimulatedPBX {
     let queues: [String]
     var members: [String: [String: Member]] = [:]  // agent -> queue -> member
     var extensions: [String: Int] = [:]
+    /// AstDB in FreePBX's families: family -> extension -> value.
+    var astDB: [String: [String: String]] = [:]
     var stats: [String: QueueStats] = [:]
     var waiting: [String: [(uniqueId: String, joined: Int64)]] = [:]
     var channels: [String: Channel] = [:]
@@ -96,7 +98,7 @@ struct SimulatedPBX {
         self.seconds += Int64.random(in: 0...5, using: &rng)
         let agent = self.agents.randomElement(using: &rng) ?? "100"
         let queue = self.queues.randomElement(using: &rng) ?? "q1"
-        switch Int.random(in: 0..<13, using: &rng) {
+        switch Int.random(in: 0..<14, using: &rng) {
         case 0, 1:
             guard self.members[agent]?[queue] == nil else { return [] }
             let member = Member(
@@ -243,6 +245,24 @@ struct SimulatedPBX {
             return [
                 self.channelEvent("NewCallerid", call.caller), self.channelEvent("NewConnectedLine", call.agentChannel),
             ]
+        case 12:
+            // DND toggled by its feature code (a custom device state), or a forward written
+            // and announced by the dialplan's user event.
+            if Bool.random(using: &rng) {
+                let on = self.astDB["DND"]?[agent] == nil
+                self.astDB["DND", default: [:]][agent] = on ? "YES" : nil
+                return [
+                    Packets.event(
+                        "DeviceStateChange", [("Device", "Custom:DND\(agent)"), ("State", on ? "BUSY" : "NOT_INUSE")])
+                ]
+            }
+            let family = ["CF", "CFB", "CFU"].randomElement(using: &rng) ?? "CF"
+            let value = ["", "200", "5551234"].randomElement(using: &rng) ?? ""
+            self.astDB[family, default: [:]][agent] = value.isEmpty ? nil : value
+            return [
+                Packets.event(
+                    "UserEvent", [("UserEvent", "AstDB"), ("Family", family), ("Key", agent), ("Val", value)])
+            ]
         default:
             // Malformed packets the reducer must skip without changing anything.
             return [
@@ -304,6 +324,12 @@ struct SimulatedPBX {
         items.append(Packets.event("QueueStatusComplete", [("EventList", "Complete")]))
         for (agent, code) in self.extensions.sorted(by: { $0.key < $1.key }) {
             items.append(Packets.extensionStatus(agent: agent, status: String(code)))
+        }
+        for family in ["DND", "CF", "CFB", "CFU"] {
+            for (key, value) in (self.astDB[family] ?? [:]).sorted(by: { $0.key < $1.key }) {
+                items.append(Packets.event("DBGetTreeResponse", [("Key", "/\(family)/\(key)"), ("Val", value)]))
+            }
+            items.append(Packets.event("DBGetTreeComplete", [("EventList", "Complete")]))
         }
         for (uniqueId, channel) in self.channels.sorted(by: { $0.key < $1.key }) {
             var fields: [(String, String)] = [
