@@ -78,6 +78,9 @@ import Testing
                 #expect(configuration.tracks(queue: q))
             case .extensionPresence(let e):
                 #expect(configuration.tracks(agent: e))
+            case .parking:
+                // Parked calls are not scoped by agent or queue.
+                break
             }
         }
     }

@@ -17,10 +17,14 @@ import CallCenter
 /// event text, every header line ending in CR LF. The regexes use no escape for those (POSIX
 /// has none): `[^A-Za-z]` stands before a header name and `[[:space:]]` after a value.
 public enum AMIEventFilter {
-    /// Every event name the filters let through (some only for certain channels or actions):
-    /// the model's streamed events, then the bridge's own.
-    public static let events: [String] =
-        ModelEvent.streamed.map(\.rawValue) + BridgeEvent.allCases.map(\.rawValue)
+    /// Every event name the filters let through: the model's streamed events, then the
+    /// bridge's own, each once (`ParkedCall` is both the model's and the park command's).
+    public static let events: [String] = {
+        var seen: Set<String> = []
+        return (ModelEvent.streamed.map(\.rawValue) + BridgeEvent.allCases.map(\.rawValue)).filter {
+            seen.insert($0).inserted
+        }
+    }()
 
     /// The `Filter` regexes for a model with `configuration`'s agent templates.
     ///
@@ -43,7 +47,8 @@ public enum AMIEventFilter {
         var ownActions: [String] = []
         for event in BridgeEvent.allCases {
             switch event.scope {
-            case .every: whole.append(event.rawValue)
+            case .every where !whole.contains(event.rawValue): whole.append(event.rawValue)
+            case .every: break
             case .ownActions: ownActions.append(event.rawValue)
             }
         }

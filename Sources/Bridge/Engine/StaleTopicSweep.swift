@@ -11,7 +11,7 @@ struct StaleTopicSweep: Sendable {
     static func filters(_ layout: TopicLayout) -> [String] {
         [
             layout.prefix + "/agent/+/+", layout.prefix + "/agent/+/queueMemberStatus/+", layout.prefix + "/queue/+/+",
-            layout.prefix + "/extension/+/+",
+            layout.prefix + "/extension/+/+", layout.prefix + "/parking/+/+",
         ]
     }
 
@@ -53,6 +53,7 @@ struct StaleTopicSweep: Sendable {
         case ("agent", 4): return parts[2] == "queueMemberStatus"
         case ("queue", 3): return Self.queueLeaves.contains(parts[2])
         case ("extension", 3): return Self.extensionLeaves.contains(parts[2])
+        case ("parking", 3): return true
         default: return false
         }
     }

@@ -17,11 +17,13 @@ import NIOCore
 /// its own inputs (the extensions in `BridgeStateMachine+*.swift`).
 struct BridgeStateMachine: Sendable {
     /// The AMI state lists a full state is built from, fetched on every (re)connect: the
-    /// queue, hint and channel lists, then one AstDB tree per family the model reads.
+    /// queue, hint and channel lists, the parked calls (optional: res_parking may be absent),
+    /// then one AstDB tree per family the model reads.
     static let stateLists: [StateList] =
         ["QueueStatus", "QueueSummary", "ExtensionStateList", "CoreShowChannels"].map {
             StateList(action: AMIAction($0), optional: false)
         }
+        + [StateList(action: AMIAction("ParkedCalls"), optional: true)]
         + CallCenterState.astDBFamilies.map {
             StateList(action: AMIAction("DBGetTree", ["Family": $0]), optional: true)
         }

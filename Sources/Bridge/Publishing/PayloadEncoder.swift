@@ -58,6 +58,16 @@ enum PayloadEncoder {
             json.field("unavailable", value.callForward.unavailable)
             json.endObject()
             json.field("since", Timestamp.iso8601(value.since))
+        case .parking(let value):
+            json.field("lot", value.lot)
+            json.field("space", value.space)
+            json.field("number", value.number)
+            json.field("name", value.name)
+            json.field("channel", value.channel)
+            json.field("uniqueId", value.uniqueId)
+            json.field("parkedBy", value.parkedBy)
+            json.field("since", Timestamp.iso8601(value.since))
+            json.field("timeoutAt", value.timeoutAt.map(Timestamp.iso8601))
         }
         json.endObject()
         return json.bytes
@@ -117,6 +127,7 @@ extension TopicLayout {
         case .queueCount(let queue): try self.queue(queue, "count")
         case .queueStats(let queue): try self.queue(queue, "stats")
         case .extensionPresence(let exten): try self.extensionTopic(exten, "presence")
+        case .parking(let lot, let space): try self.parking(lot: lot, space: space)
         }
     }
 

@@ -36,6 +36,10 @@ public struct TopicLayout: Sendable, Hashable {
         self.prefix + "/extension/" + (try TopicSegment.escape(exten)) + "/" + leaf
     }
 
+    public func parking(lot: String, space: String) throws(TopicSegment.Error) -> String {
+        self.prefix + "/parking/" + (try TopicSegment.escape(lot)) + "/" + (try TopicSegment.escape(space))
+    }
+
     public func queue(_ queue: String, _ leaf: String) throws(TopicSegment.Error) -> String {
         self.prefix + "/queue/" + (try TopicSegment.escape(queue)) + "/" + leaf
     }

@@ -65,6 +65,10 @@ extension CallCenterState {
             self.bridgeLeave(message)
         case .hangup:
             self.hangup(message)
+        case .parkedCall:
+            self.parkedCall(message, at: time)
+        case .unParkedCall, .parkedCallTimeOut, .parkedCallGiveUp:
+            self.parkingEnded(message, event: event)
         }
         var changes: [CallCenterChange] = []
         if !self.touched.isEmpty {

@@ -6,7 +6,7 @@ extension CallCenterState {
     /// A model built from the items of the state lists: QueueStatus (`QueueParams`,
     /// `QueueMember`, `QueueEntry`), QueueSummary, ExtensionStateList (`ExtensionStatus`)
     /// CoreShowChannels (`CoreShowChannel`) and DBGetTree (`DBGetTreeResponse`, one list per
-    /// family of ``astDBFamilies``); other packets are ignored.
+    /// family of ``astDBFamilies``) and ParkedCalls (`ParkedCall`); other packets are ignored.
     ///
     /// `time` is when the lists were received. With `previous` (the model before the
     /// reconnect), statuses that did not change keep their `since`, waiting callers keep
@@ -79,6 +79,13 @@ extension CallCenterState {
             if let old = previous.extensions[exten], old.publishedStatus == record.publishedStatus {
                 record.since = old.since
                 self.extensions[exten] = record
+            }
+        }
+        for (spot, var record) in self.parkings {
+            if let old = previous.parkings[spot], old.uniqueId == record.uniqueId {
+                record.since = old.since
+                record.timeoutAt = old.timeoutAt
+                self.parkings[spot] = record
             }
         }
         for (queue, var record) in self.queues {

@@ -22,6 +22,8 @@ extension CallCenterState {
             return self.phoneNumber(of: agent).map(StateValue.phoneNumber)
         case .extensionPresence(let exten):
             return self.presence(of: exten).map(StateValue.presence)
+        case .parking(let lot, let space):
+            return self.parking(lot: lot, space: space).map(StateValue.parking)
         case .queueCount(let queue):
             guard let record = self.queues[queue] else { return nil }
             return .queueCount(QueueCountValue(queue: queue, count: record.callers.count))

@@ -22,6 +22,8 @@ public struct CallCenterState: Sendable, Equatable {
     var extensions: [String: ExtensionRecord] = [:]
     /// AstDB do-not-disturb and call forward by extension.
     var features: [String: ExtensionFeatures] = [:]
+    /// Parked calls by lot and space.
+    var parkings: [ParkingSpot: ParkingRecord] = [:]
 
     /// Every retained topic's current value: what subscribers see.
     public private(set) var view: [StateKey: StateValue] = [:]
@@ -44,6 +46,7 @@ public struct CallCenterState: Sendable, Equatable {
         lhs.configuration == rhs.configuration && lhs.agents == rhs.agents && lhs.queues == rhs.queues
             && lhs.channels == rhs.channels && lhs.bridges == rhs.bridges && lhs.agentChannels == rhs.agentChannels
             && lhs.extensions == rhs.extensions && lhs.features == rhs.features
+            && lhs.parkings == rhs.parkings
             && lhs.view == rhs.view
             && lhs.diagnostics == rhs.diagnostics
     }
@@ -110,6 +113,9 @@ public struct CallCenterState: Sendable, Equatable {
         }
         for exten in self.extensions.keys {
             keys.append(.extensionPresence(extension: exten))
+        }
+        for spot in self.parkings.keys {
+            keys.append(.parking(lot: spot.lot, space: spot.space))
         }
         for key in keys {
             if let value = self.value(for: key) { view[key] = value }

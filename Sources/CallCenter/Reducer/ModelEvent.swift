@@ -46,6 +46,13 @@ public enum ModelEvent: String, CaseIterable, Sendable {
     case bridgeLeave = "BridgeLeave"
     case hangup = "Hangup"
 
+    // MARK: Parking
+    // `ParkedCall` is also the item of the sync's ParkedCalls list.
+    case parkedCall = "ParkedCall"
+    case unParkedCall = "UnParkedCall"
+    case parkedCallTimeOut = "ParkedCallTimeOut"
+    case parkedCallGiveUp = "ParkedCallGiveUp"
+
     /// How Asterisk delivers an event: pushed on its own, or only as an item of a state list.
     public enum Delivery: Sendable, Hashable {
         /// Sent unsolicited as things happen; event filters apply to it.

@@ -12,6 +12,7 @@ extension StateKey {
         case queueCount
         case queueStats
         case extensionPresence
+        case parking
     }
 
     public var kind: Kind {
@@ -23,6 +24,7 @@ extension StateKey {
         case .queueCount: .queueCount
         case .queueStats: .queueStats
         case .extensionPresence: .extensionPresence
+        case .parking: .parking
         }
     }
 }

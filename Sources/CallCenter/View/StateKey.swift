@@ -9,8 +9,9 @@ public enum StateKey: Sendable, Hashable, Comparable, CustomStringConvertible {
     case queueCount(queue: String)
     case queueStats(queue: String)
     case extensionPresence(extension: String)
+    case parking(lot: String, space: String)
 
-    /// Sort order for deterministic output: agents, then queues, then extensions, then by id, then by topic.
+    /// Sort order for deterministic output: agents, queues, extensions, parking lots, then by id, then by topic.
     private var sortTuple: (Int, String, Int, String) {
         switch self {
         case .agentExtensionStatus(let agent): (0, agent, 0, "")
@@ -20,6 +21,7 @@ public enum StateKey: Sendable, Hashable, Comparable, CustomStringConvertible {
         case .queueCount(let queue): (1, queue, 0, "")
         case .queueStats(let queue): (1, queue, 1, "")
         case .extensionPresence(let exten): (2, exten, 0, "")
+        case .parking(let lot, let space): (3, lot, 0, space)
         }
     }
 
@@ -37,6 +39,7 @@ public enum StateKey: Sendable, Hashable, Comparable, CustomStringConvertible {
         case .queueCount(let queue): "queue/\(queue)/count"
         case .queueStats(let queue): "queue/\(queue)/stats"
         case .extensionPresence(let exten): "extension/\(exten)/presence"
+        case .parking(let lot, let space): "parking/\(lot)/\(space)"
         }
     }
 }

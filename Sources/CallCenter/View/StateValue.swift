@@ -13,4 +13,5 @@ public enum StateValue: Sendable, Hashable {
     case queueCount(QueueCountValue)
     indirect case queueStats(QueueStatsValue)
     indirect case presence(ExtensionPresenceValue)
+    indirect case parking(ParkingValue)
 }

@@ -68,6 +68,14 @@ import Testing
                         callForward: CallForward(unconditional: "5551234", busy: "200", unavailable: "300"),
                         since: Self.time))
             )
+        case .parking:
+            (
+                .parking(lot: "{lot}", space: "{space}"),
+                .parking(
+                    ParkingValue(
+                        lot: "{lot}", space: "{space}", number: "5550101", name: "Caller", channel: "PJSIP/100-1",
+                        uniqueId: "1.2", parkedBy: "Local/147@agents", since: Self.time, timeoutAt: Self.time))
+            )
         }
     }
 

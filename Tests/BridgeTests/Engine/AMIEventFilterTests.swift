@@ -71,7 +71,8 @@ import Testing
             return Self.passes(AMIMessage(fields: fields), filters)
         }
         let declared = ModelEvent.streamed.map(\.rawValue) + BridgeEvent.allCases.map(\.rawValue)
-        #expect(AMIEventFilter.events == declared)
+        #expect(Set(AMIEventFilter.events) == Set(declared))
+        #expect(Set(AMIEventFilter.events).count == AMIEventFilter.events.count)
         for name in declared {
             #expect(passes(name), "\(name) is declared but filtered out")
             #expect(!passes(name + "Request"), "\(name)Request passes as a prefix match")

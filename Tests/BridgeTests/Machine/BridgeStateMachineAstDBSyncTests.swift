@@ -26,7 +26,7 @@ struct BridgeStateMachineAstDBSyncTests {
             let items: [AMIMessage] =
                 switch index {
                 case 2: [MachineHarness.extensionStatus("147", status: 0)]
-                case 4: [AMIMessage(["Event": "DBGetTreeResponse", "Key": "/DND/147", "Val": "YES"])]
+                case 5: [AMIMessage(["Event": "DBGetTreeResponse", "Key": "/DND/147", "Val": "YES"])]
                 default: []
                 }
             let response = AMIResponse(

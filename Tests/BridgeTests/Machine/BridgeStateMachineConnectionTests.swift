@@ -46,8 +46,8 @@ struct BridgeStateMachineConnectionTests {
         let amiUp = harness.feed { $0.amiStateChanged(.connected(MachineHarness.info), at: $1) }
         #expect(
             amiUp.amiRequests.map(\.action.name) == [
-                "QueueStatus", "QueueSummary", "ExtensionStateList", "CoreShowChannels", "DBGetTree", "DBGetTree",
-                "DBGetTree", "DBGetTree",
+                "QueueStatus", "QueueSummary", "ExtensionStateList", "CoreShowChannels", "ParkedCalls", "DBGetTree",
+                "DBGetTree", "DBGetTree", "DBGetTree",
             ])
         #expect(amiUp.amiRequests.suffix(4).map { $0.action.fields.first?.value } == ["DND", "CF", "CFB", "CFU"])
         let synced = harness.answerStateLists(in: amiUp, items: MachineHarness.defaultLists)

@@ -19,6 +19,7 @@ enum ChangeLine {
         case .queueCount(let v): json(v)
         case .queueStats(let v): json(v)
         case .presence(let v): json(v)
+        case .parking(let v): json(v)
         }
     }
 
