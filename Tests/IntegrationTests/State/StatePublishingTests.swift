@@ -20,6 +20,8 @@ import Testing
         "pbx/agent/149/name", "pbx/agent/150/name",
         "pbx/agent/149/queueMemberStatus/q2", "pbx/agent/150/queueMemberStatus/q2",
         "pbx/queue/q1/count", "pbx/queue/q1/stats", "pbx/queue/q2/count", "pbx/queue/q2/stats",
+        "pbx/extension/146/presence", "pbx/extension/147/presence", "pbx/extension/148/presence",
+        "pbx/extension/149/presence", "pbx/extension/150/presence",
     ]
 
     /// Should publish exactly the call center's retained topics, then follow live changes and
@@ -169,6 +171,8 @@ import Testing
             ("pbx/agent/149/queueMemberStatus/q9", #"{"agent":"149","queue":"q9"}"#),
             ("pbx/queue/gone/count", #"{"queue":"gone","count":3}"#),
             ("pbx/agent/149/name", #"{"agent":"149","name":"Old name"}"#),
+            ("pbx/extension/999/presence", #"{"extension":"999","status":"online"}"#),
+            ("pbx/parking/default/799", #"{"lot":"default","space":"799"}"#),
         ] {
             let result = try await RunningCommand.run(
                 "/usr/bin/mosquitto_pub", ["-h", "127.0.0.1", "-p", "\(broker.port)", "-r", "-t", topic, "-m", payload])
@@ -198,7 +202,11 @@ import Testing
             expected.stop()
             recorder.stop()
         }
-        #expect(await expected.wait(timeout: 10) { $0.count > 400 && $0["pbx/agent/2150/name"] != nil })
+        // Presence topics sort (and so go out) last: the whole state is there once 2150's is.
+        #expect(
+            await expected.wait(timeout: 10) {
+                $0.count > 400 && $0["pbx/agent/2150/name"] != nil && $0["pbx/extension/2150/presence"] != nil
+            })
         let topics = Set(expected.state.keys)
         let complete = await recorder.wait(timeout: 15) { Set($0.keys) == topics }
         #expect(complete, "missing \(topics.subtracting(recorder.state.keys).count) of \(topics.count) topics")
