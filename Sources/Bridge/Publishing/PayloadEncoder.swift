@@ -47,6 +47,17 @@ enum PayloadEncoder {
             json.field("holdTime", value.holdTime)
             json.field("talkTime", value.talkTime)
             json.field("serviceLevel", value.serviceLevel)
+            json.field("oldestWaitingSince", value.oldestWaitingSince.map(Timestamp.iso8601))
+            json.key("membersByStatus")
+            json.beginObject()
+            for status in AgentStatus.allCases {
+                guard let count = value.membersByStatus[status.rawValue], count > 0 else { continue }
+                json.key(status.rawValue)
+                json.value(count)
+            }
+            json.endObject()
+            json.field("serviceLevelSeconds", value.serviceLevelSeconds)
+            json.field("serviceLevelWithAbandoned", value.serviceLevelWithAbandoned)
         case .presence(let value):
             json.field("extension", value.extension)
             json.field("status", value.status.rawValue)

@@ -10,6 +10,10 @@ struct QueueRecord: Sendable, Hashable {
     var holdTime = 0
     var talkTime = 0
     var serviceLevel = 0.0
+    /// The queue's `servicelevel=` setting in seconds (QueueParams `ServiceLevel`).
+    var serviceLevelSeconds = 0
+    /// `ServicelevelPerf2`: like `serviceLevel`, abandoned calls counted too.
+    var serviceLevelWithAbandoned = 0.0
 
     init(at time: CallCenterTime) {
         self.waitingSince = time

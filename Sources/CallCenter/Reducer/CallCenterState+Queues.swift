@@ -15,12 +15,16 @@ extension CallCenterState {
         let holdTime = self.number(message, "Holdtime", event: event)
         let talkTime = self.number(message, "TalkTime", event: event)
         let serviceLevel = self.decimal(message, "ServicelevelPerf", event: event, in: AMINumber.percent)
+        let serviceLevelSeconds = self.number(message, "ServiceLevel", event: event)
+        let serviceLevelWithAbandoned = self.decimal(message, "ServicelevelPerf2", event: event, in: AMINumber.percent)
         guard var record = self.queues[queue] else { return }
         record.completed = completed ?? record.completed
         record.abandoned = abandoned ?? record.abandoned
         record.holdTime = holdTime ?? record.holdTime
         record.talkTime = talkTime ?? record.talkTime
         record.serviceLevel = serviceLevel ?? record.serviceLevel
+        record.serviceLevelSeconds = serviceLevelSeconds ?? record.serviceLevelSeconds
+        record.serviceLevelWithAbandoned = serviceLevelWithAbandoned ?? record.serviceLevelWithAbandoned
         self.queues[queue] = record
         self.touchQueue(queue)
     }

@@ -40,7 +40,12 @@ extension CallCenterState {
                     queue: queue, waiting: record.callers.count, longestWaitSeconds: Int(longest / 1000),
                     members: record.counts.members, available: record.counts.available,
                     paused: record.counts.paused, completed: record.completed, abandoned: record.abandoned,
-                    holdTime: record.holdTime, talkTime: record.talkTime, serviceLevel: record.serviceLevel
+                    holdTime: record.holdTime, talkTime: record.talkTime, serviceLevel: record.serviceLevel,
+                    oldestWaitingSince: record.callers.values.min(),
+                    membersByStatus: Dictionary(
+                        uniqueKeysWithValues: record.counts.byStatus.map { ($0.key.rawValue, $0.value) }),
+                    serviceLevelSeconds: record.serviceLevelSeconds,
+                    serviceLevelWithAbandoned: record.serviceLevelWithAbandoned
                 )
             )
         }

@@ -57,7 +57,9 @@ import Testing
                 .queueStats(
                     QueueStatsValue(
                         queue: "{q}", waiting: 1, longestWaitSeconds: 2, members: 3, available: 1, paused: 1,
-                        completed: 4, abandoned: 1, holdTime: 5, talkTime: 6, serviceLevel: 33.3))
+                        completed: 4, abandoned: 1, holdTime: 5, talkTime: 6, serviceLevel: 33.3,
+                        oldestWaitingSince: Self.time, membersByStatus: ["not_inuse": 1, "paused": 1, "inuse": 1],
+                        serviceLevelSeconds: 20, serviceLevelWithAbandoned: 20))
             )
         case .extensionPresence:
             (
