@@ -36,8 +36,9 @@ import Testing
     /// Should agree with a snapshot of the same PBX after any random event sequence.
     @Test(arguments: seeds)
     func incrementalEqualsSnapshot(seed: UInt64) {
-        let (pbx, state, _, replayed) = Self.run(seed: seed, steps: 400)
+        let (pbx, state, checkpoints, replayed) = Self.run(seed: seed, steps: 400)
         #expect(replayed, "emitted changes did not rebuild the view")
+        #expect(checkpoints.contains { $0.view.keys.contains { if case .parking = $0 { true } else { false } } })
         let time = CallCenterTime(millisecondsSinceEpoch: pbx.milliseconds)
         let fresh = CallCenterState.snapshot(
             configuration: state.configuration, items: pbx.stateLists(), at: time, previous: state

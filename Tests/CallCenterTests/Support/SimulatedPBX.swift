@@ -46,6 +46,8 @@ struct SimulatedPBX {
     var extensions: [String: Int] = [:]
     /// AstDB in FreePBX's families: family -> extension -> value.
     var astDB: [String: [String: String]] = [:]
+    /// Parked calls by space of the `default` lot.
+    var parked: [String: (uniqueId: String, number: String, since: Int64)] = [:]
     var stats: [String: QueueStats] = [:]
     var waiting: [String: [(uniqueId: String, joined: Int64)]] = [:]
     var channels: [String: Channel] = [:]
@@ -98,7 +100,7 @@ struct SimulatedPBX {
         self.seconds += Int64.random(in: 0...5, using: &rng)
         let agent = self.agents.randomElement(using: &rng) ?? "100"
         let queue = self.queues.randomElement(using: &rng) ?? "q1"
-        switch Int.random(in: 0..<14, using: &rng) {
+        switch Int.random(in: 0..<15, using: &rng) {
         case 0, 1:
             guard self.members[agent]?[queue] == nil else { return [] }
             let member = Member(
@@ -263,6 +265,17 @@ struct SimulatedPBX {
                 Packets.event(
                     "UserEvent", [("UserEvent", "AstDB"), ("Family", family), ("Key", agent), ("Val", value)])
             ]
+        case 13:
+            // A call parked in a free space of the default lot (45 s), or one leaving its space.
+            let space = "70\(Int.random(in: 1...3, using: &rng))"
+            if let call = self.parked.removeValue(forKey: space) {
+                let end = ["UnParkedCall", "ParkedCallTimeOut", "ParkedCallGiveUp"].randomElement(using: &rng) ?? ""
+                return [self.parkedEvent(end, space: space, call)]
+            }
+            let number = "666\(Int.random(in: 1000...9999, using: &rng))"
+            let call = (uniqueId: self.newId(), number: number, since: self.seconds)
+            self.parked[space] = call
+            return [self.parkedEvent("ParkedCall", space: space, call)]
         default:
             // Malformed packets the reducer must skip without changing anything.
             return [
@@ -275,6 +288,21 @@ struct SimulatedPBX {
                 Packets.event("VarSet", [("Variable", "X"), ("Value", "1")]),
             ]
         }
+    }
+
+    /// A parking event of the `default` lot, timing as Asterisk reports it now.
+    func parkedEvent(
+        _ event: String, space: String, _ call: (uniqueId: String, number: String, since: Int64)
+    ) -> AMIMessage {
+        let duration = self.seconds - call.since
+        return Packets.event(
+            event,
+            [
+                ("ParkeeChannel", "Local/100@incoming-\(call.uniqueId);2"), ("ParkeeCallerIDNum", call.number),
+                ("ParkeeCallerIDName", "Caller \(call.number)"), ("ParkeeUniqueid", call.uniqueId),
+                ("ParkerDialString", "Local/100@agents"), ("Parkinglot", "default"), ("ParkingSpace", space),
+                ("ParkingTimeout", String(max(0, 45 - duration))), ("ParkingDuration", String(duration)),
+            ])
     }
 
     /// The initial-state action lists as Asterisk would answer them now.
@@ -325,6 +353,10 @@ struct SimulatedPBX {
         for (agent, code) in self.extensions.sorted(by: { $0.key < $1.key }) {
             items.append(Packets.extensionStatus(agent: agent, status: String(code)))
         }
+        for (space, call) in self.parked.sorted(by: { $0.key < $1.key }) {
+            items.append(self.parkedEvent("ParkedCall", space: space, call))
+        }
+        items.append(Packets.event("ParkedCallsComplete", [("EventList", "Complete")]))
         for family in ["DND", "CF", "CFB", "CFU"] {
             for (key, value) in (self.astDB[family] ?? [:]).sorted(by: { $0.key < $1.key }) {
                 items.append(Packets.event("DBGetTreeResponse", [("Key", "/\(family)/\(key)"), ("Val", value)]))
