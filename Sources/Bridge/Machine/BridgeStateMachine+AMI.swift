@@ -108,10 +108,12 @@ extension BridgeStateMachine {
                     .log(
                         .debug, "optional AMI state list refused; synchronising without it",
                         [BridgeLogKey.amiError: "\(action): \(message)"]))
-                run.lists[index] = []
-                self.sync = run
-                if let items = run.items {
-                    self.finishSync(items: items, at: now, into: &actions)
+                self.sync = nil
+                run.received([], list: index, at: now.wall)
+                if run.isComplete {
+                    self.finishSync(&run, at: now, into: &actions)
+                } else {
+                    self.sync = run
                 }
             case .failure(let error):
                 self.syncFailed(reason: "\(error)", at: now, into: &actions)

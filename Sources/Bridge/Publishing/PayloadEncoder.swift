@@ -94,7 +94,9 @@ enum PayloadEncoder {
         case .queueMemberStatus: 192
         case .phoneNumber: 224
         case .queueCount: 48
-        case .queueStats: 256
+        case .queueStats: 384
+        case .presence: 160
+        case .parking: 256
         }
     }
 

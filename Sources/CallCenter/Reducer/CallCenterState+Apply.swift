@@ -128,12 +128,6 @@ extension CallCenterState {
         return value
     }
 
-    /// A decimal header (`ServicelevelPerf2: 33.3`); nil when absent or not a finite number.
-    static func double(_ value: String?) -> Double? {
-        guard let value, let number = Double(value), number.isFinite else { return nil }
-        return number
-    }
-
     mutating func ensureQueue(_ queue: String, at time: CallCenterTime) {
         if self.queues[queue] == nil {
             self.queues[queue] = QueueRecord(at: time)

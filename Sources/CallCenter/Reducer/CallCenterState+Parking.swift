@@ -9,8 +9,9 @@ extension CallCenterState {
         guard let spot = self.parkingSpot(message, event: event),
             let uniqueId = self.required(message, "ParkeeUniqueid", event: event)
         else { return }
-        let duration = Int64(max(0, Self.int(message["ParkingDuration"]) ?? 0))
-        let remaining = Self.int(message["ParkingTimeout"]).map { Int64(max(0, $0)) }
+        // Seconds within app_queue's C int range: the arithmetic below cannot overflow.
+        let duration = Int64(self.number(message, "ParkingDuration", event: event) ?? 0)
+        let remaining = self.number(message, "ParkingTimeout", event: event).map { Int64($0) }
         var record = ParkingRecord(
             uniqueId: uniqueId, channel: message["ParkeeChannel"] ?? "",
             number: Self.callerID(message["ParkeeCallerIDNum"]), name: Self.callerID(message["ParkeeCallerIDName"]),

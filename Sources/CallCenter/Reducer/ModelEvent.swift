@@ -93,11 +93,20 @@ public enum ModelEvent: String, CaseIterable, Sendable {
         /// reads a connected line only while the channel is bridged, and before that the
         /// snapshot of its BridgeEnter carries the connected line anyway.
         case answeredTrackedChannels
+        /// Only those about the do-not-disturb devices
+        /// (``CallCenterConfiguration/dndDeviceTemplate``): Asterisk sends a DeviceStateChange
+        /// for every device of every call, 5 % of real traffic, and the model reads none of
+        /// the others.
+        case dndDevices
+        /// Only the configured AstDB announcement (``CallCenterConfiguration/astDBUserEvent``):
+        /// the dialplan may raise any number of other user events.
+        case astDBUserEvent
     }
 
     /// Which occurrences of this event the model needs.
     ///
-    /// The reducer ignores Newchannel and NewConnectedLine outside their scope, so a filter
+    /// The reducer ignores Newchannel and NewConnectedLine outside their scope, and
+    /// DeviceStateChange and UserEvent of other devices and names, so a filter
     /// that follows it changes nothing. A Hangup of another channel it does read (the channel
     /// goes at once), but it never needs one: every channel that is not tracked leaves the
     /// model with its bridge (BridgeLeave comes before the Hangup) or its queue call
@@ -106,6 +115,8 @@ public enum ModelEvent: String, CaseIterable, Sendable {
         switch self {
         case .newchannel, .hangup: .trackedChannels
         case .newConnectedLine: .answeredTrackedChannels
+        case .deviceStateChange: .dndDevices
+        case .userEvent: .astDBUserEvent
         default: .every
         }
     }
