@@ -20,7 +20,8 @@ import Testing
     /// Should ignore an event the declaration lacks, even one full of fields the reducer
     /// would otherwise read, and leave no trace of it.
     @Test(arguments: [
-        "Hold", "Unhold", "Newstate", "NewCallerid", "VarSet", "AgentRingNoAnswer", "DBGetTreeComplete", "hangup",
+        "MusicOnHoldStart", "BridgeMerge", "Newstate", "NewCallerid", "VarSet", "DialBegin", "DBGetTreeComplete",
+        "hangup",
     ])
     func undeclaredEventIsIgnored(name: String) {
         var state = CallCenterState()

@@ -77,7 +77,7 @@ import Testing
                 #expect(configuration.tracks(agent: a) && configuration.tracks(queue: q))
             case .queueCount(let q), .queueStats(let q):
                 #expect(configuration.tracks(queue: q))
-            case .extensionPresence(let e):
+            case .extensionPresence(let e), .extensionConversations(let e), .agentCall(let e):
                 #expect(configuration.tracks(agent: e))
             case .parking:
                 // Parked calls are not scoped by agent or queue.

@@ -6,12 +6,14 @@ import Testing
 @Suite struct StatusMappingTests {
     static let t0 = CallCenterTime(millisecondsSinceEpoch: 1000)
 
-    /// The changes of the agent topics only (the same event also moves the extension's presence,
-    /// which PresenceTests covers).
+    /// The changes of the agent topics only (the same event also moves the extension's presence
+    /// and starts or ends its conversations list, which PresenceTests and CallModelTests cover).
     static func agentSide(_ changes: [CallCenterChange]) -> [CallCenterChange] {
         changes.filter {
             switch $0 {
-            case .set(.extensionPresence, _), .clear(.extensionPresence): false
+            case .set(.extensionPresence, _), .clear(.extensionPresence), .set(.extensionConversations, _),
+                .clear(.extensionConversations):
+                false
             default: true
             }
         }

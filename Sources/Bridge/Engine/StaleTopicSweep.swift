@@ -15,9 +15,9 @@ struct StaleTopicSweep: Sendable {
         ]
     }
 
-    private static let agentLeaves: Set<Substring> = ["extensionStatus", "name", "phoneNumber"]
+    private static let agentLeaves: Set<Substring> = ["extensionStatus", "name", "phoneNumber", "call"]
     private static let queueLeaves: Set<Substring> = ["count", "stats"]
-    private static let extensionLeaves: Set<Substring> = ["presence"]
+    private static let extensionLeaves: Set<Substring> = ["presence", "conversations"]
 
     let layout: TopicLayout
     private(set) var harvested: Set<String> = []

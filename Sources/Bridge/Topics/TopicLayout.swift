@@ -40,6 +40,11 @@ public struct TopicLayout: Sendable, Hashable {
         self.prefix + "/parking/" + (try TopicSegment.escape(lot)) + "/" + (try TopicSegment.escape(space))
     }
 
+    /// `{p}/call/{linkedid}/event`.
+    public func callEvent(_ linkedID: String) throws(TopicSegment.Error) -> String {
+        self.prefix + "/call/" + (try TopicSegment.escape(linkedID)) + "/event"
+    }
+
     public func queue(_ queue: String, _ leaf: String) throws(TopicSegment.Error) -> String {
         self.prefix + "/queue/" + (try TopicSegment.escape(queue)) + "/" + leaf
     }

@@ -45,12 +45,19 @@ extension CallCenterState {
             self.callerJoin(message, at: time)
         case .queueCallerLeave:
             self.callerLeave(message, at: time)
+            self.callLeft(message, at: time, into: &events)
         case .queueCallerAbandon:
             self.callerAbandon(message, at: time, events: &events)
         case .agentCalled:
-            self.agentCalled(message, events: &events)
+            self.agentCalled(message, at: time, events: &events)
         case .agentConnect:
-            self.agentConnect(message, at: time)
+            self.agentConnect(message, at: time, events: &events)
+        case .agentRingNoAnswer:
+            self.callRingNoAnswer(message, at: time, into: &events)
+        case .hold, .unhold:
+            self.callHold(message, on: event == .hold, at: time, into: &events)
+        case .blindTransfer, .attendedTransfer:
+            self.callTransferred(message, attended: event == .attendedTransfer, at: time, into: &events)
         case .agentComplete:
             self.agentComplete(message, at: time, events: &events)
         case .newchannel:

@@ -20,6 +20,7 @@ extension CallCenterState {
         case -2, -1:
             if self.extensions.removeValue(forKey: exten) != nil {
                 self.touch(.extensionPresence(extension: exten))
+                self.touch(.extensionConversations(extension: exten))
             }
             return
         case .none: hint = .offline
@@ -36,6 +37,8 @@ extension CallCenterState {
             self.extensions[exten] = record
         } else {
             self.extensions[exten] = ExtensionRecord(hintStatus: hint, publishedStatus: hint, since: time)
+            // A new extension's conversations topic starts (an empty list when idle).
+            self.touch(.extensionConversations(extension: exten))
         }
         self.refreshPresence(exten, at: time)
     }

@@ -58,6 +58,7 @@ extension CallCenterState {
             self.queues[queue]?.callers[uniqueId] = time
             self.queues[queue]?.waitingSince = time
         }
+        self.callJoined(message, queue: queue, at: time)
         self.touchQueue(queue)
     }
 
@@ -91,6 +92,7 @@ extension CallCenterState {
         events.append(
             .callerAbandon(CallerAbandonEvent(queue: queue, uniqueId: uniqueId, position: position, holdTime: holdTime))
         )
+        self.callAbandoned(message, at: time, into: &events)
     }
 
     /// The tracked agent an Agent* event is about (by its member `Interface`).
@@ -102,11 +104,23 @@ extension CallCenterState {
         return agent
     }
 
-    mutating func agentCalled(_ message: AMIMessage, events: inout [CallCenterEvent]) {
+    /// The agent an Agent* event is about whatever the agent scope, for the call model: a
+    /// call of a tracked queue is followed to its end whoever answers it (only tracked agents
+    /// get `{p}/agent/{a}/call`). Nil without an `Interface`, uncounted (``eventAgent`` counts).
+    func callAgent(_ message: AMIMessage) -> String? {
+        guard let interface = message["Interface"], !interface.isEmpty else { return nil }
+        return self.identity.agent(interface: interface, stateInterface: nil)
+    }
+
+    mutating func agentCalled(_ message: AMIMessage, at time: CallCenterTime, events: inout [CallCenterEvent]) {
         let event = ModelEvent.agentCalled.rawValue
-        guard let queue = self.queueName(message, event: event),
-            let agent = self.eventAgent(message, event: event)
-        else { return }
+        guard let queue = self.queueName(message, event: event) else { return }
+        guard let agent = self.eventAgent(message, event: event) else {
+            if let agent = self.callAgent(message) {
+                self.callRinging(message, queue: queue, agent: agent, at: time, into: &events)
+            }
+            return
+        }
         events.append(
             .agentCalled(
                 AgentCalledEvent(
@@ -115,9 +129,10 @@ extension CallCenterState {
                 )
             )
         )
+        self.callRinging(message, queue: queue, agent: agent, at: time, into: &events)
     }
 
-    mutating func agentConnect(_ message: AMIMessage, at time: CallCenterTime) {
+    mutating func agentConnect(_ message: AMIMessage, at time: CallCenterTime, events: inout [CallCenterEvent]) {
         let event = ModelEvent.agentConnect.rawValue
         guard let queue = self.required(message, "Queue", event: event) else { return }
         // The caller (not the Dest* member leg) is kept until its AgentComplete, so it keeps
@@ -134,12 +149,19 @@ extension CallCenterState {
             self.queues[queue]?.holdTime = Saturating.runningAverage(record.holdTime, hold, in: Self.counterRange)
             self.touchQueue(queue)
         }
+        if let agent = self.callAgent(message) {
+            self.callConnected(message, queue: queue, agent: agent, at: time, into: &events)
+        }
     }
 
     mutating func agentComplete(_ message: AMIMessage, at time: CallCenterTime, events: inout [CallCenterEvent]) {
         let event = ModelEvent.agentComplete.rawValue
-        if let uniqueId = message["Uniqueid"], !uniqueId.isEmpty {
-            self.release(uniqueId, .connected)
+        let call = self.completedCall(message)
+        // Without the caller's snapshot the call the model followed names the caller.
+        let callerID =
+            message["Uniqueid"].flatMap { $0.isEmpty ? nil : $0 } ?? call.flatMap { self.calls[$0]?.uniqueID }
+        if let callerID {
+            self.release(callerID, .connected)
         }
         guard let queue = self.queueName(message, event: event) else { return }
         let talk = self.number(message, "TalkTime", event: event)
@@ -153,12 +175,16 @@ extension CallCenterState {
             }
             self.touchQueue(queue)
         }
+        var callEvents: [CallCenterEvent] = []
+        let reason = message["Reason"] ?? ""
+        let recording = self.callCompleted(message, call: call, reason: reason, at: time, into: &callEvents)
+        defer { events.append(contentsOf: callEvents) }
         guard let agent = self.eventAgent(message, event: event) else { return }
         events.append(
             .agentComplete(
                 AgentCompleteEvent(
-                    agent: agent, queue: queue, uniqueId: message["Uniqueid"] ?? "", talkTime: talk ?? 0,
-                    holdTime: hold, reason: message["Reason"] ?? ""
+                    agent: agent, queue: queue, uniqueId: callerID ?? "", talkTime: talk ?? 0,
+                    holdTime: hold, reason: reason, recording: recording
                 )
             )
         )

@@ -62,6 +62,14 @@ extension CallCenterState {
     }
 
     mutating func carryOverTimes(from previous: CallCenterState) {
+        // The state lists say nothing of queue calls: a call goes on across a resync while
+        // Asterisk still lists its caller's channel (CoreShowChannels), and is forgotten
+        // (its topics cleared) otherwise.
+        for (id, record) in previous.calls where self.channels[record.uniqueID] != nil {
+            self.calls[id] = record
+            for agent in record.ringing.keys { self.agentCalls[agent, default: []].insert(id) }
+            if let agent = record.agent { self.agentCalls[agent, default: []].insert(id) }
+        }
         for (agent, var record) in self.agents {
             guard let old = previous.agents[agent] else { continue }
             if record.extensionStatus != nil, old.extensionStatus == record.extensionStatus {

@@ -24,6 +24,12 @@ extension CallCenterState {
             return self.presence(of: exten).map(StateValue.presence)
         case .parking(let lot, let space):
             return self.parking(lot: lot, space: space).map(StateValue.parking)
+        case .agentCall(let agent):
+            guard self.configuration.tracks(agent: agent) else { return nil }
+            return self.liveCalls(of: agent).first.map(StateValue.call)
+        case .extensionConversations(let exten):
+            guard self.extensions[exten] != nil else { return nil }
+            return .conversations(ConversationsValue(extensionID: exten, calls: self.liveCalls(of: exten)))
         case .queueCount(let queue):
             guard let record = self.queues[queue] else { return nil }
             return .queueCount(QueueCountValue(queue: queue, count: record.callers.count))

@@ -24,6 +24,10 @@ public struct CallCenterState: Sendable, Equatable {
     var features: [String: ExtensionFeatures] = [:]
     /// Parked calls by lot and space.
     var parkings: [ParkingSpot: ParkingRecord] = [:]
+    /// Live queue calls by Linkedid.
+    var calls: [String: CallRecord] = [:]
+    /// The calls each agent rings for or talks in, by agent.
+    var agentCalls: [String: Set<String>] = [:]
 
     /// Every retained topic's current value: what subscribers see.
     public private(set) var view: [StateKey: StateValue] = [:]
@@ -46,7 +50,7 @@ public struct CallCenterState: Sendable, Equatable {
         lhs.configuration == rhs.configuration && lhs.agents == rhs.agents && lhs.queues == rhs.queues
             && lhs.channels == rhs.channels && lhs.bridges == rhs.bridges && lhs.agentChannels == rhs.agentChannels
             && lhs.extensions == rhs.extensions && lhs.features == rhs.features
-            && lhs.parkings == rhs.parkings
+            && lhs.parkings == rhs.parkings && lhs.calls == rhs.calls && lhs.agentCalls == rhs.agentCalls
             && lhs.view == rhs.view
             && lhs.diagnostics == rhs.diagnostics
     }
@@ -113,6 +117,10 @@ public struct CallCenterState: Sendable, Equatable {
         }
         for exten in self.extensions.keys {
             keys.append(.extensionPresence(extension: exten))
+            keys.append(.extensionConversations(extension: exten))
+        }
+        for agent in self.agentCalls.keys {
+            keys.append(.agentCall(agent: agent))
         }
         for spot in self.parkings.keys {
             keys.append(.parking(lot: spot.lot, space: spot.space))

@@ -33,6 +33,13 @@ public enum ModelEvent: String, CaseIterable, Sendable {
     case agentCalled = "AgentCalled"
     case agentConnect = "AgentConnect"
     case agentComplete = "AgentComplete"
+    case agentRingNoAnswer = "AgentRingNoAnswer"
+
+    // MARK: Call features (the call-state events; found by Linkedid, rare, passed whole)
+    case hold = "Hold"
+    case unhold = "Unhold"
+    case blindTransfer = "BlindTransfer"
+    case attendedTransfer = "AttendedTransfer"
 
     // MARK: Channels and bridges
     // Not `Newstate` nor `NewCallerid`: the channel snapshot every bridge and queue event

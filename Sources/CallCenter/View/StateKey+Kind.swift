@@ -13,6 +13,8 @@ extension StateKey {
         case queueStats
         case extensionPresence
         case parking
+        case agentCall
+        case extensionConversations
     }
 
     public var kind: Kind {
@@ -25,6 +27,8 @@ extension StateKey {
         case .queueStats: .queueStats
         case .extensionPresence: .extensionPresence
         case .parking: .parking
+        case .agentCall: .agentCall
+        case .extensionConversations: .extensionConversations
         }
     }
 }

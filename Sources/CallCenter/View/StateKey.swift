@@ -10,6 +10,8 @@ public enum StateKey: Sendable, Hashable, Comparable, CustomStringConvertible {
     case queueStats(queue: String)
     case extensionPresence(extension: String)
     case parking(lot: String, space: String)
+    case agentCall(agent: String)
+    case extensionConversations(extension: String)
 
     /// Sort order for deterministic output: agents, queues, extensions, parking lots, then by id, then by topic.
     private var sortTuple: (Int, String, Int, String) {
@@ -22,6 +24,8 @@ public enum StateKey: Sendable, Hashable, Comparable, CustomStringConvertible {
         case .queueStats(let queue): (1, queue, 1, "")
         case .extensionPresence(let exten): (2, exten, 0, "")
         case .parking(let lot, let space): (3, lot, 0, space)
+        case .agentCall(let agent): (0, agent, 4, "")
+        case .extensionConversations(let exten): (2, exten, 1, "")
         }
     }
 
@@ -40,6 +44,8 @@ public enum StateKey: Sendable, Hashable, Comparable, CustomStringConvertible {
         case .queueStats(let queue): "queue/\(queue)/stats"
         case .extensionPresence(let exten): "extension/\(exten)/presence"
         case .parking(let lot, let space): "parking/\(lot)/\(space)"
+        case .agentCall(let agent): "agent/\(agent)/call"
+        case .extensionConversations(let exten): "extension/\(exten)/conversations"
         }
     }
 }

@@ -14,4 +14,6 @@ public enum StateValue: Sendable, Hashable {
     indirect case queueStats(QueueStatsValue)
     indirect case presence(ExtensionPresenceValue)
     indirect case parking(ParkingValue)
+    indirect case call(CallValue)
+    indirect case conversations(ConversationsValue)
 }

@@ -81,7 +81,7 @@ import Testing
             #expect(name.allSatisfy { $0.isASCII && $0.isLetter }, "\(name) would need escaping in a regex")
         }
         for name in [
-            "Hold", "Unhold", "HangupRequest", "AgentRingNoAnswer", "VarSet", "QueueMember", "QueueParams",
+            "MusicOnHoldStart", "HangupRequest", "DialBegin", "VarSet", "QueueMember", "QueueParams",
             "NewCallerid",
             "Newstate",
         ] {

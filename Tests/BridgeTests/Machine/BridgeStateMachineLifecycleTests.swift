@@ -20,7 +20,8 @@ struct BridgeStateMachineLifecycleTests {
         }
         #expect(
             Set(reload.publications.map(\.topic)) == [
-                "pbx/agent/147/extensionStatus", "pbx/extension/147/presence", "pbx/bridge/state", "pbx/bridge/ami",
+                "pbx/agent/147/extensionStatus", "pbx/extension/147/presence", "pbx/extension/147/conversations",
+                "pbx/bridge/state", "pbx/bridge/ami",
             ])
         #expect(reload.publications.allSatisfy { $0.payload.isEmpty && $0.retain })
         #expect(reload.contains(.notifyWhenQueued(atMost: 0)))

@@ -20,6 +20,8 @@ enum ChangeLine {
         case .queueStats(let v): json(v)
         case .presence(let v): json(v)
         case .parking(let v): json(v)
+        case .call(let v): json(v)
+        case .conversations(let v): json(v.calls)
         }
     }
 
@@ -36,6 +38,8 @@ enum ChangeLine {
             "event agent/\(e.agent)/agentCalled \(json(e))"
         case .event(.callerAbandon(let e)):
             "event queue/\(e.queue)/callerAbandon \(json(e))"
+        case .event(.callState(let e)):
+            "event call/\(e.call.linkedID)/event \(json(e))"
         }
     }
 }

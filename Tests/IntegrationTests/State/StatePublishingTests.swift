@@ -22,6 +22,8 @@ import Testing
         "pbx/queue/q1/count", "pbx/queue/q1/stats", "pbx/queue/q2/count", "pbx/queue/q2/stats",
         "pbx/extension/146/presence", "pbx/extension/147/presence", "pbx/extension/148/presence",
         "pbx/extension/149/presence", "pbx/extension/150/presence",
+        "pbx/extension/146/conversations", "pbx/extension/147/conversations", "pbx/extension/148/conversations",
+        "pbx/extension/149/conversations", "pbx/extension/150/conversations",
     ]
 
     /// Should publish exactly the call center's retained topics, then follow live changes and
@@ -173,6 +175,8 @@ import Testing
             ("pbx/agent/149/name", #"{"agent":"149","name":"Old name"}"#),
             ("pbx/extension/999/presence", #"{"extension":"999","status":"online"}"#),
             ("pbx/parking/default/799", #"{"lot":"default","space":"799"}"#),
+            ("pbx/agent/149/call", #"{"linkedId":"1.1","state":"talking"}"#),
+            ("pbx/extension/999/conversations", "[]"),
         ] {
             let result = try await RunningCommand.run(
                 "/usr/bin/mosquitto_pub", ["-h", "127.0.0.1", "-p", "\(broker.port)", "-r", "-t", topic, "-m", payload])
