@@ -184,7 +184,9 @@ enum Daemon {
                 maxInFlight: configuration.commands.maxInFlight,
                 timeoutSeconds: Double(configuration.commands.timeoutSeconds)
             ),
-            amiHost: "\(configuration.ami.host):\(configuration.ami.port)"
+            amiHost: "\(configuration.ami.host):\(configuration.ami.port)",
+            // The loader refused any entry that does not parse.
+            wrapUp: configuration.model.wrapUp.compactMap { try? WrapUpRule.parse($0) }
         )
     }
 

@@ -29,6 +29,8 @@ public struct BridgeConfiguration: Sendable {
     /// reached its final values 1.1–2× sooner at QoS 0 than with 1000, QoS 1 and the initial
     /// sync alike. Capped by the client's own `maxQueuedMessages`.
     public var stateWindow: Int
+    /// The queues whose agents wrap up after a call (paused with reason `wrapup`).
+    public var wrapUp: [WrapUpRule]
 
     public init(
         layout: TopicLayout,
@@ -40,7 +42,8 @@ public struct BridgeConfiguration: Sendable {
         version: String = PBXBridge.version,
         amiHost: String,
         syncRetrySeconds: Double = 5,
-        stateWindow: Int = 250
+        stateWindow: Int = 250,
+        wrapUp: [WrapUpRule] = []
     ) {
         self.layout = layout
         self.stateQoS = stateQoS
@@ -52,5 +55,6 @@ public struct BridgeConfiguration: Sendable {
         self.amiHost = amiHost
         self.syncRetrySeconds = syncRetrySeconds
         self.stateWindow = stateWindow
+        self.wrapUp = wrapUp
     }
 }

@@ -75,6 +75,9 @@ extension BridgeStateMachine {
         guard self.ami.isConnected else { return actions }
         let changes = self.model.apply(event, at: now.wall)
         self.publish(changes, at: now, into: &actions)
+        if !self.wrapUps.rules.isEmpty {
+            self.wrapUp(after: changes, at: now, into: &actions)
+        }
         self.logNewDiagnostics(into: &actions)
         return actions
     }
@@ -120,6 +123,8 @@ extension BridgeStateMachine {
             }
         case .command(let token, let step):
             self.commandAnswered(token, step: step, result, at: now, into: &actions)
+        case .wrapUp(let agent, let queue, let paused):
+            self.wrapUpAnswered(agent: agent, queue: queue, paused: paused, result, into: &actions)
         }
         return actions
     }

@@ -71,9 +71,12 @@ struct BridgeStateMachine: Sendable {
     var loggedUnknownCodes: Set<String> = []
     /// Refused numeric fields (`<Event>.<Field>`) already logged, so each is logged once.
     var loggedRejectedFields: Set<String> = []
+    /// Agents in wrap-up after a queue call.
+    var wrapUps: WrapUps
 
     init(configuration: BridgeConfiguration, mqttQueueLimit: Int, at now: BridgeInstant) {
         self.configuration = configuration
+        self.wrapUps = WrapUps(rules: configuration.wrapUp)
         self.model = CallCenterState(configuration: configuration.callCenter)
         self.parser = CommandParser(policy: configuration.commands)
         self.planner = CommandPlanner(policy: configuration.commands)
@@ -167,6 +170,8 @@ struct BridgeStateMachine: Sendable {
         }
         let old = self.configuration
         self.configuration = configuration
+        // Wrap-ups under way run to their end; the new rules apply to the next calls.
+        self.wrapUps.rules = WrapUps(rules: configuration.wrapUp).rules
         self.parser.policy = configuration.commands
         self.planner.policy = configuration.commands
         let callCenterChanged = old.callCenter != configuration.callCenter
@@ -305,6 +310,9 @@ struct BridgeStateMachine: Sendable {
             {
                 self.endBackPressure(at: now, into: &actions)
             }
+        case .wrapUpEnd(let agent, let queue):
+            self.wrapUpSteps(
+                self.wrapUps.expire(WrapUps.Key(agent: agent, queue: queue), at: now.uptime), into: &actions)
         }
         return actions
     }

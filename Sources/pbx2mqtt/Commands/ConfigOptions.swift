@@ -106,6 +106,8 @@ struct ConfigOptions: ParsableArguments {
         name: ConfigurationKey.modelAstDBUserEvent.flagName,
         help: ConfigurationKey.modelAstDBUserEvent.argumentHelp)
     var astDBUserEvent: String?
+    @Option(name: ConfigurationKey.modelWrapUp.flagName, help: ConfigurationKey.modelWrapUp.argumentHelp)
+    var wrapUp: [String] = []
 
     // MARK: commands
     @Option(
@@ -173,6 +175,9 @@ struct ConfigOptions: ParsableArguments {
         }
         if !self.allowDestinations.isEmpty {
             values[ConfigurationKey.commandsAllowDestinations.yamlPath] = .list(self.allowDestinations)
+        }
+        if !self.wrapUp.isEmpty {
+            values[ConfigurationKey.modelWrapUp.yamlPath] = .list(self.wrapUp)
         }
         return values
     }

@@ -116,6 +116,8 @@ extension AppConfiguration {
         var queues: [String]
         /// Agents to publish; empty means all.
         var agents: [String]
+        /// Wrap-up rules, `queue:trigger:seconds` each (validated by the loader).
+        var wrapUp: [String] = []
     }
 
     /// What MQTT command senders may make Asterisk do.

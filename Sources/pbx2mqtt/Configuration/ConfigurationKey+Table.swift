@@ -152,6 +152,11 @@ extension ConfigurationKey {
     static let modelAgents = ConfigurationKey(
         "model.agents", flag: "--agents", .list, default: .list([]),
         summary: "Publish only these agents; empty = all.", effective: { .list($0.model.agents) })
+    static let modelWrapUp = ConfigurationKey(
+        "model.wrapUp", flag: "--wrap-up", .list, default: .list([]),
+        summary:
+            "Wrap-up per queue as queue:trigger:seconds (q1:end:30): pause the agent (reason wrapup) when a queue call connects (connect) or ends (end), unpause that many seconds after it ended; the wrapup/end command ends it early.",
+        effective: { .list($0.model.wrapUp) })
 
     // MARK: commands
     static let commandsAllowDestinations = ConfigurationKey(
@@ -201,7 +206,7 @@ extension ConfigurationKey {
         .mqttTLSCAFile, .mqttTLSCertFile, .mqttTLSKeyFile, .mqttProtocol, .mqttPrefix,
         .mqttQoSState, .mqttQoSEvent, .mqttQoSReply, .mqttMaxQueued,
         .modelAgentInterface, .modelAgentStateInterface, .modelDNDDeviceState, .modelAstDBUserEvent, .modelQueues,
-        .modelAgents,
+        .modelAgents, .modelWrapUp,
         .commandsAllowDestinations, .commandsOriginateContext, .commandsAllowRawChannels,
         .commandsMaxInFlight, .commandsTimeoutSeconds,
         .httpListen, .logLevel, .logFormat,

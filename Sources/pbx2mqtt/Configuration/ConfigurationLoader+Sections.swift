@@ -1,3 +1,4 @@
+import Bridge
 import Logging
 
 #if canImport(FoundationEssentials)
@@ -178,8 +179,32 @@ extension ConfigurationLoader {
             dndDeviceState: dndDeviceState,
             astDBUserEvent: astDBUserEvent,
             queues: Self.readIdentifiers(&settings, .modelQueues),
-            agents: Self.readIdentifiers(&settings, .modelAgents)
+            agents: Self.readIdentifiers(&settings, .modelAgents),
+            wrapUp: Self.readWrapUp(&settings)
         )
+    }
+
+    /// `model.wrapUp`: every entry must parse, name a queue AMI can carry, and each queue
+    /// appear once.
+    static func readWrapUp(_ settings: inout SettingsReader) -> [String] {
+        let key = ConfigurationKey.modelWrapUp
+        let values = settings.list(key)
+        var queues: Set<String> = []
+        for value in values {
+            do {
+                let rule = try WrapUpRule.parse(value)
+                if let reason = Self.amiValueProblem(rule.queue) {
+                    settings.record(.invalidValue(key: key.yamlPath, value: value, reason: reason))
+                } else if !queues.insert(rule.queue).inserted {
+                    settings.record(
+                        .invalidValue(
+                            key: key.yamlPath, value: value, reason: "queue \(rule.queue) has a wrap-up already"))
+                }
+            } catch {
+                settings.record(.invalidValue(key: key.yamlPath, value: value, reason: error.description))
+            }
+        }
+        return values
     }
 
     static func readIdentifiers(_ settings: inout SettingsReader, _ key: ConfigurationKey) -> [String] {
