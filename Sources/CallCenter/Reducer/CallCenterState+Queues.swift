@@ -25,6 +25,14 @@ extension CallCenterState {
         record.serviceLevel = serviceLevel ?? record.serviceLevel
         record.serviceLevelSeconds = serviceLevelSeconds ?? record.serviceLevelSeconds
         record.serviceLevelWithAbandoned = serviceLevelWithAbandoned ?? record.serviceLevelWithAbandoned
+        // The counts behind the percentages, so that the events can keep them live.
+        record.completedInServiceLevel = Self.count(percent: record.serviceLevel, of: record.completed)
+        record.abandonedInServiceLevel = max(
+            0,
+            Self.count(
+                percent: record.serviceLevelWithAbandoned,
+                of: Saturating.add(record.completed, record.abandoned, in: Self.counterRange))
+                - record.completedInServiceLevel)
         self.queues[queue] = record
         self.touchQueue(queue)
     }
@@ -83,10 +91,17 @@ extension CallCenterState {
             let uniqueId = self.required(message, "Uniqueid", event: event)
         else { return }
         let position = self.number(message, "Position", event: event) ?? 0
-        let holdTime = self.number(message, "HoldTime", event: event) ?? 0
+        let measuredHold = self.number(message, "HoldTime", event: event)
+        let holdTime = measuredHold ?? 0
         self.ensureQueue(queue, at: time)
-        if let record = self.queues[queue] {
-            self.queues[queue]?.abandoned = Saturating.add(record.abandoned, 1, in: Self.counterRange)
+        if var record = self.queues[queue] {
+            record.abandoned = Saturating.add(record.abandoned, 1, in: Self.counterRange)
+            if let measuredHold, measuredHold <= record.serviceLevelSeconds {
+                record.abandonedInServiceLevel = Saturating.add(
+                    record.abandonedInServiceLevel, 1, in: Self.counterRange)
+            }
+            Self.refreshServiceLevel(&record)
+            self.queues[queue] = record
         }
         self.touchQueue(queue)
         events.append(
@@ -165,10 +180,18 @@ extension CallCenterState {
         }
         guard let queue = self.queueName(message, event: event) else { return }
         let talk = self.number(message, "TalkTime", event: event)
-        let hold = self.number(message, "HoldTime", event: event) ?? 0
+        let measuredHold = self.number(message, "HoldTime", event: event)
+        let hold = measuredHold ?? 0
         self.ensureQueue(queue, at: time)
-        if let record = self.queues[queue] {
-            self.queues[queue]?.completed = Saturating.add(record.completed, 1, in: Self.counterRange)
+        if var record = self.queues[queue] {
+            record.completed = Saturating.add(record.completed, 1, in: Self.counterRange)
+            // In app_queue's service level when the caller waited at most its threshold.
+            if let measuredHold, measuredHold <= record.serviceLevelSeconds {
+                record.completedInServiceLevel = Saturating.add(
+                    record.completedInServiceLevel, 1, in: Self.counterRange)
+            }
+            Self.refreshServiceLevel(&record)
+            self.queues[queue] = record
             // A refused TalkTime leaves the average alone rather than pulling it towards 0.
             if let talk {
                 self.queues[queue]?.talkTime = Saturating.runningAverage(record.talkTime, talk, in: Self.counterRange)
@@ -188,5 +211,33 @@ extension CallCenterState {
                 )
             )
         )
+    }
+
+    // MARK: Service level
+
+    /// app_queue's percentages from the counts: `ServicelevelPerf` = answered within the
+    /// threshold / answered, `ServicelevelPerf2` = (answered + abandoned within it) /
+    /// (answered + abandoned), each with one decimal as Asterisk prints them (`%.1f`).
+    static func refreshServiceLevel(_ record: inout QueueRecord) {
+        record.serviceLevel = Self.percent(record.completedInServiceLevel, of: record.completed)
+        record.serviceLevelWithAbandoned = Self.percent(
+            Saturating.add(record.completedInServiceLevel, record.abandonedInServiceLevel, in: Self.counterRange),
+            of: Saturating.add(record.completed, record.abandoned, in: Self.counterRange))
+    }
+
+    /// `part` of `whole` in percent with one decimal, ties to even like printf; 0 of nothing.
+    static func percent(_ part: Int, of whole: Int) -> Double {
+        guard whole > 0 else { return 0 }
+        let scaled = Int64(min(part, whole)) * 1000
+        var tenths = scaled / Int64(whole)
+        let remainder = (scaled % Int64(whole)) * 2
+        if remainder > Int64(whole) || (remainder == Int64(whole) && tenths % 2 == 1) { tenths += 1 }
+        return Double(tenths) / 10
+    }
+
+    /// How many of `whole` calls a printed percentage stands for (the nearest count).
+    static func count(percent: Double, of whole: Int) -> Int {
+        guard whole > 0 else { return 0 }
+        return min(whole, max(0, Int((percent * Double(whole) / 100).rounded())))
     }
 }

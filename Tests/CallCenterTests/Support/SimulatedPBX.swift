@@ -1,4 +1,5 @@
 import AMI
+import Foundation
 import PBXTestSupport
 
 /// A tiny ground-truth PBX: random plausible operations emit the AMI events Asterisk would,
@@ -31,11 +32,18 @@ struct SimulatedPBX {
         var caller: String
         var agentChannel: String
         var bridge: String
+        /// Seconds the caller waited before the agent answered.
+        var hold = 0
     }
+
+    /// The queues' `servicelevel=` (seconds), as app_queue judges waits against it.
+    static let serviceLevelSeconds = 2
 
     struct QueueStats {
         var completed = 0
         var abandoned = 0
+        var completedInServiceLevel = 0
+        var abandonedInServiceLevel = 0
         var holdTime = 0
         var talkTime = 0
     }
@@ -159,6 +167,9 @@ struct SimulatedPBX {
             self.waiting[queue]?.removeFirst()
             self.stats[queue]?.abandoned += 1
             let hold = String((self.milliseconds - caller.joined) / 1000)
+            if (self.milliseconds - caller.joined) / 1000 <= Self.serviceLevelSeconds {
+                self.stats[queue]?.abandonedInServiceLevel += 1
+            }
             let events = [
                 self.channelEvent(
                     "QueueCallerAbandon", caller.uniqueId,
@@ -208,7 +219,7 @@ struct SimulatedPBX {
             self.calls.append(
                 Call(
                     queue: queue, agent: memberAgent, caller: caller.uniqueId, agentChannel: agentChannel,
-                    bridge: bridge))
+                    bridge: bridge, hold: hold))
             return events
         case 10:
             guard !self.calls.isEmpty else { return [] }
@@ -216,13 +227,14 @@ struct SimulatedPBX {
             let talk = Int.random(in: 1...30, using: &rng)
             if let old = self.stats[call.queue]?.talkTime { self.stats[call.queue]?.talkTime = (old * 3 + talk) / 4 }
             self.stats[call.queue]?.completed += 1
+            if call.hold <= Self.serviceLevelSeconds { self.stats[call.queue]?.completedInServiceLevel += 1 }
             var events = [
                 self.channelEvent(
                     "AgentComplete", call.caller,
                     extra: [
                         ("Queue", call.queue), ("Interface", "Local/\(call.agent)@agents/n"),
                         ("MemberName", "Agent \(call.agent)"),
-                        ("HoldTime", "1"), ("TalkTime", String(talk)), ("Reason", "agent"),
+                        ("HoldTime", String(call.hold)), ("TalkTime", String(talk)), ("Reason", "agent"),
                     ]),
                 self.channelEvent("BridgeLeave", call.agentChannel, extra: [("BridgeUniqueid", call.bridge)]),
                 self.channelEvent("BridgeLeave", call.caller, extra: [("BridgeUniqueid", call.bridge)]),
@@ -324,7 +336,14 @@ struct SimulatedPBX {
                         ("Calls", String(self.waiting[queue]?.count ?? 0)),
                         ("Holdtime", String(stats.holdTime)), ("TalkTime", String(stats.talkTime)),
                         ("Completed", String(stats.completed)), ("Abandoned", String(stats.abandoned)),
-                        ("ServiceLevel", "0"), ("ServicelevelPerf", "0.0"),
+                        ("ServiceLevel", String(Self.serviceLevelSeconds)),
+                        ("ServicelevelPerf", Self.printed(stats.completedInServiceLevel, of: stats.completed)),
+                        (
+                            "ServicelevelPerf2",
+                            Self.printed(
+                                stats.completedInServiceLevel + stats.abandonedInServiceLevel,
+                                of: stats.completed + stats.abandoned)
+                        ),
                     ]))
             for (agent, member) in membersByQueue[queue] ?? [] {
                 items.append(
@@ -377,5 +396,11 @@ struct SimulatedPBX {
             items.append(Packets.event("CoreShowChannel", fields))
         }
         return items
+    }
+
+    /// A percentage as app_queue prints it (`%2.1f` of a double), 0.0 of nothing.
+    static func printed(_ part: Int, of whole: Int) -> String {
+        guard whole > 0 else { return "0.0" }
+        return String(format: "%.1f", Double(part) / Double(whole) * 100)
     }
 }
