@@ -42,6 +42,9 @@ final class SimulatorCore {
     var nextLocalID = 0
     var nextBridgeID = 0
     var globals: [String: String] = [:]
+    /// Asterisk's database (AstDB): values by family, then key (FreePBX keeps DND and call
+    /// forwards there).
+    var astDB: [String: [String: String]] = [:]
     var nextParkingSpace = 700
 
     // MARK: Time
