@@ -35,7 +35,8 @@ final class BridgeHarness: Sendable {
         eventFilter: Bool = true,
         keepalive: TimeAmount = .seconds(10),
         broker existing: MosquittoBroker? = nil,
-        maxQueued: Int = 100_000
+        maxQueued: Int = 100_000,
+        wrapUp: [WrapUpRule] = []
     ) async throws -> BridgeHarness {
         let simulator = try await AMISimulator.start(
             configuration: SimulatorConfiguration(
@@ -56,7 +57,7 @@ final class BridgeHarness: Sendable {
         let bridge = try Self.makeBridge(
             amiPort: simulator.port, mqttPort: broker.port, mqttUser: brokerCredentials?.user,
             mqttPassword: bridgePassword ?? brokerCredentials?.password, eventFilter: eventFilter, keepalive: keepalive,
-            maxQueued: maxQueued, logger: logger
+            maxQueued: maxQueued, wrapUp: wrapUp, logger: logger
         )
         try await bridge.start().get()
         return BridgeHarness(simulator: simulator, broker: broker, bridge: bridge, logs: logs)
@@ -64,10 +65,10 @@ final class BridgeHarness: Sendable {
 
     static func makeBridge(
         amiPort: Int, mqttPort: Int, mqttUser: String? = nil, mqttPassword: String? = nil, eventFilter: Bool = true,
-        keepalive: TimeAmount = .seconds(10), maxQueued: Int = 100_000, logger: Logger
+        keepalive: TimeAmount = .seconds(10), maxQueued: Int = 100_000, wrapUp: [WrapUpRule] = [], logger: Logger
     ) throws -> PBXBridge {
         let layout = try TopicLayout(prefix: "pbx")
-        let configuration = BridgeConfiguration(layout: layout, amiHost: "127.0.0.1:\(amiPort)")
+        let configuration = BridgeConfiguration(layout: layout, amiHost: "127.0.0.1:\(amiPort)", wrapUp: wrapUp)
         let ami = AMIClient(
             configuration: AMIConfiguration(
                 host: "127.0.0.1", port: amiPort, username: user, secret: secret,

@@ -74,6 +74,11 @@ final class TopicRecorder: Sendable {
         }
     }
 
+    /// Every topic a message arrived on, sorted.
+    var topics: [String] {
+        self.storage.withLock { $0.messages.keys.sorted() }
+    }
+
     func messages(on topic: String) -> [Received] {
         self.storage.withLock { $0.messages[topic] ?? [] }
     }
