@@ -39,6 +39,8 @@ import Testing
         let (pbx, state, checkpoints, replayed) = Self.run(seed: seed, steps: 400)
         #expect(replayed, "emitted changes did not rebuild the view")
         #expect(checkpoints.contains { $0.view.keys.contains { if case .parking = $0 { true } else { false } } })
+        // The call topics are exercised.
+        #expect(checkpoints.contains { $0.view.keys.contains { if case .agentCall = $0 { true } else { false } } })
         let time = CallCenterTime(millisecondsSinceEpoch: pbx.milliseconds)
         let fresh = CallCenterState.snapshot(
             configuration: state.configuration, items: pbx.stateLists(), at: time, previous: state
@@ -57,6 +59,17 @@ import Testing
                 }
             })
         #expect(state.diagnostics.malformedEvents > 0)
+    }
+
+    /// Should put calls on hold in the random scenarios, so that the agreement above covers a
+    /// held call's topics (a resync keeps its `holdSince`).
+    @Test func scenariosHoldCalls() {
+        let held = Self.seeds.filter { seed in
+            Self.run(seed: seed, steps: 400).checkpoints.contains {
+                $0.view.values.contains { if case .call(let call) = $0 { call.holdSince != nil } else { false } }
+            }
+        }
+        #expect(!held.isEmpty)
     }
 
     /// Should agree with a snapshot under scope filtering too.

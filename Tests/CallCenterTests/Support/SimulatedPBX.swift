@@ -36,6 +36,9 @@ struct SimulatedPBX {
         var hold = 0
     }
 
+    /// Callers on hold.
+    var held: Set<String> = []
+
     /// The queues' `servicelevel=` (seconds), as app_queue judges waits against it.
     static let serviceLevelSeconds = 2
 
@@ -243,6 +246,7 @@ struct SimulatedPBX {
             ]
             self.channels[call.agentChannel] = nil
             self.channels[call.caller] = nil
+            self.held.remove(call.caller)
             if var member = self.members[call.agent]?[call.queue] {
                 member.callsTaken += 1
                 member.lastCall = self.seconds
@@ -252,6 +256,13 @@ struct SimulatedPBX {
             return events
         case 11:
             guard let call = self.calls.randomElement(using: &rng) else { return [] }
+            if Bool.random(using: &rng) {
+                // The agent puts the caller on hold, or takes it off (the call's Linkedid is
+                // the caller's Uniqueid here).
+                let held = self.held.contains(call.caller)
+                if held { self.held.remove(call.caller) } else { self.held.insert(call.caller) }
+                return [self.channelEvent(held ? "Unhold" : "Hold", call.caller)]
+            }
             let number = "777\(Int.random(in: 1000...9999, using: &rng))"
             self.channels[call.caller]?.number = number
             self.channels[call.agentChannel]?.connectedNumber = number
