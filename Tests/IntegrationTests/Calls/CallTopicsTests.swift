@@ -25,7 +25,9 @@ import Testing
                 queues: ["q2"]))
         func callEvents() -> [(topic: String, event: String, retained: Bool)] {
             recorder.topics.filter { $0.hasPrefix("pbx/call/") }.sorted().flatMap { topic in
-                recorder.messages(on: topic).map { (topic, Self.json($0.payload)?["event"] as? String ?? "", $0.retained) }
+                recorder.messages(on: topic).map {
+                    (topic, Self.json($0.payload)?["event"] as? String ?? "", $0.retained)
+                }
             }
         }
         let finished = await recorder.wait(timeout: 10) { _ in callEvents().contains { $0.event == "finished" } }
@@ -56,8 +58,8 @@ import Testing
         let member = "pbx/agent/\(agent)/queueMemberStatus/q2"
         let wrapped = await recorder.wait(timeout: 5) { _ in
             let values = recorder.messages(on: member).compactMap { Self.json($0.payload) }
-            guard let paused = values.lastIndex(where: { $0["pausedReason"] as? String == "wrapup" && $0["paused"] as? Bool == true })
-            else { return false }
+            let wrapUp = values.lastIndex { $0["pausedReason"] as? String == "wrapup" && $0["paused"] as? Bool == true }
+            guard let paused = wrapUp else { return false }
             return values[(paused + 1)...].contains { $0["paused"] as? Bool == false }
         }
         #expect(wrapped, "\(recorder.messages(on: member).map(\.payload))")
