@@ -17,7 +17,8 @@ extension SimulatorCore {
         "coreshowchannels": [.system, .reporting], "status": [.system, .call, .reporting],
         "originate": .originate, "redirect": .call, "hangup": [.system, .call], "setvar": .call,
         "getvar": [.call, .reporting], "park": .call,
-        "dbget": [.system, .reporting], "dbgettree": [.system, .reporting], "dbput": .system, "dbdel": .system,
+        "parkedcalls": .call, "dbget": [.system, .reporting], "dbgettree": [.system, .reporting], "dbput": .system,
+        "dbdel": .system,
         "dbdeltree": .system,
     ]
 
@@ -86,6 +87,7 @@ extension SimulatorCore {
         case "setvar": self.setvar(request)
         case "getvar": self.getvar(request)
         case "park": self.park(request)
+        case "parkedcalls": self.parkedCalls(request)
         case "dbget": self.dbGet(request)
         case "dbgettree": self.dbGetTree(request)
         case "dbput": self.dbPut(request)

@@ -45,7 +45,8 @@ final class SimulatorCore {
     /// Asterisk's database (AstDB): values by family, then key (FreePBX keeps DND and call
     /// forwards there).
     var astDB: [String: [String: String]] = [:]
-    var nextParkingSpace = 700
+    /// Parked calls by space, while parked.
+    var parked: [Int: SimParking] = [:]
 
     // MARK: Time
     var scheduler = SimScheduler()
