@@ -8,6 +8,14 @@ let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+/// `swift build --traits Fuzzing --product fuzz-…` instruments the project's own targets for
+/// libFuzzer (coverage and AddressSanitizer) and links the fuzz executables with libFuzzer;
+/// dependencies stay as they are. Without the trait nothing changes, and the fuzz executables
+/// are plain replayers of saved inputs. See Fuzz/README.md.
+let fuzzing: BuildSettingCondition = .when(traits: ["Fuzzing"])
+/// The settings of the targets a fuzzer exercises.
+let fuzzedSettings: [SwiftSetting] = strictSettings + [.unsafeFlags(["-sanitize=fuzzer,address", "-O"], fuzzing)]
+
 /// Dependencies most targets share, named once.
 let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
 let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio")
@@ -26,6 +34,9 @@ let package = Package(
         .library(name: "MQTT", targets: ["MQTT"]),
         .library(name: "Bridge", targets: ["Bridge"]),
         .library(name: "AMISimulator", targets: ["AMISimulator"]),
+    ],
+    traits: [
+        .trait(name: "Fuzzing", description: "Instrument the project's targets for the libFuzzer executables in Fuzz/.")
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -59,7 +70,7 @@ let package = Package(
         // MARK: Primitives every layer shares (no dependencies)
         .target(
             name: "PBXCore",
-            swiftSettings: strictSettings
+            swiftSettings: fuzzedSettings
         ),
 
         // MARK: Layers, in the order data flows through them
@@ -72,12 +83,12 @@ let package = Package(
                 nioSSL,
                 logging,
             ],
-            swiftSettings: strictSettings
+            swiftSettings: fuzzedSettings
         ),
         .target(
             name: "CallCenter",
             dependencies: ["AMI"],
-            swiftSettings: strictSettings
+            swiftSettings: fuzzedSettings
         ),
         .target(
             name: "MQTT",
@@ -85,7 +96,7 @@ let package = Package(
                 "CMosquitto", "PBXCore",
                 logging,
             ],
-            swiftSettings: strictSettings
+            swiftSettings: fuzzedSettings
         ),
         .target(
             name: "Bridge",
@@ -96,10 +107,17 @@ let package = Package(
                 logging,
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
-            swiftSettings: strictSettings
+            swiftSettings: fuzzedSettings
         ),
+        // The daemon: everything but the entry point is a library, so that the configuration
+        // fuzzer (Fuzz/) can drive the same loading path `check-config` takes.
         .executableTarget(
             name: "pbx2mqtt",
+            dependencies: ["PBX2MQTTApp", argumentParser],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "PBX2MQTTApp",
             dependencies: [
                 "Bridge", "AMISimulator", "AMI", "CallCenter", "MQTT", "LocalMosquitto", "PBXCore",
                 argumentParser,
@@ -115,7 +133,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
-            swiftSettings: strictSettings
+            swiftSettings: fuzzedSettings
         ),
 
         // MARK: The fake Asterisk
@@ -152,7 +170,7 @@ let package = Package(
                 argumentParser,
             ],
             path: "Benchmarks",
-            exclude: ["results.json", "README.md"],
+            exclude: ["results.json", "README.md", "soak"],
             swiftSettings: strictSettings
         ),
 
@@ -161,6 +179,18 @@ let package = Package(
             name: "LocalMosquitto",
             swiftSettings: strictSettings
         ),
+
+        // MARK: Fuzzing (Fuzz/README.md)
+        .target(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"),
+        .target(
+            name: "FuzzHarness",
+            dependencies: ["AMI", "CallCenter", "Bridge", "PBX2MQTTApp", nioCore],
+            path: "Fuzz/Harness",
+            swiftSettings: fuzzedSettings
+        ),
+        fuzzExecutable("fuzz-ami"),
+        fuzzExecutable("fuzz-commands"),
+        fuzzExecutable("fuzz-config"),
 
         // MARK: Test support and tests
         .target(
@@ -212,7 +242,7 @@ let package = Package(
         .testTarget(
             name: "pbx2mqttTests",
             dependencies: [
-                "pbx2mqtt", "Bridge", "PBXTestSupport",
+                "PBX2MQTTApp", "Bridge", "PBXTestSupport",
                 logging,
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -222,6 +252,11 @@ let package = Package(
                 argumentParser,
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "FuzzHarnessTests",
+            dependencies: ["FuzzHarness", "AMI", "CallCenter", "PBXTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -238,3 +273,15 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+/// A fuzz executable over one harness of FuzzHarness: libFuzzer's driver with the Fuzzing
+/// trait (which defines FUZZING), a replayer of saved inputs without it.
+func fuzzExecutable(_ name: String) -> Target {
+    .executableTarget(
+        name: name,
+        dependencies: ["FuzzHarness", "CLibFuzzer"],
+        path: "Fuzz/\(name)",
+        swiftSettings: fuzzedSettings + [.define("FUZZING", fuzzing)],
+        linkerSettings: [.unsafeFlags(["-sanitize=fuzzer,address", "-use-ld=lld"], fuzzing)]
+    )
+}

@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import NIOSSL
+import Synchronization
 
 /// A scriptable fake Asterisk 22 manager (AMI) server for tests, the demo and benchmarks.
 ///
@@ -18,6 +19,8 @@ public final class AMISimulator: Sendable {
     private let group: MultiThreadedEventLoopGroup?
     private let eventLoop: any EventLoop
     private let core: NIOLoopBound<SimulatorCore>
+    /// Set by the first `shutdown()`: a second one must not touch the stopped loop.
+    private let stopped = Atomic<Bool>(false)
 
     private init(
         host: String, port: Int, group: MultiThreadedEventLoopGroup?, eventLoop: any EventLoop,
@@ -72,8 +75,10 @@ public final class AMISimulator: Sendable {
         }
     }
 
-    /// Closes every connection and the listener, and stops the private event loop.
+    /// Closes every connection and the listener, and stops the private event loop. Idempotent:
+    /// a test that shut Asterisk down as a fault may shut it down again in its cleanup.
     public func shutdown() async throws {
+        guard !self.stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
         let core = self.core
         try await self.eventLoop.flatSubmit { core.value.shutdown() }.get()
         try await self.group?.shutdownGracefully()

@@ -9,7 +9,7 @@ import Synchronization
 
 /// A real `mosquitto` broker on a free 127.0.0.1 port, owned by one test or by the demo.
 ///
-/// Persistence is off and only the loopback listener is opened (no websockets). With
+/// Persistence is off unless asked for, and only the loopback listener is opened (no websockets). With
 /// `username`/`password` the broker requires them (anonymous refused); without, anyone may
 /// connect. The broker log (`log_type all`) goes to `logFile`; `logText` reads it for a failing
 /// test's diagnostics. `kill9()` simulates a crash, `restart()` brings it back on the same port,
@@ -32,6 +32,10 @@ public final class MosquittoBroker: Sendable {
     public let directory: URL
     public var configFile: URL { self.directory.appendingPathComponent("mosquitto.conf") }
     public var logFile: URL { self.directory.appendingPathComponent("mosquitto.log") }
+    /// Where a broker started with `persistence: true` saves its retained messages and sessions
+    /// (every second while it runs; a graceful stop would too, but a test cannot send one: its
+    /// children may inherit a blocked SIGTERM).
+    public var persistenceFile: URL { self.directory.appendingPathComponent("mosquitto.db") }
 
     private let process: Mutex<Process?>
 
@@ -59,9 +63,15 @@ public final class MosquittoBroker: Sendable {
     ///     flight per client, 1000 queued), so figures are what a user with a stock broker gets.
     ///   - tcpNoDelay: `set_tcp_nodelay true` (mosquitto's default is false, which makes Nagle's
     ///     algorithm add ~40 ms to a command's reply); false only to show that cost.
+    ///   - unboundedQueues: queue without limit (`max_queued_messages 0`), for tests that publish
+    ///     bursts and must see every message (a command flood): the stock 1000-message queue
+    ///     drops QoS 1 messages for a subscriber a loaded machine keeps slow.
+    ///   - persistence: keep retained messages in `persistenceFile` across restarts, as a
+    ///     production broker does (saved every second, so a `kill9()` loses at most the last
+    ///     second); the fault tests delete that file to give a restarted broker amnesia.
     public static func start(
         username: String? = nil, password: String? = nil, port fixedPort: Int? = nil, quiet: Bool = false,
-        tcpNoDelay: Bool = true
+        tcpNoDelay: Bool = true, unboundedQueues: Bool = false, persistence: Bool = false
     ) async throws -> MosquittoBroker {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("pbx2mqtt-mosquitto-\(UUID().uuidString)", isDirectory: true)
@@ -72,7 +82,7 @@ public final class MosquittoBroker: Sendable {
             do {
                 try Self.writeConfig(
                     directory: directory, port: port, username: username, password: password, quiet: quiet,
-                    tcpNoDelay: tcpNoDelay)
+                    tcpNoDelay: tcpNoDelay, unboundedQueues: unboundedQueues, persistence: persistence)
                 let process = try await Self.launch(directory: directory, port: port)
                 return MosquittoBroker(
                     port: port, username: username, password: password, directory: directory, process: process)
@@ -96,6 +106,24 @@ public final class MosquittoBroker: Sendable {
             running.waitUntilExit()
             BrokerReaper.forget(running.processIdentifier)
             process = nil
+        }
+    }
+
+    /// Freezes the broker (SIGSTOP): connections stay open but nothing is read or acknowledged,
+    /// so a publisher's queue fills as behind an overloaded broker. `resume()` thaws it.
+    public func pause() {
+        self.signal(SIGSTOP)
+    }
+
+    /// Thaws a broker frozen by `pause()` (SIGCONT).
+    public func resume() {
+        self.signal(SIGCONT)
+    }
+
+    private func signal(_ number: Int32) {
+        self.process.withLock { process in
+            guard let running = process, running.isRunning else { return }
+            kill(running.processIdentifier, number)
         }
     }
 
@@ -195,21 +223,32 @@ public final class MosquittoBroker: Sendable {
     }
 
     private static func writeConfig(
-        directory: URL, port: Int, username: String?, password: String?, quiet: Bool, tcpNoDelay: Bool
+        directory: URL, port: Int, username: String?, password: String?, quiet: Bool, tcpNoDelay: Bool,
+        unboundedQueues: Bool, persistence: Bool
     ) throws {
-        var lines = [
-            "listener \(port) 127.0.0.1",
-            "persistence false",
-            "log_dest file \(directory.appendingPathComponent("mosquitto.log").path)",
-            quiet ? "log_type error" : "log_type all",
-            "connection_messages true",
-            // Without it Nagle's algorithm adds ~40 ms per hop: a command round trip took
-            // ~90 ms instead of ~2 ms (deploy/mosquitto.conf sets it too).
-            "set_tcp_nodelay \(tcpNoDelay)",
-            // Running as root, mosquitto would otherwise switch to the `mosquitto` user, which
-            // cannot read this folder. Ignored when not started as root.
-            "user root",
-        ]
+        let store =
+            persistence
+            ? [
+                "persistence true", "persistence_location \(directory.path)/", "persistence_file mosquitto.db",
+                "autosave_interval 1",
+            ] : ["persistence false"]
+        var lines =
+            [
+                "listener \(port) 127.0.0.1"
+            ] + store + [
+                "log_dest file \(directory.appendingPathComponent("mosquitto.log").path)",
+                quiet ? "log_type error" : "log_type all",
+                "connection_messages true",
+                // Without it Nagle's algorithm adds ~40 ms per hop: a command round trip took
+                // ~90 ms instead of ~2 ms (deploy/mosquitto.conf sets it too).
+                "set_tcp_nodelay \(tcpNoDelay)",
+                // Running as root, mosquitto would otherwise switch to the `mosquitto` user, which
+                // cannot read this folder. Ignored when not started as root.
+                "user root",
+            ]
+        if unboundedQueues {
+            lines += ["max_queued_messages 0", "max_queued_bytes 0"]
+        }
         if let username, let password {
             let passwordFile = directory.appendingPathComponent("passwords")
             let result = try Self.runSync(

@@ -33,6 +33,12 @@ public struct CommandParser: Sendable {
         if payload.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
             body = [:]
         } else {
+            let depth = JSONValue.nestingDepth(of: payload)
+            guard depth <= JSONValue.maxDepth else {
+                return fail(
+                    CommandError(
+                        .badJSON, "the payload nests \(depth) levels deep; at most \(JSONValue.maxDepth) are read"))
+            }
             guard case .object(let object)? = JSONValue.parse(payload) else {
                 return fail(CommandError(.badJSON, "the payload is not a JSON object"))
             }

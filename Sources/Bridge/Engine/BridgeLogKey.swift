@@ -28,6 +28,8 @@ enum BridgeLogKey {
     static let mqttTLSFailures = "mqtt.tls_failures"
     static let mqttHint = "mqtt.hint"
     static let mqttQueueLimit = "mqtt.queue_limit"
+    /// Publications from before a reconnect that the client resends first.
+    static let mqttQueued = "mqtt.queued"
     /// Retained state publications allowed in the client's queue at once.
     static let mqttStateWindow = "mqtt.state_window"
 

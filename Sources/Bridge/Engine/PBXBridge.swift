@@ -163,7 +163,8 @@ public final class PBXBridge: Sendable {
     func received(mqttEvent event: MQTTClientEvent) {
         switch event {
         case .connected:
-            self.feed { $0.mqttConnected(at: $1) }
+            let queued = self.shell.value.mqtt.queuedMessageCount
+            self.feed { $0.mqttConnected(queued: queued, at: $1) }
         case .connectionRefused(let code, let reason):
             self.feed { $0.mqttRefused(code: code, reason: reason, at: $1) }
         case .tlsFailed(let reason):

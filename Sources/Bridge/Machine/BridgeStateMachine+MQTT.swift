@@ -7,7 +7,9 @@ extension BridgeStateMachine {
     // MARK: Connection
 
     /// The broker accepted the current client's connection (first connect or reconnect).
-    mutating func mqttConnected(at now: BridgeInstant) -> [BridgeAction] {
+    /// - Parameter queued: publications the client still holds unacknowledged from before
+    ///   (it resends them now); with any, the state waits until they are acknowledged.
+    mutating func mqttConnected(queued: Int = 0, at now: BridgeInstant) -> [BridgeAction] {
         var actions: [BridgeAction] = []
         self.mqttUp = true
         if let refusals = self.refusals {
@@ -32,11 +34,27 @@ extension BridgeStateMachine {
         self.deferred.removeAll()
         self.endBackPressure(at: now, into: &actions)
         self.publishBridgeState(online: self.lifecycle == .running, at: now, into: &actions)
-        self.publishAMIState(at: now, into: &actions)
-        // The model's view is exactly the retained state: a broker that lost its store (or a
-        // first connect) gets all of it.
-        self.publish(self.model.fullView, at: now, into: &actions)
+        guard queued == 0 else {
+            // Values published just before the connection dropped (before the bridge knew)
+            // are being resent: publishing the view now could put them after newer ones.
+            self.republishPending = true
+            actions.append(.notifyWhenQueued(atMost: 0))
+            actions.append(
+                .log(
+                    .info, "MQTT resending publications from before the reconnect; state follows once acknowledged",
+                    [BridgeLogKey.mqttQueued: "\(queued)"]))
+            return actions
+        }
+        self.republish(at: now, into: &actions)
         return actions
+    }
+
+    /// `bridge/ami` and the model's whole view: the model's view is exactly the retained state,
+    /// so a broker that lost its store (or a first connect) gets all of it.
+    private mutating func republish(at now: BridgeInstant, into actions: inout [BridgeAction]) {
+        self.republishPending = false
+        self.publishAMIState(at: now, into: &actions)
+        self.publish(self.model.fullView, at: now, into: &actions)
     }
 
     /// The broker refused the connection; the client retries with backoff. Logged once per
@@ -65,6 +83,7 @@ extension BridgeStateMachine {
     mutating func mqttDisconnected(reason: String, at now: BridgeInstant) -> [BridgeAction] {
         guard self.mqttUp else { return [] }
         self.mqttUp = false
+        self.republishPending = false
         var actions: [BridgeAction] = [
             .record(.mqttConnected(false)),
             .log(.info, "MQTT disconnected", [BridgeLogKey.mqttReason: "\(reason)"]),
@@ -124,6 +143,12 @@ extension BridgeStateMachine {
         if queued == 0, (shuttingDown && !flushing) || self.mqttSwap?.step == .draining {
             actions.append(.cancel(.mqttDrain))
             self.drained(into: &actions)
+            return actions
+        }
+        if self.mqttUp, self.republishPending {
+            // Until what was resent is acknowledged no state went out, so none waits either.
+            guard queued == 0 else { return [.notifyWhenQueued(atMost: 0)] }
+            self.republish(at: now, into: &actions)
             return actions
         }
         guard self.mqttUp, self.backPressure != nil, !self.deferred.isEmpty else { return [] }
@@ -196,10 +221,14 @@ extension BridgeStateMachine {
 
     // MARK: Stale retained topics
 
-    /// After the first connect, briefly subscribes to the bridge's own state topics to find
-    /// retained ones an earlier run left behind.
+    /// After a connect, briefly subscribes to the bridge's own state topics to find retained
+    /// ones an earlier run left behind.
+    ///
+    /// On every connect, not only the first: a broker that restarted from its store (or one
+    /// saved before the bridge's last clears) brings back topics the bridge cleared, or
+    /// would have cleared while it was away; only the model can tell they are stale.
     private mutating func startSweepIfNeeded(at now: BridgeInstant, into actions: inout [BridgeAction]) {
-        guard case .notStarted = self.sweep else { return }
+        if case .harvesting = self.sweep { return }
         var sweep = StaleTopicSweep(layout: self.configuration.layout)
         if self.hasSynced {
             sweep.finishSync()

@@ -48,11 +48,12 @@ extension BridgeStateMachine {
     }
 
     /// Retained state goes out only while connected (on every connect the whole view goes out
-    /// anyway), within the state window, and waits behind earlier state while any waits.
+    /// anyway, once what the client resends is acknowledged), within the state window, and
+    /// waits behind earlier state while any waits.
     mutating func publishState(
         _ topic: String, _ payload: [UInt8], qos: MQTTQoS? = nil, into actions: inout [BridgeAction]
     ) {
-        guard self.mqttUp else { return }
+        guard self.mqttUp, !self.republishPending else { return }
         let message = MQTTMessage(
             topic: topic, payload: payload, qos: qos ?? self.configuration.stateQoS, retain: true)
         if self.deferred.isEmpty {

@@ -53,6 +53,11 @@ struct BridgeStateMachine: Sendable {
     /// Whether the current MQTT client is connected (state goes out only then: on every
     /// connect the whole view is published again).
     var mqttUp = false
+    /// Connected, but publications from before the connection dropped are still being resent
+    /// (libmosquitto keeps unacknowledged QoS 1 messages and sends them again after the
+    /// reconnect, possibly after anything published now): the whole view goes out once they
+    /// are acknowledged, so that a resent older value never lands after a newer one.
+    var republishPending = false
     var mqttSwap: MQTTSwap?
     /// Retained state waiting for room in the MQTT client's queue.
     var deferred = CoalescingQueue()

@@ -1,9 +1,10 @@
 import CallCenter
 
 /// Turns model values into the contract's JSON payloads, keys in the contract's order so that
-/// an unchanged value always gives the same bytes.
-enum PayloadEncoder {
-    static func encode(_ value: StateValue) -> [UInt8] {
+/// an unchanged value always gives the same bytes. `package` for the AMI fuzzer (Fuzz/), which
+/// encodes every change a hostile stream produces.
+package enum PayloadEncoder {
+    package static func encode(_ value: StateValue) -> [UInt8] {
         var json = JSONWriter(capacity: Self.capacity(value))
         // The one payload that is a list, not an object.
         if case .conversations(let value) = value {
@@ -154,7 +155,7 @@ enum PayloadEncoder {
         }
     }
 
-    static func encode(_ event: CallCenterEvent) -> [UInt8] {
+    package static func encode(_ event: CallCenterEvent) -> [UInt8] {
         var json = JSONWriter(capacity: 192)
         json.beginObject()
         switch event {
@@ -193,7 +194,7 @@ enum PayloadEncoder {
 
 extension TopicLayout {
     /// The topic of a retained model value.
-    func topic(for key: StateKey) throws(TopicSegment.Error) -> String {
+    package func topic(for key: StateKey) throws(TopicSegment.Error) -> String {
         switch key {
         case .agentExtensionStatus(let agent): try self.agent(agent, "extensionStatus")
         case .agentName(let agent): try self.agent(agent, "name")
@@ -209,7 +210,7 @@ extension TopicLayout {
     }
 
     /// The topic of a one-off event.
-    func topic(for event: CallCenterEvent) throws(TopicSegment.Error) -> String {
+    package func topic(for event: CallCenterEvent) throws(TopicSegment.Error) -> String {
         switch event {
         case .agentComplete(let event): try self.agent(event.agent, "agentComplete")
         case .agentCalled(let event): try self.agent(event.agent, "agentCalled")

@@ -33,24 +33,40 @@ final class DaemonProcess: Sendable {
     }
 
     /// Starts simulator, broker (requiring a password) and the daemon with a YAML file.
-    static func start(extraYAML: String = "", environment: [String: String] = [:]) async throws -> DaemonProcess {
+    static func start(
+        extraYAML: String = "", environment: [String: String] = [:], callCenter: CallCenterConfiguration = .fixture
+    ) async throws -> DaemonProcess {
         guard FileManager.default.isExecutableFile(atPath: self.executable) else {
             throw DaemonProcessError.notBuilt(self.executable)
         }
-        let simulator = try await AMISimulator.start(
-            configuration: SimulatorConfiguration(users: [SimulatorUser(username: "bridge", secret: self.amiSecret)]),
-            host: "127.0.0.1", port: 0, logger: Logger(label: "sim", factory: { _ in SwiftLogNoOpLogHandler() })
-        )
+        let simulator = try await self.startSimulator(callCenter: callCenter)
         let broker = try await MosquittoBroker.start(username: "bridge", password: self.mqttPassword)
         let httpPort = try MosquittoBroker.freePort()
         let configFile = FileManager.default.temporaryDirectory.appendingPathComponent(
             "pbx2mqtt-\(UUID().uuidString).yaml")
         try self.yaml(simulatorPort: simulator.port, brokerPort: broker.port, httpPort: httpPort, extra: extraYAML)
             .write(to: configFile, atomically: true, encoding: .utf8)
-        let process = try RunningCommand(
-            self.executable, ["run", "--config", configFile.path], environment: environment)
+        let process = try self.launch(configFile: configFile, environment: environment)
         return DaemonProcess(
             simulator: simulator, broker: broker, configFile: configFile, process: process, httpPort: httpPort)
+    }
+
+    /// A simulator the daemon can log in to (its user and secret), on `port` (0: a free one):
+    /// the fault tests start a replacement with other state on the port of the first.
+    static func startSimulator(callCenter: CallCenterConfiguration = .fixture, port: Int = 0) async throws
+        -> AMISimulator
+    {
+        try await AMISimulator.start(
+            configuration: SimulatorConfiguration(
+                users: [SimulatorUser(username: "bridge", secret: self.amiSecret)], callCenter: callCenter),
+            host: "127.0.0.1", port: port, logger: Logger(label: "sim", factory: { _ in SwiftLogNoOpLogHandler() })
+        )
+    }
+
+    /// Runs the executable on `configFile` (`pbx2mqtt run --config …`): the fault tests start a
+    /// second daemon on the first one's file after killing it.
+    static func launch(configFile: URL, environment: [String: String] = [:]) throws -> RunningCommand {
+        try RunningCommand(self.executable, ["run", "--config", configFile.path], environment: environment)
     }
 
     static func yaml(simulatorPort: Int, brokerPort: Int, httpPort: Int, prefix: String = "pbx", extra: String)

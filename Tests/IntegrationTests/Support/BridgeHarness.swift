@@ -67,14 +67,29 @@ final class BridgeHarness: Sendable {
         amiPort: Int, mqttPort: Int, mqttUser: String? = nil, mqttPassword: String? = nil, eventFilter: Bool = true,
         keepalive: TimeAmount = .seconds(10), maxQueued: Int = 100_000, wrapUp: [WrapUpRule] = [], logger: Logger
     ) throws -> PBXBridge {
+        try self.makeParts(
+            amiPort: amiPort, mqttPort: mqttPort, mqttUser: mqttUser, mqttPassword: mqttPassword,
+            eventFilter: eventFilter, keepalive: keepalive, maxQueued: maxQueued, wrapUp: wrapUp, logger: logger
+        ).bridge
+    }
+
+    /// The bridge with the MQTT client it publishes through, for tests that watch the client's
+    /// queue. `amiSecret` is the simulator user's (the daemon tests' simulator has another).
+    static func makeParts(
+        amiPort: Int, mqttPort: Int, mqttUser: String? = nil, mqttPassword: String? = nil, eventFilter: Bool = true,
+        keepalive: TimeAmount = .seconds(10), keepaliveTimeout: TimeAmount = .seconds(2),
+        actionTimeout: TimeAmount = .seconds(10), maxQueued: Int = 100_000, amiSecret: String = secret,
+        wrapUp: [WrapUpRule] = [], logger: Logger
+    ) throws -> (bridge: PBXBridge, mqtt: MQTTClient) {
         let layout = try TopicLayout(prefix: "pbx")
         let configuration = BridgeConfiguration(layout: layout, amiHost: "127.0.0.1:\(amiPort)", wrapUp: wrapUp)
         let ami = AMIClient(
             configuration: AMIConfiguration(
-                host: "127.0.0.1", port: amiPort, username: user, secret: secret,
+                host: "127.0.0.1", port: amiPort, username: user, secret: amiSecret,
                 filters: eventFilter ? AMIEventFilter.regexes(for: configuration.callCenter) : [],
                 keepaliveInterval: keepalive,
-                keepaliveTimeout: .seconds(2),
+                keepaliveTimeout: keepaliveTimeout,
+                actionTimeout: actionTimeout,
                 backoff: AMIConfiguration.Backoff(initial: .milliseconds(100), maximum: .milliseconds(500))
             ),
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
@@ -91,7 +106,7 @@ final class BridgeHarness: Sendable {
             ),
             logger: logger
         )
-        return PBXBridge(configuration: configuration, ami: ami, mqtt: mqtt, logger: logger)
+        return (PBXBridge(configuration: configuration, ami: ami, mqtt: mqtt, logger: logger), mqtt)
     }
 
     /// Stops everything; safe to call once per test.

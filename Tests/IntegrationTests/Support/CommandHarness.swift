@@ -75,7 +75,9 @@ final class CommandHarness: Sendable {
         let simulator = try await AMISimulator.start(logger: logger)
         let broker: MosquittoBroker
         do {
-            broker = try await MosquittoBroker.start()
+            // Unbounded queues: mosquitto's default drops QoS 1 messages past 1000 queued for a
+            // slow client, and the flood test must see every command reach the bridge.
+            broker = try await MosquittoBroker.start(unboundedQueues: true)
         } catch {
             try? await simulator.shutdown()
             throw error

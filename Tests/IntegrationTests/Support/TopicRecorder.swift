@@ -12,6 +12,11 @@ final class TopicRecorder: Sendable {
         var payload: String
         var retained: Bool
         var sequence: Int
+        /// When it arrived, for convergence times.
+        var arrival: ContinuousClock.Instant = .now
+        /// Which connection of the recorder it arrived on (1 for the first): a broker that lost
+        /// its store sends a reconnected subscriber only what it holds now.
+        var session: Int = 0
     }
 
     private let client: MQTTClient
@@ -26,7 +31,7 @@ final class TopicRecorder: Sendable {
 
     init(
         port: Int, filter: String = "pbx/#", clientID: String = "recorder-\(UUID().uuidString.prefix(8))",
-        username: String? = nil, password: String? = nil
+        username: String? = nil, password: String? = nil, retainAsPublished: Bool = false
     ) throws {
         self.client = try MQTTClient(
             configuration: MQTTConfiguration(
@@ -35,14 +40,16 @@ final class TopicRecorder: Sendable {
             ),
             logger: Logger(label: "recorder", factory: { _ in SwiftLogNoOpLogHandler() })
         )
-        try self.client.subscribe(filter, qos: .atLeastOnce)
+        try self.client.subscribe(filter, qos: .atLeastOnce, retainAsPublished: retainAsPublished)
         try self.client.start { [storage] event in
             switch event {
             case .message(let message):
                 storage.withLock { state in
                     state.sequence += 1
                     state.messages[message.topic, default: []].append(
-                        Received(payload: message.text, retained: message.retain, sequence: state.sequence))
+                        Received(
+                            payload: message.text, retained: message.retain, sequence: state.sequence,
+                            arrival: .now, session: state.connects))
                 }
             case .connected:
                 storage.withLock { $0.connects += 1 }
@@ -77,6 +84,11 @@ final class TopicRecorder: Sendable {
     /// Every topic a message arrived on, sorted.
     var topics: [String] {
         self.storage.withLock { $0.messages.keys.sorted() }
+    }
+
+    /// Every message so far, per topic, in arrival order (commands and replies included).
+    var allMessages: [String: [Received]] {
+        self.storage.withLock { $0.messages }
     }
 
     func messages(on topic: String) -> [Received] {

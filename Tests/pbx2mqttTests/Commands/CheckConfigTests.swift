@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Testing
 
-@testable import pbx2mqtt
+@testable import PBX2MQTTApp
 
 @Suite struct CheckConfigTests {
     static let secret = "amisecret-123"

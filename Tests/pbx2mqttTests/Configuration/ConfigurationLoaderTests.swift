@@ -3,7 +3,7 @@ import Foundation
 import Logging
 import Testing
 
-@testable import pbx2mqtt
+@testable import PBX2MQTTApp
 
 @Suite struct ConfigurationLoaderTests {
     /// The minimum a valid configuration needs: the AMI user and secret.

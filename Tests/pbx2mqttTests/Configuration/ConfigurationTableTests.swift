@@ -3,7 +3,7 @@ import Bridge
 import Foundation
 import Testing
 
-@testable import pbx2mqtt
+@testable import PBX2MQTTApp
 
 /// The configuration table is the one source of every key: these tests hold the flags, the
 /// loader's defaults and the committed documents to it.

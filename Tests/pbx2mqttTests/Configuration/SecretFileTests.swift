@@ -3,7 +3,7 @@ import Logging
 import PBXTestSupport
 import Testing
 
-@testable import pbx2mqtt
+@testable import PBX2MQTTApp
 
 /// Files that hold secrets (the AMI secret, the broker password, TLS private keys): their
 /// paths may be shown, their contents never, and a file others can read is warned about.

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import pbx2mqtt
+@testable import PBX2MQTTApp
 
 @Suite struct UnknownKeyScannerTests {
     /// Should report misspelt keys with their full path and accept every documented key.

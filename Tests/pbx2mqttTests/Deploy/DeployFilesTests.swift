@@ -3,7 +3,7 @@ import NIOCore
 import NIOPosix
 import Testing
 
-@testable import pbx2mqtt
+@testable import PBX2MQTTApp
 
 /// The files in deploy/ are exercised with the real tools: mosquitto loads the shipped
 /// configuration and enforces the shipped ACL; systemd-analyze accepts the unit.

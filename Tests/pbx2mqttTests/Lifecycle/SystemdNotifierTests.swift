@@ -2,7 +2,7 @@ import Foundation
 import NIOCore
 import Testing
 
-@testable import pbx2mqtt
+@testable import PBX2MQTTApp
 
 #if canImport(Glibc)
     import Glibc

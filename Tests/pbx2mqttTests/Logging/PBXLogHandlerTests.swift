@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import Testing
 
-@testable import pbx2mqtt
+@testable import PBX2MQTTApp
 
 @Suite struct PBXLogHandlerTests {
     static let secret = "s3cr3t-AMI-value"
