@@ -46,10 +46,13 @@ final class SimQueue {
         Self.percent(self.completedInServiceLevel + self.abandonedInServiceLevel, of: self.completed + self.abandoned)
     }
 
-    /// `part` of `whole` in percent, one decimal, as app_queue prints it; `0.0` of nothing.
+    /// `part` of `whole` in percent, one decimal, as app_queue prints it (`%2.1f`: an exact
+    /// tie such as 6.25 goes to the even digit, 6.2); `0.0` of nothing.
     static func percent(_ part: Int, of whole: Int) -> String {
         guard whole > 0 else { return "0.0" }
-        let tenths = (part * 1000 + whole / 2) / whole
+        var tenths = part * 1000 / whole
+        let twice = (part * 1000 % whole) * 2
+        if twice > whole || (twice == whole && tenths % 2 == 1) { tenths += 1 }
         return "\(tenths / 10).\(tenths % 10)"
     }
 }
