@@ -26,7 +26,13 @@ package enum AMIVocabulary {
         case .queueMemberRemoved:
             return ([], ["Queue", "Interface", "Location", "StateInterface"])
         case .queueParams:
-            return (["Completed", "Abandoned", "Holdtime", "TalkTime", "ServicelevelPerf"], ["Queue"])
+            return (
+                [
+                    "Completed", "Abandoned", "Holdtime", "TalkTime", "ServicelevelPerf", "ServiceLevel",
+                    "ServicelevelPerf2",
+                ],
+                ["Queue"]
+            )
         case .queueSummary:
             return ([], ["Queue"])
         case .queueEntry:
@@ -49,6 +55,36 @@ package enum AMIVocabulary {
             return (["Linkedid"], channel + ["BridgeUniqueid"])
         case .hangup:
             return ([], ["Uniqueid", "Channel"])
+        case .deviceStateChange:
+            return ([], ["Device", "State"])
+        case .userEvent:
+            return ([], ["UserEvent", "Family", "Key", "Val"])
+        case .dbGetTreeResponse:
+            return ([], ["Key", "Val"])
+        case .parkedCall:
+            return (
+                ["ParkingDuration", "ParkingTimeout"],
+                [
+                    "Parkinglot", "ParkingSpace", "ParkeeUniqueid", "ParkeeChannel", "ParkeeCallerIDNum",
+                    "ParkeeCallerIDName", "ParkerDialString",
+                ]
+            )
+        case .unParkedCall, .parkedCallTimeOut, .parkedCallGiveUp:
+            return ([], ["Parkinglot", "ParkingSpace", "ParkeeUniqueid"])
+        case .agentRingNoAnswer:
+            return ([], ["Queue", "Interface", "Uniqueid", "Linkedid"])
+        case .hold, .unhold:
+            return ([], ["Uniqueid", "Linkedid", "Channel"])
+        case .blindTransfer:
+            return ([], ["Result", "TransfereeLinkedid", "TransfererLinkedid", "Extension"])
+        case .attendedTransfer:
+            return (
+                [],
+                [
+                    "Result", "TransfereeLinkedid", "OrigTransfererLinkedid", "TransferTargetExten",
+                    "TransferTargetChannel",
+                ]
+            )
         }
     }
 

@@ -184,10 +184,21 @@ public final class AMISimulator: Sendable {
     /// Simulates an Asterisk restart: `Event: Shutdown` first when `graceful`, every
     /// connection closed, connections refused for `downtime`, state rebuilt (dynamic members
     /// gone, no channels), uptime back to 0 in the next FullyBooted.
-    public func restart(graceful: Bool = true, downtime: Duration = .milliseconds(200)) async throws {
+    /// - Parameter deviceStates: device states changed while Asterisk is down, applied right
+    ///   after the rebuild, so the state it comes back with differs from a plain restart's
+    ///   without racing the rebuild.
+    public func restart(
+        graceful: Bool = true, downtime: Duration = .milliseconds(200), deviceStates: [String: DeviceState] = [:]
+    ) async throws {
         let core = self.core
         let amount = Self.timeAmount(downtime)
-        try await self.eventLoop.flatSubmit { core.value.restart(graceful: graceful, downtime: amount) }.get()
+        try await self.eventLoop.flatSubmit {
+            core.value.restart(graceful: graceful, downtime: amount) { core in
+                for (device, state) in deviceStates.sorted(by: { $0.key < $1.key }) {
+                    core.setDeviceState(device, state)
+                }
+            }
+        }.get()
     }
 
     /// Stalled: nothing is answered (not even Ping), no event is sent, sockets stay open;

@@ -153,7 +153,9 @@ enum Daemon {
             agentInterfaceTemplates: [configuration.model.agentInterface],
             stateInterfaceTemplates: [configuration.model.agentStateInterface],
             trackedQueues: Set(configuration.model.queues),
-            trackedAgents: Set(configuration.model.agents)
+            trackedAgents: Set(configuration.model.agents),
+            dndDeviceTemplate: configuration.model.dndDeviceState.isEmpty ? nil : configuration.model.dndDeviceState,
+            astDBUserEvent: configuration.model.astDBUserEvent.isEmpty ? nil : configuration.model.astDBUserEvent
         )
     }
 
@@ -185,7 +187,10 @@ enum Daemon {
                 timeoutSeconds: Double(configuration.commands.timeoutSeconds)
             ),
             amiHost: "\(configuration.ami.host):\(configuration.ami.port)",
-            homeAssistantPrefix: configuration.homeAssistant.enabled ? configuration.homeAssistant.discoveryPrefix : nil
+            homeAssistantPrefix: configuration.homeAssistant.enabled
+                ? configuration.homeAssistant.discoveryPrefix : nil,
+            // The loader refused any entry that does not parse.
+            wrapUp: configuration.model.wrapUp.compactMap { try? WrapUpRule.parse($0) }
         )
     }
 

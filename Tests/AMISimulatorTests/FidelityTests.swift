@@ -14,7 +14,8 @@ import Testing
 /// event-filter-eventmask and event-filter-unfiltered (their traffic is queue-call-flow's,
 /// driven from a second connection as in the capture), limited-user (the bridge's member
 /// changes come from a second connection), asterisk-restart and asterisk-restart-after (the
-/// restart is the simulator's `restart` fault).
+/// restart is the simulator's `restart` fault), call-features/dnd-astdb (DBPut, DBGet,
+/// DBGetTree, DBDel, DBDelTree and the do-not-disturb custom device state).
 ///
 /// Skipped: traffic-10-calls, a passive listener of a driver whose Originates are not in the
 /// capture; `TrafficGeneratorTests` checks the generator's packets against it instead.
@@ -49,6 +50,8 @@ import Testing
         Scenario(fixture: "originate"),
         Scenario(fixture: "redirect-hangup", firstLocalChannel: 0x12, timeScale: 0.1),
         Scenario(fixture: "command"),
+        // AstDB (DND and call forward in FreePBX's families) and the DND custom device state.
+        Scenario(fixture: "call-features/dnd-astdb"),
         Scenario(fixture: "event-filter", split: 9, traffic: "queue-call-flow"),
         Scenario(fixture: "event-filter-eventmask", split: 1, traffic: "queue-call-flow"),
         Scenario(fixture: "event-filter-unfiltered", split: 1, traffic: "queue-call-flow"),

@@ -61,6 +61,50 @@ import Testing
         #expect(await simulator.activeCallCount() == 0)
     }
 
+    /// Should list parked calls (ParkedCalls), empty a space on timeout (ParkedCallTimeOut)
+    /// and when the parked caller hangs up (ParkedCallGiveUp), reusing the lowest free space,
+    /// as res_parking does in call-features/park-pickup.ami.
+    @Test func parkingEndsByTimeoutOrGiveUp() async throws {
+        let simulator = try await AMISimulator.start(configuration: SimulatorConfiguration(clock: .manual))
+        defer { Task { try? await simulator.shutdown() } }
+        let client = try await AMITestClient.connect(port: simulator.port)
+        try await client.login()
+        func originate(_ seconds: Int) async throws -> String {
+            let before = client.messages.filter { $0.eventName == "OriginateResponse" }.count
+            try await client.action(
+                "Originate",
+                [
+                    "Channel": "Local/148@agents", "Application": "Wait", "Data": "\(seconds)",
+                    "Variable": "__TALKTIME=\(seconds)",
+                ])
+            try await client.waitFor("OriginateResponse") {
+                $0.filter { $0.eventName == "OriginateResponse" }.count > before
+            }
+            return try #require(client.messages.last { $0.eventName == "OriginateResponse" }?["Channel"])
+        }
+        let first = try await originate(60)
+        #expect(try await client.action("Park", ["Channel": first, "Timeout": "5000"])["Message"] == "Park successful")
+        let listed = try await client.action("ParkedCalls")
+        #expect(listed["Message"] == "Parked calls will follow")
+        try await client.waitFor("ParkedCallsComplete") { $0.contains { $0.eventName == "ParkedCallsComplete" } }
+        let item = try #require(client.messages.last { $0.eventName == "ParkedCall" && $0.actionID != nil })
+        #expect(item["ParkingSpace"] == "701" && item["ParkeeChannel"] == first && item["ParkingTimeout"] == "5")
+        #expect(client.messages.last { $0.eventName == "ParkedCallsComplete" }?["Total"] == "1")
+        await simulator.advance(by: 6)
+        try await client.waitFor("ParkedCallTimeOut") {
+            $0.contains { $0.eventName == "ParkedCallTimeOut" && $0["ParkingSpace"] == "701" }
+        }
+        let second = try await originate(3)
+        _ = try await client.action("Park", ["Channel": second])
+        try await client.waitFor("ParkedCall in 701 again") {
+            $0.contains { $0.eventName == "ParkedCall" && $0["ParkeeChannel"] == second && $0["ParkingSpace"] == "701" }
+        }
+        await simulator.advance(by: 4)
+        try await client.waitFor("ParkedCallGiveUp") {
+            $0.contains { $0.eventName == "ParkedCallGiveUp" && $0["ParkeeChannel"] == second }
+        }
+    }
+
     /// Should pause an interface in every queue it belongs to when no Queue is given.
     @Test func pauseInAllQueues() async throws {
         let simulator = try await AMISimulator.start(configuration: SimulatorConfiguration(clock: .manual))

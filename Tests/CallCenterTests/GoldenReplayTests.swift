@@ -38,18 +38,24 @@ import Testing
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Should produce exactly the golden change sequence for every real transcript.
-    @Test(arguments: try Fixtures.transcriptNames())
+    /// Should produce exactly the golden change sequence for every real transcript, the
+    /// call-feature captures (`call-features/…`, golden under `Golden/call-features/`) included.
+    @Test(arguments: try Fixtures.transcriptNames() + Fixtures.callFeatureTranscriptNames())
     func replayMatchesGolden(name: String) throws {
         let actual = try Self.replay(name)
         let goldenName = name + ".golden"
         if ProcessInfo.processInfo.environment["CALLCENTER_REGENERATE_GOLDEN"] == "1" {
-            try FileManager.default.createDirectory(at: Self.goldenSourceDirectory, withIntermediateDirectories: true)
-            try actual.write(
-                to: Self.goldenSourceDirectory.appendingPathComponent(goldenName), atomically: true, encoding: .utf8)
+            let url = Self.goldenSourceDirectory.appendingPathComponent(goldenName)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try actual.write(to: url, atomically: true, encoding: .utf8)
             return
         }
-        let url = try #require(Bundle.module.url(forResource: goldenName, withExtension: nil, subdirectory: "Golden"))
+        // A call-feature name carries its folder; the bundle looks it up as a subdirectory.
+        let folder = (goldenName as NSString).deletingLastPathComponent
+        let file = (goldenName as NSString).lastPathComponent
+        let subdirectory = folder.isEmpty ? "Golden" : "Golden/" + folder
+        let url = try #require(Bundle.module.url(forResource: file, withExtension: nil, subdirectory: subdirectory))
         let expected = try String(contentsOf: url, encoding: .utf8)
         #expect(actual == expected, "\(name) differs from Golden/\(goldenName)")
         #expect(!actual.contains("MISMATCH"))

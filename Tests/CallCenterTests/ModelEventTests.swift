@@ -20,7 +20,8 @@ import Testing
     /// Should ignore an event the declaration lacks, even one full of fields the reducer
     /// would otherwise read, and leave no trace of it.
     @Test(arguments: [
-        "Hold", "Unhold", "Newstate", "NewCallerid", "VarSet", "AgentRingNoAnswer", "DeviceStateChange", "hangup",
+        "MusicOnHoldStart", "BridgeMerge", "Newstate", "NewCallerid", "VarSet", "DialBegin", "DBGetTreeComplete",
+        "hangup",
     ])
     func undeclaredEventIsIgnored(name: String) {
         var state = CallCenterState()
@@ -36,7 +37,10 @@ import Testing
     /// Should mark the state-list items as such, so filters are built from pushed events only.
     @Test func listItemsAreNotStreamed() {
         let items = ModelEvent.allCases.filter { $0.delivery == .listItem }.map(\.rawValue)
-        #expect(items == ["QueueMember", "QueueParams", "QueueSummary", "QueueEntry", "CoreShowChannel"])
+        #expect(
+            items == [
+                "DBGetTreeResponse", "QueueMember", "QueueParams", "QueueSummary", "QueueEntry", "CoreShowChannel",
+            ])
         #expect(ModelEvent.streamed.count + items.count == ModelEvent.allCases.count)
         #expect(ModelEvent.streamed.contains(.extensionStatus))
     }

@@ -24,15 +24,25 @@ import Testing
         let calledTracked = Packets.event(
             "AgentCalled",
             [("Queue", "q1"), ("Interface", "Local/147@agents/n"), ("Uniqueid", "1.1"), ("CallerIDNum", "555")])
+        let changes = state.apply(calledTracked, at: Self.t0)
+        let events = changes.compactMap { change -> CallCenterEvent? in
+            if case .event(let event) = change { event } else { nil }
+        }
+        #expect(events.count == 2)
         #expect(
-            state.apply(calledTracked, at: Self.t0) == [
-                .event(
-                    .agentCalled(AgentCalledEvent(agent: "147", queue: "q1", number: "555", name: "", uniqueId: "1.1")))
-            ])
+            events.first
+                == .agentCalled(AgentCalledEvent(agent: "147", queue: "q1", number: "555", name: "", uniqueId: "1.1")))
+        guard case .callState(let ring)? = events.last else {
+            Issue.record("no call event: \(events)")
+            return
+        }
+        // Only the tracked agent's ring: 148 rang for the same call unpublished.
+        #expect(ring.event == .ringStarted && ring.call.agent == "147" && ring.call.queue == "q1")
         let topics = Set(state.view.keys.map(\.description))
         #expect(
             topics == [
                 "agent/147/extensionStatus", "agent/147/queueMemberStatus/q1", "queue/q1/count", "queue/q1/stats",
+                "extension/147/presence", "extension/147/conversations", "agent/147/call",
             ])
     }
 }

@@ -36,8 +36,11 @@ import Testing
     /// Should agree with a snapshot of the same PBX after any random event sequence.
     @Test(arguments: seeds)
     func incrementalEqualsSnapshot(seed: UInt64) {
-        let (pbx, state, _, replayed) = Self.run(seed: seed, steps: 400)
+        let (pbx, state, checkpoints, replayed) = Self.run(seed: seed, steps: 400)
         #expect(replayed, "emitted changes did not rebuild the view")
+        #expect(checkpoints.contains { $0.view.keys.contains { if case .parking = $0 { true } else { false } } })
+        // The call topics are exercised.
+        #expect(checkpoints.contains { $0.view.keys.contains { if case .agentCall = $0 { true } else { false } } })
         let time = CallCenterTime(millisecondsSinceEpoch: pbx.milliseconds)
         let fresh = CallCenterState.snapshot(
             configuration: state.configuration, items: pbx.stateLists(), at: time, previous: state
@@ -47,7 +50,26 @@ import Testing
         // The scenario must actually exercise the interesting topics.
         let keys = state.view.keys
         #expect(keys.contains { if case .agentQueueMemberStatus = $0 { true } else { false } })
+        #expect(
+            state.view.values.contains {
+                if case .presence(let presence) = $0 {
+                    presence.dnd || presence.callForward != CallForward()
+                } else {
+                    false
+                }
+            })
         #expect(state.diagnostics.malformedEvents > 0)
+    }
+
+    /// Should put calls on hold in the random scenarios, so that the agreement above covers a
+    /// held call's topics (a resync keeps its `holdSince`).
+    @Test func scenariosHoldCalls() {
+        let held = Self.seeds.filter { seed in
+            Self.run(seed: seed, steps: 400).checkpoints.contains {
+                $0.view.values.contains { if case .call(let call) = $0 { call.holdSince != nil } else { false } }
+            }
+        }
+        #expect(!held.isEmpty)
     }
 
     /// Should agree with a snapshot under scope filtering too.
@@ -68,6 +90,11 @@ import Testing
                 #expect(configuration.tracks(agent: a) && configuration.tracks(queue: q))
             case .queueCount(let q), .queueStats(let q):
                 #expect(configuration.tracks(queue: q))
+            case .extensionPresence(let e), .extensionConversations(let e), .agentCall(let e):
+                #expect(configuration.tracks(agent: e))
+            case .parking:
+                // Parked calls are not scoped by agent or queue.
+                break
             }
         }
     }

@@ -9,6 +9,8 @@ final class SimQueue {
     var completed = 0
     var abandoned = 0
     var completedInServiceLevel = 0
+    /// Abandons that waited at most `servicelevel` seconds (for `ServicelevelPerf2`).
+    var abandonedInServiceLevel = 0
     /// Rolling averages as app_queue computes them (new = (3·old + sample) / 4).
     var holdTime = 0
     var talkTime = 0
@@ -36,8 +38,21 @@ final class SimQueue {
     }
 
     var serviceLevelPerformance: String {
-        guard self.completed > 0 else { return "0.0" }
-        let tenths = (self.completedInServiceLevel * 1000 + self.completed / 2) / self.completed
+        Self.percent(self.completedInServiceLevel, of: self.completed)
+    }
+
+    /// `ServicelevelPerf2`: answered and abandoned calls within the threshold, out of both.
+    var serviceLevelPerformance2: String {
+        Self.percent(self.completedInServiceLevel + self.abandonedInServiceLevel, of: self.completed + self.abandoned)
+    }
+
+    /// `part` of `whole` in percent, one decimal, as app_queue prints it (`%2.1f`: an exact
+    /// tie such as 6.25 goes to the even digit, 6.2); `0.0` of nothing.
+    static func percent(_ part: Int, of whole: Int) -> String {
+        guard whole > 0 else { return "0.0" }
+        var tenths = part * 1000 / whole
+        let twice = (part * 1000 % whole) * 2
+        if twice > whole || (twice == whole && tenths % 2 == 1) { tenths += 1 }
         return "\(tenths / 10).\(tenths % 10)"
     }
 }

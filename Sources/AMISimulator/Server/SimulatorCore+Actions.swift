@@ -17,6 +17,9 @@ extension SimulatorCore {
         "coreshowchannels": [.system, .reporting], "status": [.system, .call, .reporting],
         "originate": .originate, "redirect": .call, "hangup": [.system, .call], "setvar": .call,
         "getvar": [.call, .reporting], "park": .call,
+        "parkedcalls": .call, "dbget": [.system, .reporting], "dbgettree": [.system, .reporting], "dbput": .system,
+        "dbdel": .system,
+        "dbdeltree": .system,
     ]
 
     func handle(_ message: AMIMessage, from session: SimSession) {
@@ -84,6 +87,12 @@ extension SimulatorCore {
         case "setvar": self.setvar(request)
         case "getvar": self.getvar(request)
         case "park": self.park(request)
+        case "parkedcalls": self.parkedCalls(request)
+        case "dbget": self.dbGet(request)
+        case "dbgettree": self.dbGetTree(request)
+        case "dbput": self.dbPut(request)
+        case "dbdel": self.dbDel(request)
+        case "dbdeltree": self.dbDelTree(request)
         default:
             session.send(
                 AMIEventFactory.error(

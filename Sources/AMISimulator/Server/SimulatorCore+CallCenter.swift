@@ -206,6 +206,7 @@ extension SimulatorCore {
             queue.completed = 0
             queue.abandoned = 0
             queue.completedInServiceLevel = 0
+            queue.abandonedInServiceLevel = 0
             queue.holdTime = 0
             queue.talkTime = 0
             for member in queue.members {

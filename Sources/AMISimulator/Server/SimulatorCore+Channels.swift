@@ -61,6 +61,7 @@ extension SimulatorCore {
     /// Hangup events for one channel, then forgets it.
     func hangupChannel(_ channel: SimChannel, cause: Int, request: Bool = true, soft: Bool = false) {
         guard self.channels[channel.name] != nil else { return }
+        self.parkeeGone(channel)
         if request {
             self.broadcast(AMIEventFactory.hangupRequest(channel, cause: soft ? 16 : cause, soft: soft))
         }

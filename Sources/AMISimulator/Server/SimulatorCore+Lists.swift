@@ -21,7 +21,7 @@ extension SimulatorCore {
                         AMIField("Completed", String(queue.completed)), AMIField("Abandoned", String(queue.abandoned)),
                         AMIField("ServiceLevel", String(queue.configuration.serviceLevel)),
                         AMIField("ServicelevelPerf", queue.serviceLevelPerformance),
-                        AMIField("ServicelevelPerf2", "0.0"),
+                        AMIField("ServicelevelPerf2", queue.serviceLevelPerformance2),
                         AMIField("Weight", String(queue.configuration.weight)),
                     ]))
             items += 1

@@ -266,7 +266,7 @@ extension SimulatorCore {
 
     /// The live channel an action's `Channel` header names, or nil after answering the
     /// error Asterisk gives for a missing or unknown channel (Redirect, Park).
-    private func namedChannel(_ request: ActionRequest) -> (String, SimChannel)? {
+    func namedChannel(_ request: ActionRequest) -> (String, SimChannel)? {
         guard let name = request.nonEmpty("Channel") else {
             request.respond(AMIEventFactory.error("Channel not specified", actionID: request.actionID))
             return nil
@@ -322,22 +322,4 @@ extension SimulatorCore {
         }
     }
 
-    func park(_ request: ActionRequest) {
-        guard let (_, channel) = self.namedChannel(request) else { return }
-        request.respond(AMIEventFactory.success("Park successful", actionID: request.actionID))
-        self.nextParkingSpace = self.nextParkingSpace >= 750 ? 701 : self.nextParkingSpace + 1
-        channel.application = "Park"
-        channel.applicationData = ""
-        self.broadcast(
-            SimEvent(
-                "ParkedCall", .call,
-                AMIEventFactory.snapshot(channel, prefix: "Parkee") + [
-                    AMIField("ParkerDialString", request["TimeoutChannel"] ?? ""),
-                    AMIField("Parkinglot", request["Parkinglot"] ?? "default"),
-                    AMIField("ParkingSpace", String(self.nextParkingSpace)),
-                    AMIField(
-                        "ParkingTimeout", request["Timeout"].flatMap { Int($0) }.map { String($0 / 1000) } ?? "45"),
-                    AMIField("ParkingDuration", "0"),
-                ]))
-    }
 }

@@ -24,6 +24,9 @@ extension SimulatorCore {
         queue.callers.removeAll { $0 === caller }
         queue.abandoned += 1
         let waited = Int(self.now - caller.joinedAt)
+        if waited <= queue.configuration.serviceLevel {
+            queue.abandonedInServiceLevel += 1
+        }
         self.broadcast(AMIEventFactory.varSet(caller.channel, variable: "QUEUEWAIT", value: String(waited)))
         self.broadcast(AMIEventFactory.varSet(caller.channel, variable: "ABANDONED", value: "TRUE"))
         self.broadcast(AMIEventFactory.varSet(caller.channel, variable: "QUEUEPOSITION", value: String(position)))

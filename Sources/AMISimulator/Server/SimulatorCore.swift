@@ -42,7 +42,11 @@ final class SimulatorCore {
     var nextLocalID = 0
     var nextBridgeID = 0
     var globals: [String: String] = [:]
-    var nextParkingSpace = 700
+    /// Asterisk's database (AstDB): values by family, then key (FreePBX keeps DND and call
+    /// forwards there).
+    var astDB: [String: [String: String]] = [:]
+    /// Parked calls by space, while parked.
+    var parked: [Int: SimParking] = [:]
 
     // MARK: Time
     var scheduler = SimScheduler()
@@ -251,7 +255,9 @@ final class SimulatorCore {
     /// Asterisk restarted: every connection ends (after `Event: Shutdown` when graceful), the
     /// listener refuses connections for `downtime` real seconds, the state is rebuilt and
     /// uptime restarts at 0.
-    func restart(graceful: Bool, downtime: TimeAmount) -> EventLoopFuture<Void> {
+    func restart(
+        graceful: Bool, downtime: TimeAmount, whileDown: ((SimulatorCore) -> Void)? = nil
+    ) -> EventLoopFuture<Void> {
         if graceful {
             self.broadcast(AMIEventFactory.shutdown(restart: true))
             self.flushAll()
@@ -262,6 +268,7 @@ final class SimulatorCore {
         }.futureResult.assumeIsolated().flatMap { [self] in
             self.refuse(for: downtime) { core in
                 core.resetState()
+                whileDown?(core)
             }
         }.nonisolated()
     }

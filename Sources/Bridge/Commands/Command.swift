@@ -26,6 +26,8 @@ public enum Command: Sendable, Hashable {
     case queueReset(queue: String?)
     case queueStatus(queue: String?)
     case bridgeResync
+    /// Ends the agent's wrap-up early, in `queues` (all its wrap-ups when empty).
+    case wrapUpEnd(agent: String, queues: [String])
 }
 
 /// A parsed command with the routing data of its request.

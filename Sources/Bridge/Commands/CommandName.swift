@@ -10,4 +10,5 @@ public enum CommandName: String, Sendable, Hashable, CaseIterable {
     case queueReset = "queue/reset"
     case queueStatus = "queue/status"
     case bridgeResync = "bridge/resync"
+    case wrapUpEnd = "wrapup/end"
 }

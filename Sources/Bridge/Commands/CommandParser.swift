@@ -137,6 +137,9 @@ public struct CommandParser: Sendable {
             return .queueStatus(queue: try fields.queues("queue", required: false, single: true).first)
         case .bridgeResync:
             return .bridgeResync
+        case .wrapUpEnd:
+            let queues = try fields.queues("queue", required: false)
+            return .wrapUpEnd(agent: try fields.agent("agent"), queues: queues)
         }
     }
 

@@ -78,6 +78,20 @@ public struct CommandPlanner: Sendable {
         case .bridgeResync:
             return .resync
 
+        case .wrapUpEnd(let agent, let queues):
+            // The bridge has narrowed `queues` to the agent's wrap-ups under way.
+            return .perQueue(
+                queues.map { queue in
+                    CommandPlan.QueueStep(
+                        queue: queue,
+                        action: AMIAction(
+                            "QueuePause",
+                            [
+                                AMIField("Queue", queue), AMIField("Interface", self.policy.interface(for: agent)),
+                                AMIField("Paused", "false"),
+                            ]))
+                })
+
         case .hangup(let target):
             let channel = try self.channel(for: target, peer: false, model: model)
             return .single(AMIAction("Hangup", [AMIField("Channel", channel)]), data: Self.channelData(channel))

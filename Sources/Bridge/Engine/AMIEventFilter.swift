@@ -4,7 +4,8 @@ import CallCenter
 /// The events the bridge asks Asterisk for, as legacy `Filter` regexes.
 ///
 /// Asterisk sends every event of the user's read classes unless the session filters them, and
-/// most of them (VarSet, Newexten, DeviceStateChange, DialState…) mean nothing to the model.
+/// most of them (VarSet, Newexten, DialState, the DeviceStateChange of every device but the
+/// do-not-disturb ones…) mean nothing to the model.
 /// The channel events of a call are most of the rest, and the model needs them only for the
 /// agents' own channels (``ModelEvent/Scope``): on real Asterisk 22 traffic these filters cut
 /// the bytes received to under 15 %. The regexes derive from ``events`` (the model's streamed
@@ -17,10 +18,14 @@ import CallCenter
 /// event text, every header line ending in CR LF. The regexes use no escape for those (POSIX
 /// has none): `[^A-Za-z]` stands before a header name and `[[:space:]]` after a value.
 public enum AMIEventFilter {
-    /// Every event name the filters let through (some only for certain channels or actions):
-    /// the model's streamed events, then the bridge's own.
-    public static let events: [String] =
-        ModelEvent.streamed.map(\.rawValue) + BridgeEvent.allCases.map(\.rawValue)
+    /// Every event name the filters let through: the model's streamed events, then the
+    /// bridge's own, each once (`ParkedCall` is both the model's and the park command's).
+    public static let events: [String] = {
+        var seen: Set<String> = []
+        return (ModelEvent.streamed.map(\.rawValue) + BridgeEvent.allCases.map(\.rawValue)).filter {
+            seen.insert($0).inserted
+        }
+    }()
 
     /// The `Filter` regexes for a model with `configuration`'s agent templates.
     ///
@@ -33,21 +38,33 @@ public enum AMIEventFilter {
         var whole: [String] = []
         var tracked: [String] = []
         var answered: [String] = []
+        var named: [String] = []
         for event in ModelEvent.streamed {
             switch event.scope {
             case .every: whole.append(event.rawValue)
             case .trackedChannels: tracked.append(event.rawValue)
             case .answeredTrackedChannels: answered.append(event.rawValue)
+            case .dndDevices:
+                if let regex = Self.dndDeviceRegex(event.rawValue, configuration.dndDeviceTemplate) {
+                    named.append(regex)
+                }
+            case .astDBUserEvent:
+                if let name = configuration.astDBUserEvent, !name.isEmpty {
+                    named.append(
+                        Self.eventAlternation([event.rawValue]) + ".*[^A-Za-z]UserEvent: " + Self.escaped(name)
+                            + "[[:space:]]")
+                }
             }
         }
         var ownActions: [String] = []
         for event in BridgeEvent.allCases {
             switch event.scope {
-            case .every: whole.append(event.rawValue)
+            case .every where !whole.contains(event.rawValue): whole.append(event.rawValue)
+            case .every: break
             case .ownActions: ownActions.append(event.rawValue)
             }
         }
-        var regexes = Self.regexes(for: whole)
+        var regexes = Self.regexes(for: whole) + named
         // No template names an agent: no channel is tracked, and no channel event is needed.
         if let channels = Self.channelAlternation(AgentIdentity(configuration: configuration).channelNameShapes) {
             if !tracked.isEmpty {
@@ -74,6 +91,18 @@ public enum AMIEventFilter {
         Self.regexes(for: configuration).map { regex in
             "eventfilter = " + regex.split(separator: ";", omittingEmptySubsequences: false).joined(separator: "\\;")
         }
+    }
+
+    /// `event` of the devices `template` names (`Custom:DND{extension}`: `Device:
+    /// Custom:DND` and at least one more character), or nil without a template (then the
+    /// model reads no device state).
+    static func dndDeviceRegex(_ event: String, _ template: String?) -> String? {
+        guard let template, let range = template.firstRange(of: CallCenterConfiguration.extensionPlaceholder) else {
+            return nil
+        }
+        return Self.eventAlternation([event]) + ".*[^A-Za-z]Device: "
+            + Self.escaped(String(template[..<range.lowerBound]))
+            + "[^[:space:]]+" + Self.escaped(String(template[range.upperBound...])) + "[[:space:]]"
     }
 
     /// The longest alternation (names and `|`) one regex holds.

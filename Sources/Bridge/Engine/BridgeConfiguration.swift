@@ -39,6 +39,8 @@ public struct BridgeConfiguration: Sendable {
             try? HomeAssistantDiscovery(discoveryPrefix: $0, layout: self.layout, version: self.version)
         }
     }
+    /// The queues whose agents wrap up after a call (paused with reason `wrapup`).
+    public var wrapUp: [WrapUpRule]
 
     public init(
         layout: TopicLayout,
@@ -51,7 +53,8 @@ public struct BridgeConfiguration: Sendable {
         amiHost: String,
         syncRetrySeconds: Double = 5,
         stateWindow: Int = 250,
-        homeAssistantPrefix: String? = nil
+        homeAssistantPrefix: String? = nil,
+        wrapUp: [WrapUpRule] = []
     ) {
         self.layout = layout
         self.stateQoS = stateQoS
@@ -64,5 +67,6 @@ public struct BridgeConfiguration: Sendable {
         self.syncRetrySeconds = syncRetrySeconds
         self.stateWindow = stateWindow
         self.homeAssistantPrefix = homeAssistantPrefix
+        self.wrapUp = wrapUp
     }
 }

@@ -56,4 +56,6 @@ enum BridgeLogKey {
     static let syncMilliseconds = "sync.ms"
 
     static let error = "error"
+    static let wrapUpAgent = "wrapup.agent"
+    static let wrapUpQueue = "wrapup.queue"
 }

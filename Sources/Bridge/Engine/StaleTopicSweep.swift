@@ -14,6 +14,7 @@ struct StaleTopicSweep: Sendable {
     static func filters(_ layout: TopicLayout, _ discovery: HomeAssistantDiscovery? = nil) -> [String] {
         var filters = [
             layout.prefix + "/agent/+/+", layout.prefix + "/agent/+/queueMemberStatus/+", layout.prefix + "/queue/+/+",
+            layout.prefix + "/extension/+/+", layout.prefix + "/parking/+/+",
         ]
         if let discovery {
             filters.append(discovery.discoveryPrefix + "/+/+/config")
@@ -21,8 +22,9 @@ struct StaleTopicSweep: Sendable {
         return filters
     }
 
-    private static let agentLeaves: Set<Substring> = ["extensionStatus", "name", "phoneNumber"]
+    private static let agentLeaves: Set<Substring> = ["extensionStatus", "name", "phoneNumber", "call"]
     private static let queueLeaves: Set<Substring> = ["count", "stats"]
+    private static let extensionLeaves: Set<Substring> = ["presence", "conversations"]
 
     let layout: TopicLayout
     let discovery: HomeAssistantDiscovery?
@@ -64,6 +66,8 @@ struct StaleTopicSweep: Sendable {
         case ("agent", 3): return Self.agentLeaves.contains(parts[2])
         case ("agent", 4): return parts[2] == "queueMemberStatus"
         case ("queue", 3): return Self.queueLeaves.contains(parts[2])
+        case ("extension", 3): return Self.extensionLeaves.contains(parts[2])
+        case ("parking", 3): return true
         default: return false
         }
     }

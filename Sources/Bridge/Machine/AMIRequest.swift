@@ -4,6 +4,8 @@ public enum AMIRequest: Sendable, Hashable {
     case stateList(generation: Int, index: Int)
     /// Step `step` of a command's plan.
     case command(CommandToken, step: Int)
+    /// The wrap-up pause (or unpause) of `agent` in `queue`.
+    case wrapUp(agent: String, queue: String, paused: Bool)
 }
 
 /// Identifies one command the bridge is carrying out (not the client's `id`, which may be

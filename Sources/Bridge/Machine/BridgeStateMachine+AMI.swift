@@ -75,6 +75,9 @@ extension BridgeStateMachine {
         guard self.ami.isConnected else { return actions }
         let changes = self.model.apply(event, at: now.wall)
         self.publish(changes, at: now, into: &actions)
+        if !self.wrapUps.rules.isEmpty {
+            self.wrapUp(after: changes, at: now, into: &actions)
+        }
         self.logNewDiagnostics(into: &actions)
         return actions
     }
@@ -101,11 +104,27 @@ extension BridgeStateMachine {
                 } else {
                     self.sync = run
                 }
+            case .failure(.actionFailed(let action, let message)) where Self.stateLists[index].optional:
+                // Asterisk refused an optional list (no such family, no permission): the
+                // sync goes on without it, and the refusal is logged, not fatal.
+                actions.append(
+                    .log(
+                        .debug, "optional AMI state list refused; synchronising without it",
+                        [BridgeLogKey.amiError: "\(action): \(message)"]))
+                self.sync = nil
+                run.received([], list: index, at: now.wall)
+                if run.isComplete {
+                    self.finishSync(&run, at: now, into: &actions)
+                } else {
+                    self.sync = run
+                }
             case .failure(let error):
                 self.syncFailed(reason: "\(error)", at: now, into: &actions)
             }
         case .command(let token, let step):
             self.commandAnswered(token, step: step, result, at: now, into: &actions)
+        case .wrapUp(let agent, let queue, let paused):
+            self.wrapUpAnswered(agent: agent, queue: queue, paused: paused, result, into: &actions)
         }
         return actions
     }
@@ -119,7 +138,7 @@ extension BridgeStateMachine {
             generation: generation, lists: Self.stateLists.count, configuration: self.configuration.callCenter,
             waiting: waiting, at: now)
         for (index, list) in Self.stateLists.enumerated() {
-            actions.append(.sendAMI(AMIAction(list), .stateList(generation: generation, index: index), timeout: nil))
+            actions.append(.sendAMI(list.action, .stateList(generation: generation, index: index), timeout: nil))
         }
     }
 

@@ -78,7 +78,22 @@ extension BridgeStateMachine {
             let accepted = CommandReply(id: id, command: name, status: .accepted)
             self.commands.recent.remember(id, command: name, reply: accepted, now: seconds)
         }
-        switch self.planner.plan(request.command, model: self.model) {
+        var command = request.command
+        if case .wrapUpEnd(let agent, let queues) = command {
+            let ended = self.wrapUps.end(agent: agent, queues: queues)
+            guard !ended.queues.isEmpty else {
+                let error = CommandError.invalid(
+                    "agent", "\(agent) is in no wrap-up\(queues.isEmpty ? "" : " in these queues")")
+                actions.append(Self.failedLog(name, id: request.id, error))
+                actions.append(.record(.command(name, status: CommandReply.Status.error.rawValue, nanoseconds: 0)))
+                self.reply(
+                    CommandReply(id: request.id, command: name, status: .error, error: error), route, into: &actions)
+                return
+            }
+            self.wrapUpSteps(ended.steps, into: &actions)
+            command = .wrapUpEnd(agent: agent, queues: ended.queues)
+        }
+        switch self.planner.plan(command, model: self.model) {
         case .failure(let error):
             actions.append(Self.failedLog(name, id: request.id, error))
             actions.append(.record(.command(name, status: CommandReply.Status.error.rawValue, nanoseconds: 0)))

@@ -8,8 +8,7 @@ extension BridgeStateMachine {
     /// first state of one sends its discovery configs, the clear of its last state empties
     /// them (Home Assistant then removes the entities).
     mutating func trackHomeAssistant(_ key: StateKey, present: Bool, into actions: inout [BridgeAction]) {
-        guard let discovery = self.configuration.homeAssistant else { return }
-        let entity = HomeAssistantEntity(key)
+        guard let discovery = self.configuration.homeAssistant, let entity = HomeAssistantEntity(key) else { return }
         if present {
             guard self.homeAssistantEntities[entity] == nil else {
                 self.homeAssistantEntities[entity]?.insert(key)
@@ -88,7 +87,8 @@ extension BridgeStateMachine {
         if before == nil {
             // Discovery was off: learn the entities from the model as it is now.
             for key in self.model.view.keys.sorted() where (try? self.configuration.layout.topic(for: key)) != nil {
-                self.homeAssistantEntities[HomeAssistantEntity(key), default: []].insert(key)
+                guard let entity = HomeAssistantEntity(key) else { continue }
+                self.homeAssistantEntities[entity, default: []].insert(key)
             }
         }
         if !newMQTT {

@@ -16,8 +16,17 @@ import NIOCore
 /// and the step of a reload or shutdown. Its properties are read by tests and set only by
 /// its own inputs (the extensions in `BridgeStateMachine+*.swift`).
 struct BridgeStateMachine: Sendable {
-    /// The AMI state lists a full state is built from, fetched on every (re)connect.
-    static let stateLists = ["QueueStatus", "QueueSummary", "ExtensionStateList", "CoreShowChannels"]
+    /// The AMI state lists a full state is built from, fetched on every (re)connect: the
+    /// queue, hint and channel lists, the parked calls (optional: res_parking may be absent),
+    /// then one AstDB tree per family the model reads.
+    static let stateLists: [StateList] =
+        ["QueueStatus", "QueueSummary", "ExtensionStateList", "CoreShowChannels"].map {
+            StateList(action: AMIAction($0), optional: false)
+        }
+        + [StateList(action: AMIAction("ParkedCalls"), optional: true)]
+        + CallCenterState.astDBFamilies.map {
+            StateList(action: AMIAction("DBGetTree", ["Family": $0]), optional: true)
+        }
     /// How long the broker gets to replay an earlier run's retained topics after the subscribe.
     static let sweepWindow = TimeAmount.seconds(1)
     /// The longest the republish after a reconnect waits for resent publications.
@@ -72,9 +81,12 @@ struct BridgeStateMachine: Sendable {
     /// With Home Assistant discovery: each agent and queue that has retained state, with its
     /// state keys (the entity's configs are cleared with the last of them).
     var homeAssistantEntities: [HomeAssistantEntity: Set<StateKey>] = [:]
+    /// Agents in wrap-up after a queue call.
+    var wrapUps: WrapUps
 
     init(configuration: BridgeConfiguration, mqttQueueLimit: Int, at now: BridgeInstant) {
         self.configuration = configuration
+        self.wrapUps = WrapUps(rules: configuration.wrapUp)
         self.model = CallCenterState(configuration: configuration.callCenter)
         self.parser = CommandParser(policy: configuration.commands)
         self.planner = CommandPlanner(policy: configuration.commands)
@@ -174,6 +186,8 @@ struct BridgeStateMachine: Sendable {
         }
         let old = self.configuration
         self.configuration = configuration
+        // Wrap-ups under way run to their end; the new rules apply to the next calls.
+        self.wrapUps.rules = WrapUps(rules: configuration.wrapUp).rules
         self.parser.policy = configuration.commands
         self.planner.policy = configuration.commands
         let callCenterChanged = old.callCenter != configuration.callCenter
@@ -322,6 +336,9 @@ struct BridgeStateMachine: Sendable {
             {
                 self.endBackPressure(at: now, into: &actions)
             }
+        case .wrapUpEnd(let agent, let queue):
+            self.wrapUpSteps(
+                self.wrapUps.expire(WrapUps.Key(agent: agent, queue: queue), at: now.uptime), into: &actions)
         }
         return actions
     }

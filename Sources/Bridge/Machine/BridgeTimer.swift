@@ -20,4 +20,6 @@ public enum BridgeTimer: Sendable, Hashable {
     /// After a reconnect, the longest the republish waits for publications resent from before
     /// it to be acknowledged: a steady flood of events may never let the queue empty.
     case republishWait
+    /// The wrap-up of `agent` in `queue` is over: unpause.
+    case wrapUpEnd(agent: String, queue: String)
 }

@@ -6,6 +6,17 @@ import CallCenter
 package enum PayloadEncoder {
     package static func encode(_ value: StateValue) -> [UInt8] {
         var json = JSONWriter(capacity: Self.capacity(value))
+        // The one payload that is a list, not an object.
+        if case .conversations(let value) = value {
+            json.beginArray()
+            for call in value.calls {
+                json.beginObject()
+                Self.write(call, into: &json)
+                json.endObject()
+            }
+            json.endArray()
+            return json.bytes
+        }
         json.beginObject()
         switch value {
         case .extensionStatus(let value):
@@ -48,9 +59,82 @@ package enum PayloadEncoder {
             json.field("holdTime", value.holdTime)
             json.field("talkTime", value.talkTime)
             json.field("serviceLevel", value.serviceLevel)
+            json.field("oldestWaitingSince", value.oldestWaitingSince.map(Timestamp.iso8601))
+            json.key("membersByStatus")
+            json.beginObject()
+            for status in AgentStatus.allCases {
+                guard let count = value.membersByStatus[status.rawValue], count > 0 else { continue }
+                json.key(status.rawValue)
+                json.value(count)
+            }
+            json.endObject()
+            json.field("serviceLevelSeconds", value.serviceLevelSeconds)
+            json.field("serviceLevelWithAbandoned", value.serviceLevelWithAbandoned)
+        case .presence(let value):
+            json.field("extension", value.extension)
+            json.field("status", value.status.rawValue)
+            json.field("dnd", value.dnd)
+            json.key("callForward")
+            json.beginObject()
+            json.field("unconditional", value.callForward.unconditional)
+            json.field("busy", value.callForward.busy)
+            json.field("unavailable", value.callForward.unavailable)
+            json.endObject()
+            json.field("since", Timestamp.iso8601(value.since))
+        case .parking(let value):
+            json.field("lot", value.lot)
+            json.field("space", value.space)
+            json.field("number", value.number)
+            json.field("name", value.name)
+            json.field("channel", value.channel)
+            json.field("uniqueId", value.uniqueId)
+            json.field("parkedBy", value.parkedBy)
+            json.field("since", Timestamp.iso8601(value.since))
+            json.field("timeoutAt", value.timeoutAt.map(Timestamp.iso8601))
+        case .call(let value):
+            Self.write(value, into: &json)
+        case .conversations:
+            break
         }
         json.endObject()
         return json.bytes
+    }
+
+    /// A call's fields, shared by `{p}/agent/{a}/call`, the conversations list and the call
+    /// events.
+    static func write(_ call: CallValue, into json: inout JSONWriter) {
+        json.field("linkedId", call.linkedID)
+        json.field("uniqueId", call.uniqueID)
+        json.field("state", call.state.rawValue)
+        // The model follows queue calls, which come in.
+        json.field("direction", "in")
+        json.field("queue", call.queue)
+        json.field("agent", call.agent)
+        Self.write("caller", call.caller, into: &json)
+        Self.write("callee", call.callee, into: &json)
+        json.field("startedAt", Timestamp.iso8601(call.startedAt))
+        json.field("answeredAt", call.answeredAt.map(Timestamp.iso8601))
+        json.field("holdSince", call.holdSince.map(Timestamp.iso8601))
+        json.field("holdSeconds", call.holdSeconds)
+        if let transfer = call.transfer {
+            json.key("transfer")
+            json.beginObject()
+            json.field("kind", transfer.kind)
+            json.field("number", transfer.number)
+            json.field("channel", transfer.channel)
+            json.field("at", Timestamp.iso8601(transfer.at))
+            json.endObject()
+        }
+        json.field("recording", call.recording)
+    }
+
+    static func write(_ key: StaticString, _ party: CallParty, into json: inout JSONWriter) {
+        json.key(key)
+        json.beginObject()
+        json.field("number", party.number)
+        json.field("name", party.name)
+        json.field("channel", party.channel)
+        json.endObject()
     }
 
     /// About the encoded size of `value`, so a payload holds little slack: a sync has one
@@ -63,7 +147,11 @@ package enum PayloadEncoder {
         case .queueMemberStatus: 192
         case .phoneNumber: 224
         case .queueCount: 48
-        case .queueStats: 256
+        case .queueStats: 384
+        case .presence: 160
+        case .parking: 256
+        case .call: 640
+        case .conversations(let value): 16 + 640 * value.calls.count
         }
     }
 
@@ -90,6 +178,14 @@ package enum PayloadEncoder {
             json.field("uniqueId", event.uniqueId)
             json.field("position", event.position)
             json.field("holdTime", event.holdTime)
+        case .callState(let event):
+            json.field("event", event.event.rawValue)
+            json.field("at", Timestamp.iso8601(event.at))
+            json.field("cause", event.cause)
+            json.key("call")
+            json.beginObject()
+            Self.write(event.call, into: &json)
+            json.endObject()
         }
         json.endObject()
         return json.bytes
@@ -106,6 +202,10 @@ extension TopicLayout {
         case .agentPhoneNumber(let agent): try self.agent(agent, "phoneNumber")
         case .queueCount(let queue): try self.queue(queue, "count")
         case .queueStats(let queue): try self.queue(queue, "stats")
+        case .extensionPresence(let exten): try self.extensionTopic(exten, "presence")
+        case .parking(let lot, let space): try self.parking(lot: lot, space: space)
+        case .agentCall(let agent): try self.agent(agent, "call")
+        case .extensionConversations(let exten): try self.extensionTopic(exten, "conversations")
         }
     }
 
@@ -115,6 +215,7 @@ extension TopicLayout {
         case .agentComplete(let event): try self.agent(event.agent, "agentComplete")
         case .agentCalled(let event): try self.agent(event.agent, "agentCalled")
         case .callerAbandon(let event): try self.queue(event.queue, "callerAbandon")
+        case .callState(let event): try self.callEvent(event.call.linkedID)
         }
     }
 }

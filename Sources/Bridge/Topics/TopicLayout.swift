@@ -32,6 +32,19 @@ public struct TopicLayout: Sendable, Hashable {
             + (try TopicSegment.escape(queue))
     }
 
+    public func extensionTopic(_ exten: String, _ leaf: String) throws(TopicSegment.Error) -> String {
+        self.prefix + "/extension/" + (try TopicSegment.escape(exten)) + "/" + leaf
+    }
+
+    public func parking(lot: String, space: String) throws(TopicSegment.Error) -> String {
+        self.prefix + "/parking/" + (try TopicSegment.escape(lot)) + "/" + (try TopicSegment.escape(space))
+    }
+
+    /// `{p}/call/{linkedid}/event`.
+    public func callEvent(_ linkedID: String) throws(TopicSegment.Error) -> String {
+        self.prefix + "/call/" + (try TopicSegment.escape(linkedID)) + "/event"
+    }
+
     public func queue(_ queue: String, _ leaf: String) throws(TopicSegment.Error) -> String {
         self.prefix + "/queue/" + (try TopicSegment.escape(queue)) + "/" + leaf
     }

@@ -16,6 +16,8 @@ struct MembershipRecord: Sendable, Hashable {
 
     /// This member's contribution to its queue's member counters.
     var counts: MemberCounts {
-        MemberCounts(members: 1, available: (!self.paused && self.deviceAvailable) ? 1 : 0, paused: self.paused ? 1 : 0)
+        MemberCounts(
+            members: 1, available: (!self.paused && self.deviceAvailable) ? 1 : 0, paused: self.paused ? 1 : 0,
+            byStatus: [self.publishedStatus: 1])
     }
 }

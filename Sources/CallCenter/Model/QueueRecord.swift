@@ -10,6 +10,16 @@ struct QueueRecord: Sendable, Hashable {
     var holdTime = 0
     var talkTime = 0
     var serviceLevel = 0.0
+    /// The queue's `servicelevel=` setting in seconds (QueueParams `ServiceLevel`).
+    var serviceLevelSeconds = 0
+    /// `ServicelevelPerf2`: like `serviceLevel`, abandoned calls counted too.
+    var serviceLevelWithAbandoned = 0.0
+    /// Answered calls that waited at most `serviceLevelSeconds` (app_queue's
+    /// `callscompletedinsl`), derived from `ServicelevelPerf` at a sync and counted live after.
+    var completedInServiceLevel = 0
+    /// Abandoned calls that waited at most `serviceLevelSeconds`, derived from
+    /// `ServicelevelPerf2` the same way.
+    var abandonedInServiceLevel = 0
 
     init(at time: CallCenterTime) {
         self.waitingSince = time

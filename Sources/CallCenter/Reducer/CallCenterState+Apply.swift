@@ -23,6 +23,13 @@ extension CallCenterState {
         switch event {
         case .extensionStatus:
             self.extensionStatus(message, at: time)
+            self.extensionPresence(message, at: time)
+        case .deviceStateChange:
+            self.deviceStateChange(message, at: time)
+        case .userEvent:
+            self.userEvent(message, at: time)
+        case .dbGetTreeResponse:
+            self.astDBTreeItem(message, at: time)
         case .queueMemberAdded, .queueMemberStatus, .queueMemberPause, .queueMemberPenalty, .queueMemberRinginuse,
             .queueMember:
             self.memberUpdate(message, event: name, at: time)
@@ -38,12 +45,19 @@ extension CallCenterState {
             self.callerJoin(message, at: time)
         case .queueCallerLeave:
             self.callerLeave(message, at: time)
+            self.callLeft(message, at: time, into: &events)
         case .queueCallerAbandon:
             self.callerAbandon(message, at: time, events: &events)
         case .agentCalled:
-            self.agentCalled(message, events: &events)
+            self.agentCalled(message, at: time, events: &events)
         case .agentConnect:
-            self.agentConnect(message, at: time)
+            self.agentConnect(message, at: time, events: &events)
+        case .agentRingNoAnswer:
+            self.callRingNoAnswer(message, at: time, into: &events)
+        case .hold, .unhold:
+            self.callHold(message, on: event == .hold, at: time, into: &events)
+        case .blindTransfer, .attendedTransfer:
+            self.callTransferred(message, attended: event == .attendedTransfer, at: time, into: &events)
         case .agentComplete:
             self.agentComplete(message, at: time, events: &events)
         case .newchannel:
@@ -58,6 +72,10 @@ extension CallCenterState {
             self.bridgeLeave(message)
         case .hangup:
             self.hangup(message)
+        case .parkedCall:
+            self.parkedCall(message, at: time)
+        case .unParkedCall, .parkedCallTimeOut, .parkedCallGiveUp:
+            self.parkingEnded(message, event: event)
         }
         var changes: [CallCenterChange] = []
         if !self.touched.isEmpty {

@@ -186,6 +186,7 @@ extension CallCenterState {
 
     mutating func hangup(_ message: AMIMessage) {
         guard let uniqueId = self.required(message, "Uniqueid", event: ModelEvent.hangup.rawValue) else { return }
+        self.parkeeHungUp(uniqueId)
         self.forget(uniqueId)
     }
 }

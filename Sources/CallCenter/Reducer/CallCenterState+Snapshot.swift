@@ -5,7 +5,8 @@ import AMI
 extension CallCenterState {
     /// A model built from the items of the state lists: QueueStatus (`QueueParams`,
     /// `QueueMember`, `QueueEntry`), QueueSummary, ExtensionStateList (`ExtensionStatus`)
-    /// and CoreShowChannels (`CoreShowChannel`); other packets are ignored.
+    /// CoreShowChannels (`CoreShowChannel`) and DBGetTree (`DBGetTreeResponse`, one list per
+    /// family of ``astDBFamilies``) and ParkedCalls (`ParkedCall`); other packets are ignored.
     ///
     /// `time` is when the lists were received. With `previous` (the model before the
     /// reconnect), statuses that did not change keep their `since`, waiting callers keep
@@ -61,6 +62,14 @@ extension CallCenterState {
     }
 
     mutating func carryOverTimes(from previous: CallCenterState) {
+        // The state lists say nothing of queue calls: a call goes on across a resync while
+        // Asterisk still lists its caller's channel (CoreShowChannels), and is forgotten
+        // (its topics cleared) otherwise.
+        for (id, record) in previous.calls where self.channels[record.uniqueID] != nil {
+            self.calls[id] = record
+            for agent in record.ringing.keys { self.agentCalls[agent, default: []].insert(id) }
+            if let agent = record.agent { self.agentCalls[agent, default: []].insert(id) }
+        }
         for (agent, var record) in self.agents {
             guard let old = previous.agents[agent] else { continue }
             if record.extensionStatus != nil, old.extensionStatus == record.extensionStatus {
@@ -73,6 +82,19 @@ extension CallCenterState {
                 }
             }
             self.agents[agent] = record
+        }
+        for (exten, var record) in self.extensions {
+            if let old = previous.extensions[exten], old.publishedStatus == record.publishedStatus {
+                record.since = old.since
+                self.extensions[exten] = record
+            }
+        }
+        for (spot, var record) in self.parkings {
+            if let old = previous.parkings[spot], old.uniqueId == record.uniqueId {
+                record.since = old.since
+                record.timeoutAt = old.timeoutAt
+                self.parkings[spot] = record
+            }
         }
         for (queue, var record) in self.queues {
             guard let old = previous.queues[queue] else { continue }

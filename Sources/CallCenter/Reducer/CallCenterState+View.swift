@@ -20,6 +20,16 @@ extension CallCenterState {
             )
         case .agentPhoneNumber(let agent):
             return self.phoneNumber(of: agent).map(StateValue.phoneNumber)
+        case .extensionPresence(let exten):
+            return self.presence(of: exten).map(StateValue.presence)
+        case .parking(let lot, let space):
+            return self.parking(lot: lot, space: space).map(StateValue.parking)
+        case .agentCall(let agent):
+            guard self.configuration.tracks(agent: agent) else { return nil }
+            return self.liveCalls(of: agent).first.map(StateValue.call)
+        case .extensionConversations(let exten):
+            guard self.extensions[exten] != nil else { return nil }
+            return .conversations(ConversationsValue(extensionID: exten, calls: self.liveCalls(of: exten)))
         case .queueCount(let queue):
             guard let record = self.queues[queue] else { return nil }
             return .queueCount(QueueCountValue(queue: queue, count: record.callers.count))
@@ -36,7 +46,12 @@ extension CallCenterState {
                     queue: queue, waiting: record.callers.count, longestWaitSeconds: Int(longest / 1000),
                     members: record.counts.members, available: record.counts.available,
                     paused: record.counts.paused, completed: record.completed, abandoned: record.abandoned,
-                    holdTime: record.holdTime, talkTime: record.talkTime, serviceLevel: record.serviceLevel
+                    holdTime: record.holdTime, talkTime: record.talkTime, serviceLevel: record.serviceLevel,
+                    oldestWaitingSince: record.callers.values.min(),
+                    membersByStatus: Dictionary(
+                        uniqueKeysWithValues: record.counts.byStatus.map { ($0.key.rawValue, $0.value) }),
+                    serviceLevelSeconds: record.serviceLevelSeconds,
+                    serviceLevelWithAbandoned: record.serviceLevelWithAbandoned
                 )
             )
         }

@@ -18,6 +18,16 @@ public struct CallCenterState: Sendable, Equatable {
     var bridges: [String: Set<String>] = [:]
     /// Channel Uniqueids per agent (also for agents not otherwise known).
     var agentChannels: [String: Set<String>] = [:]
+    /// Hinted extensions by `Exten`, for presence.
+    var extensions: [String: ExtensionRecord] = [:]
+    /// AstDB do-not-disturb and call forward by extension.
+    var features: [String: ExtensionFeatures] = [:]
+    /// Parked calls by lot and space.
+    var parkings: [ParkingSpot: ParkingRecord] = [:]
+    /// Live queue calls by Linkedid.
+    var calls: [String: CallRecord] = [:]
+    /// The calls each agent rings for or talks in, by agent.
+    var agentCalls: [String: Set<String>] = [:]
 
     /// Every retained topic's current value: what subscribers see.
     public private(set) var view: [StateKey: StateValue] = [:]
@@ -39,6 +49,8 @@ public struct CallCenterState: Sendable, Equatable {
     public static func == (lhs: CallCenterState, rhs: CallCenterState) -> Bool {
         lhs.configuration == rhs.configuration && lhs.agents == rhs.agents && lhs.queues == rhs.queues
             && lhs.channels == rhs.channels && lhs.bridges == rhs.bridges && lhs.agentChannels == rhs.agentChannels
+            && lhs.extensions == rhs.extensions && lhs.features == rhs.features
+            && lhs.parkings == rhs.parkings && lhs.calls == rhs.calls && lhs.agentCalls == rhs.agentCalls
             && lhs.view == rhs.view
             && lhs.diagnostics == rhs.diagnostics
     }
@@ -102,6 +114,16 @@ public struct CallCenterState: Sendable, Equatable {
         for queue in self.queues.keys {
             keys.append(.queueCount(queue: queue))
             keys.append(.queueStats(queue: queue))
+        }
+        for exten in self.extensions.keys {
+            keys.append(.extensionPresence(extension: exten))
+            keys.append(.extensionConversations(extension: exten))
+        }
+        for agent in self.agentCalls.keys {
+            keys.append(.agentCall(agent: agent))
+        }
+        for spot in self.parkings.keys {
+            keys.append(.parking(lot: spot.lot, space: spot.space))
         }
         for key in keys {
             if let value = self.value(for: key) { view[key] = value }

@@ -8,6 +8,11 @@
 public enum ModelEvent: String, CaseIterable, Sendable {
     // MARK: Extensions
     case extensionStatus = "ExtensionStatus"
+    // The do-not-disturb device (`Custom:DND147`) and AstDB announcements refresh presence;
+    // the sync reads AstDB with DBGetTree.
+    case deviceStateChange = "DeviceStateChange"
+    case userEvent = "UserEvent"
+    case dbGetTreeResponse = "DBGetTreeResponse"
 
     // MARK: Queue members
     case queueMember = "QueueMember"
@@ -28,6 +33,13 @@ public enum ModelEvent: String, CaseIterable, Sendable {
     case agentCalled = "AgentCalled"
     case agentConnect = "AgentConnect"
     case agentComplete = "AgentComplete"
+    case agentRingNoAnswer = "AgentRingNoAnswer"
+
+    // MARK: Call features (the call-state events; found by Linkedid, rare, passed whole)
+    case hold = "Hold"
+    case unhold = "Unhold"
+    case blindTransfer = "BlindTransfer"
+    case attendedTransfer = "AttendedTransfer"
 
     // MARK: Channels and bridges
     // Not `Newstate` nor `NewCallerid`: the channel snapshot every bridge and queue event
@@ -40,6 +52,13 @@ public enum ModelEvent: String, CaseIterable, Sendable {
     case bridgeEnter = "BridgeEnter"
     case bridgeLeave = "BridgeLeave"
     case hangup = "Hangup"
+
+    // MARK: Parking
+    // `ParkedCall` is also the item of the sync's ParkedCalls list.
+    case parkedCall = "ParkedCall"
+    case unParkedCall = "UnParkedCall"
+    case parkedCallTimeOut = "ParkedCallTimeOut"
+    case parkedCallGiveUp = "ParkedCallGiveUp"
 
     /// How Asterisk delivers an event: pushed on its own, or only as an item of a state list.
     public enum Delivery: Sendable, Hashable {
@@ -55,7 +74,7 @@ public enum ModelEvent: String, CaseIterable, Sendable {
     /// streamed, because that is the delivery a filter must let through.
     public var delivery: Delivery {
         switch self {
-        case .queueMember, .queueParams, .queueSummary, .queueEntry, .coreShowChannel:
+        case .queueMember, .queueParams, .queueSummary, .queueEntry, .coreShowChannel, .dbGetTreeResponse:
             .listItem
         default:
             .streamed
@@ -81,11 +100,20 @@ public enum ModelEvent: String, CaseIterable, Sendable {
         /// reads a connected line only while the channel is bridged, and before that the
         /// snapshot of its BridgeEnter carries the connected line anyway.
         case answeredTrackedChannels
+        /// Only those about the do-not-disturb devices
+        /// (``CallCenterConfiguration/dndDeviceTemplate``): Asterisk sends a DeviceStateChange
+        /// for every device of every call, 5 % of real traffic, and the model reads none of
+        /// the others.
+        case dndDevices
+        /// Only the configured AstDB announcement (``CallCenterConfiguration/astDBUserEvent``):
+        /// the dialplan may raise any number of other user events.
+        case astDBUserEvent
     }
 
     /// Which occurrences of this event the model needs.
     ///
-    /// The reducer ignores Newchannel and NewConnectedLine outside their scope, so a filter
+    /// The reducer ignores Newchannel and NewConnectedLine outside their scope, and
+    /// DeviceStateChange and UserEvent of other devices and names, so a filter
     /// that follows it changes nothing. A Hangup of another channel it does read (the channel
     /// goes at once), but it never needs one: every channel that is not tracked leaves the
     /// model with its bridge (BridgeLeave comes before the Hangup) or its queue call
@@ -94,6 +122,8 @@ public enum ModelEvent: String, CaseIterable, Sendable {
         switch self {
         case .newchannel, .hangup: .trackedChannels
         case .newConnectedLine: .answeredTrackedChannels
+        case .deviceStateChange: .dndDevices
+        case .userEvent: .astDBUserEvent
         default: .every
         }
     }

@@ -9,6 +9,7 @@ extension CallCenterEvent {
         case agentComplete
         case agentCalled
         case callerAbandon
+        case callState
     }
 
     public var kind: Kind {
@@ -16,6 +17,7 @@ extension CallCenterEvent {
         case .agentComplete: .agentComplete
         case .agentCalled: .agentCalled
         case .callerAbandon: .callerAbandon
+        case .callState: .callState
         }
     }
 }

@@ -6,4 +6,6 @@ public enum CallCenterEvent: Sendable, Hashable {
     case agentCalled(AgentCalledEvent)
     /// `{p}/queue/{q}/callerAbandon`.
     case callerAbandon(CallerAbandonEvent)
+    /// `{p}/call/{linkedid}/event`.
+    case callState(CallStateEvent)
 }

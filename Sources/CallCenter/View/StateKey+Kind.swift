@@ -11,6 +11,10 @@ extension StateKey {
         case agentPhoneNumber
         case queueCount
         case queueStats
+        case extensionPresence
+        case parking
+        case agentCall
+        case extensionConversations
     }
 
     public var kind: Kind {
@@ -21,6 +25,10 @@ extension StateKey {
         case .agentPhoneNumber: .agentPhoneNumber
         case .queueCount: .queueCount
         case .queueStats: .queueStats
+        case .extensionPresence: .extensionPresence
+        case .parking: .parking
+        case .agentCall: .agentCall
+        case .extensionConversations: .extensionConversations
         }
     }
 }

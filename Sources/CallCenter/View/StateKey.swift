@@ -8,8 +8,12 @@ public enum StateKey: Sendable, Hashable, Comparable, CustomStringConvertible {
     case agentPhoneNumber(agent: String)
     case queueCount(queue: String)
     case queueStats(queue: String)
+    case extensionPresence(extension: String)
+    case parking(lot: String, space: String)
+    case agentCall(agent: String)
+    case extensionConversations(extension: String)
 
-    /// Sort order for deterministic output: agents before queues, then by id, then by topic.
+    /// Sort order for deterministic output: agents, queues, extensions, parking lots, then by id, then by topic.
     private var sortTuple: (Int, String, Int, String) {
         switch self {
         case .agentExtensionStatus(let agent): (0, agent, 0, "")
@@ -18,6 +22,10 @@ public enum StateKey: Sendable, Hashable, Comparable, CustomStringConvertible {
         case .agentPhoneNumber(let agent): (0, agent, 3, "")
         case .queueCount(let queue): (1, queue, 0, "")
         case .queueStats(let queue): (1, queue, 1, "")
+        case .extensionPresence(let exten): (2, exten, 0, "")
+        case .parking(let lot, let space): (3, lot, 0, space)
+        case .agentCall(let agent): (0, agent, 4, "")
+        case .extensionConversations(let exten): (2, exten, 1, "")
         }
     }
 
@@ -34,6 +42,10 @@ public enum StateKey: Sendable, Hashable, Comparable, CustomStringConvertible {
         case .agentPhoneNumber(let agent): "agent/\(agent)/phoneNumber"
         case .queueCount(let queue): "queue/\(queue)/count"
         case .queueStats(let queue): "queue/\(queue)/stats"
+        case .extensionPresence(let exten): "extension/\(exten)/presence"
+        case .parking(let lot, let space): "parking/\(lot)/\(space)"
+        case .agentCall(let agent): "agent/\(agent)/call"
+        case .extensionConversations(let exten): "extension/\(exten)/conversations"
         }
     }
 }

@@ -12,4 +12,8 @@ public enum StateValue: Sendable, Hashable {
     indirect case phoneNumber(PhoneNumberValue)
     case queueCount(QueueCountValue)
     indirect case queueStats(QueueStatsValue)
+    indirect case presence(ExtensionPresenceValue)
+    indirect case parking(ParkingValue)
+    indirect case call(CallValue)
+    indirect case conversations(ConversationsValue)
 }

@@ -98,6 +98,16 @@ struct ConfigOptions: ParsableArguments {
         name: ConfigurationKey.modelAgentStateInterface.flagName,
         help: ConfigurationKey.modelAgentStateInterface.argumentHelp)
     var agentStateInterface: String?
+    @Option(
+        name: ConfigurationKey.modelDNDDeviceState.flagName,
+        help: ConfigurationKey.modelDNDDeviceState.argumentHelp)
+    var dndDeviceState: String?
+    @Option(
+        name: ConfigurationKey.modelAstDBUserEvent.flagName,
+        help: ConfigurationKey.modelAstDBUserEvent.argumentHelp)
+    var astDBUserEvent: String?
+    @Option(name: ConfigurationKey.modelWrapUp.flagName, help: ConfigurationKey.modelWrapUp.argumentHelp)
+    var wrapUp: [String] = []
 
     // MARK: commands
     @Option(
@@ -161,6 +171,7 @@ struct ConfigOptions: ParsableArguments {
             (.mqttQoSEvent, self.mqttQoSEvent), (.mqttQoSReply, self.mqttQoSReply),
             (.mqttMaxQueued, self.mqttMaxQueued),
             (.modelAgentInterface, self.agentInterface), (.modelAgentStateInterface, self.agentStateInterface),
+            (.modelDNDDeviceState, self.dndDeviceState), (.modelAstDBUserEvent, self.astDBUserEvent),
             (.commandsOriginateContext, self.originateContext), (.commandsMaxInFlight, self.commandsMaxInFlight),
             (.commandsTimeoutSeconds, self.commandsTimeoutSeconds),
             (.httpListen, self.httpListen), (.httpWebDirectory, self.httpWebDirectory),
@@ -182,6 +193,9 @@ struct ConfigOptions: ParsableArguments {
         }
         if !self.allowDestinations.isEmpty {
             values[ConfigurationKey.commandsAllowDestinations.yamlPath] = .list(self.allowDestinations)
+        }
+        if !self.wrapUp.isEmpty {
+            values[ConfigurationKey.modelWrapUp.yamlPath] = .list(self.wrapUp)
         }
         return values
     }

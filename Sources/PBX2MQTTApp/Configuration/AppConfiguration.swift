@@ -109,10 +109,16 @@ extension AppConfiguration {
         var agentInterface: String
         /// State interface template (device state) for queue membership; contains `{agent}`.
         var agentStateInterface: String
+        /// Custom device mirroring do-not-disturb; contains `{extension}`, or is empty (off).
+        var dndDeviceState: String
+        /// UserEvent name announcing AstDB writes; empty: off.
+        var astDBUserEvent: String
         /// Queues to publish; empty means all.
         var queues: [String]
         /// Agents to publish; empty means all.
         var agents: [String]
+        /// Wrap-up rules, `queue:trigger:seconds` each (validated by the loader).
+        var wrapUp: [String] = []
     }
 
     /// What MQTT command senders may make Asterisk do.
@@ -160,6 +166,8 @@ extension AppConfiguration.Model {
     /// The placeholder every agent template must contain. Filling templates and matching
     /// destinations happen in the Bridge's `CommandPolicy`, the one place that applies them.
     static let agentPlaceholder = "{agent}"
+    /// The extension's place in `dndDeviceState`.
+    static let extensionPlaceholder = "{extension}"
 }
 
 extension AppConfiguration {

@@ -136,12 +136,27 @@ extension ConfigurationKey {
         "model.agentStateInterface", flag: "--agent-state-interface", .text, default: .text("Custom:{agent}"),
         summary: "State interface (device state, hint) of an agent; must contain {agent}.",
         effective: { .string($0.model.agentStateInterface) })
+    static let modelDNDDeviceState = ConfigurationKey(
+        "model.dndDeviceState", flag: "--dnd-device-state", .text, default: .text("Custom:DND{extension}"),
+        summary:
+            "Custom device whose state mirrors an extension's do-not-disturb (FreePBX's DND code sets it); must contain {extension}; empty ignores device states.",
+        effective: { .string($0.model.dndDeviceState) })
+    static let modelAstDBUserEvent = ConfigurationKey(
+        "model.astdbUserEvent", flag: "--astdb-user-event", .text, default: .text("AstDB"),
+        summary:
+            "UserEvent name that announces an AstDB write of DND/CF/CFB/CFU (headers Family, Key, Val); empty ignores user events.",
+        effective: { .string($0.model.astDBUserEvent) })
     static let modelQueues = ConfigurationKey(
         "model.queues", flag: "--queues", .list, default: .list([]),
         summary: "Publish only these queues; empty = all.", effective: { .list($0.model.queues) })
     static let modelAgents = ConfigurationKey(
         "model.agents", flag: "--agents", .list, default: .list([]),
         summary: "Publish only these agents; empty = all.", effective: { .list($0.model.agents) })
+    static let modelWrapUp = ConfigurationKey(
+        "model.wrapUp", flag: "--wrap-up", .list, default: .list([]),
+        summary:
+            "Wrap-up per queue as queue:trigger:seconds (q1:end:30): pause the agent (reason wrapup) when a queue call connects (connect) or ends (end), unpause that many seconds after it ended; the wrapup/end command ends it early.",
+        effective: { .list($0.model.wrapUp) })
 
     // MARK: commands
     static let commandsAllowDestinations = ConfigurationKey(
@@ -219,7 +234,8 @@ extension ConfigurationKey {
         .mqttHost, .mqttPort, .mqttClientID, .mqttUsername, .mqttPassword, .mqttPasswordFile,
         .mqttTLSCAFile, .mqttTLSCertFile, .mqttTLSKeyFile, .mqttProtocol, .mqttPrefix,
         .mqttQoSState, .mqttQoSEvent, .mqttQoSReply, .mqttMaxQueued,
-        .modelAgentInterface, .modelAgentStateInterface, .modelQueues, .modelAgents,
+        .modelAgentInterface, .modelAgentStateInterface, .modelDNDDeviceState, .modelAstDBUserEvent, .modelQueues,
+        .modelAgents, .modelWrapUp,
         .commandsAllowDestinations, .commandsOriginateContext, .commandsAllowRawChannels,
         .commandsMaxInFlight, .commandsTimeoutSeconds,
         .httpListen, .httpWeb, .httpWebDirectory, .httpWebBrokerURL, .logLevel, .logFormat,

@@ -159,12 +159,57 @@ extension ConfigurationLoader {
                 settings.record(.invalidValue(key: key.yamlPath, value: template, reason: reason))
             }
         }
+        let dndDeviceState = settings.text(.modelDNDDeviceState)
+        if !dndDeviceState.isEmpty {
+            if !dndDeviceState.contains(AppConfiguration.Model.extensionPlaceholder) {
+                settings.record(
+                    .missingPlaceholder(
+                        key: ConfigurationKey.modelDNDDeviceState.yamlPath,
+                        placeholder: AppConfiguration.Model.extensionPlaceholder))
+            } else if let reason = Self.amiValueProblem(dndDeviceState) {
+                settings.record(
+                    .invalidValue(
+                        key: ConfigurationKey.modelDNDDeviceState.yamlPath, value: dndDeviceState, reason: reason))
+            }
+        }
+        let astDBUserEvent = settings.text(.modelAstDBUserEvent)
+        if let reason = Self.amiValueProblem(astDBUserEvent) {
+            settings.record(
+                .invalidValue(key: ConfigurationKey.modelAstDBUserEvent.yamlPath, value: astDBUserEvent, reason: reason)
+            )
+        }
         return AppConfiguration.Model(
             agentInterface: agentInterface,
             agentStateInterface: agentStateInterface,
+            dndDeviceState: dndDeviceState,
+            astDBUserEvent: astDBUserEvent,
             queues: Self.readIdentifiers(&settings, .modelQueues),
-            agents: Self.readIdentifiers(&settings, .modelAgents)
+            agents: Self.readIdentifiers(&settings, .modelAgents),
+            wrapUp: Self.readWrapUp(&settings)
         )
+    }
+
+    /// `model.wrapUp`: every entry must parse, name a queue AMI can carry, and each queue
+    /// appear once.
+    static func readWrapUp(_ settings: inout SettingsReader) -> [String] {
+        let key = ConfigurationKey.modelWrapUp
+        let values = settings.list(key)
+        var queues: Set<String> = []
+        for value in values {
+            do {
+                let rule = try WrapUpRule.parse(value)
+                if let reason = Self.amiValueProblem(rule.queue) {
+                    settings.record(.invalidValue(key: key.yamlPath, value: value, reason: reason))
+                } else if !queues.insert(rule.queue).inserted {
+                    settings.record(
+                        .invalidValue(
+                            key: key.yamlPath, value: value, reason: "queue \(rule.queue) has a wrap-up already"))
+                }
+            } catch {
+                settings.record(.invalidValue(key: key.yamlPath, value: value, reason: error.description))
+            }
+        }
+        return values
     }
 
     static func readIdentifiers(_ settings: inout SettingsReader, _ key: ConfigurationKey) -> [String] {

@@ -41,7 +41,7 @@ struct ShapeCatalog {
     /// Every capture together: the reference for packet types a scenario's own capture lacks.
     static func allFixtures() throws -> ShapeCatalog {
         var all: [AMIMessage] = []
-        for name in try Fixtures.transcriptNames() {
+        for name in try Fixtures.transcriptNames() + Fixtures.callFeatureTranscriptNames() {
             all += try decodeAMIMessages(Fixtures.bytes(name))
         }
         return ShapeCatalog(all)

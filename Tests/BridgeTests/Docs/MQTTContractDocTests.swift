@@ -24,8 +24,22 @@ import Testing
     static let time = CallCenterTime(millisecondsSinceEpoch: 1_796_010_676_000)
 
     /// A key and a value with every optional field set, for each kind of retained topic.
+    static let call = CallValue(
+        linkedID: "{linkedid}", uniqueID: "1796006224.17", state: .talking, queue: "{q}", agent: "{a}",
+        caller: CallParty(number: "5550201", name: "Caller", channel: "PJSIP/trunk-1"),
+        callee: CallParty(number: "{a}", name: "Alice", channel: "Local/147@agents-00000009;1"),
+        startedAt: Self.time, answeredAt: Self.time, holdSince: Self.time, holdSeconds: 3,
+        transfer: CallTransfer(kind: "blind", number: "300", channel: "", at: Self.time), recording: "call.wav")
+
     static func sample(_ kind: StateKey.Kind) -> (key: StateKey, value: StateValue) {
         switch kind {
+        case .agentCall:
+            (.agentCall(agent: "{a}"), .call(Self.call))
+        case .extensionConversations:
+            (
+                .extensionConversations(extension: "{e}"),
+                .conversations(ConversationsValue(extensionID: "{e}", calls: [Self.call]))
+            )
         case .agentExtensionStatus:
             (
                 .agentExtensionStatus(agent: "{a}"),
@@ -57,7 +71,26 @@ import Testing
                 .queueStats(
                     QueueStatsValue(
                         queue: "{q}", waiting: 1, longestWaitSeconds: 2, members: 3, available: 1, paused: 1,
-                        completed: 4, abandoned: 1, holdTime: 5, talkTime: 6, serviceLevel: 33.3))
+                        completed: 4, abandoned: 1, holdTime: 5, talkTime: 6, serviceLevel: 33.3,
+                        oldestWaitingSince: Self.time, membersByStatus: ["not_inuse": 1, "paused": 1, "inuse": 1],
+                        serviceLevelSeconds: 20, serviceLevelWithAbandoned: 20))
+            )
+        case .extensionPresence:
+            (
+                .extensionPresence(extension: "{e}"),
+                .presence(
+                    ExtensionPresenceValue(
+                        extension: "{e}", status: .dnd, dnd: true,
+                        callForward: CallForward(unconditional: "5551234", busy: "200", unavailable: "300"),
+                        since: Self.time))
+            )
+        case .parking:
+            (
+                .parking(lot: "{lot}", space: "{space}"),
+                .parking(
+                    ParkingValue(
+                        lot: "{lot}", space: "{space}", number: "5550101", name: "Caller", channel: "PJSIP/100-1",
+                        uniqueId: "1.2", parkedBy: "Local/147@agents", since: Self.time, timeoutAt: Self.time))
             )
         }
     }
@@ -75,6 +108,8 @@ import Testing
                 AgentCalledEvent(agent: "{a}", queue: "{q}", number: "5551234", name: "Caller", uniqueId: "1.2"))
         case .callerAbandon:
             .callerAbandon(CallerAbandonEvent(queue: "{q}", uniqueId: "1.2", position: 1, holdTime: 4))
+        case .callState:
+            .callState(CallStateEvent(event: .finished, at: Self.time, cause: "agent", call: Self.call))
         }
     }
 
@@ -122,7 +157,9 @@ import Testing
     /// Should list each retained payload's fields in the order the encoder writes them.
     @Test(arguments: StateKey.Kind.allCases)
     func documentsStateFieldOrder(kind: StateKey.Kind) throws {
-        let keys = Self.keys(of: PayloadEncoder.encode(Self.sample(kind).value))
+        // The conversations payload is a list of call objects: their keys sit one level down.
+        let depth = kind == .extensionConversations ? 2 : 1
+        let keys = Self.keys(of: PayloadEncoder.encode(Self.sample(kind).value), depth: depth)
         #expect(keys.count >= 2)
         #expect(try Self.document().contains(Self.fieldOrder(keys)), "docs/mqtt-api.md lacks \(Self.fieldOrder(keys))")
     }

@@ -71,20 +71,24 @@ import Testing
             return Self.passes(AMIMessage(fields: fields), filters)
         }
         let declared = ModelEvent.streamed.map(\.rawValue) + BridgeEvent.allCases.map(\.rawValue)
-        #expect(AMIEventFilter.events == declared)
-        for name in declared {
+        #expect(Set(AMIEventFilter.events) == Set(declared))
+        #expect(Set(AMIEventFilter.events).count == AMIEventFilter.events.count)
+        let named = ModelEvent.streamed.filter { [.dndDevices, .astDBUserEvent].contains($0.scope) }.map(\.rawValue)
+        #expect(named == ["DeviceStateChange", "UserEvent"])
+        for name in declared where !named.contains(name) {
             #expect(passes(name), "\(name) is declared but filtered out")
             #expect(!passes(name + "Request"), "\(name)Request passes as a prefix match")
             #expect(name.allSatisfy { $0.isASCII && $0.isLetter }, "\(name) would need escaping in a regex")
         }
         for name in [
-            "Hold", "Unhold", "HangupRequest", "AgentRingNoAnswer", "VarSet", "QueueMember", "QueueParams",
+            "MusicOnHoldStart", "HangupRequest", "DialBegin", "VarSet", "QueueMember", "QueueParams",
             "NewCallerid",
             "Newstate",
         ] {
             #expect(!passes(name), "\(name) is not declared but passes")
         }
-        let scoped = ModelEvent.streamed.filter { $0.scope != .every }.map(\.rawValue)
+        let scoped = ModelEvent.streamed.filter { [.trackedChannels, .answeredTrackedChannels].contains($0.scope) }
+            .map(\.rawValue)
         #expect(scoped == ["Newchannel", "NewConnectedLine", "Hangup"])
         for name in scoped {
             for other in ["Local/100@incoming-00000004;1", "PJSIP/trunk-00000001", "Local/147@agents-0000004f;2"] {
@@ -96,6 +100,32 @@ import Testing
         #expect(passes("Hangup", state: "5"))
         #expect(!passes("NewConnectedLine", state: "5"))
         #expect(!passes("NewConnectedLine", state: "60"))
+        // DeviceStateChange only of the do-not-disturb devices, UserEvent only by its name.
+        func device(_ device: String) -> Bool {
+            Self.passes(
+                AMIMessage(["Event": "DeviceStateChange", "Privilege": "call,all", "Device": device, "State": "BUSY"]),
+                filters)
+        }
+        #expect(device("Custom:DND147"))
+        for other in ["Custom:DND", "PJSIP/147", "Custom:147", "Local/147@agents", "Queue:q1_avail", "custom:dnd147"] {
+            #expect(!device(other), "DeviceStateChange of \(other) passes")
+        }
+        func user(_ name: String) -> Bool {
+            Self.passes(
+                AMIMessage([
+                    "Event": "UserEvent", "Privilege": "user,all", "UserEvent": name, "Family": "CF", "Key": "1",
+                ]),
+                filters)
+        }
+        #expect(user("AstDB"))
+        for other in ["AstDBx", "Other", "astdb", "XAstDB"] {
+            #expect(!user(other), "UserEvent \(other) passes")
+        }
+        let off = try Self.filters(
+            AMIEventFilter.regexes(for: CallCenterConfiguration(dndDeviceTemplate: nil, astDBUserEvent: nil)))
+        #expect(
+            !Self.passes(AMIMessage(["Event": "DeviceStateChange", "Device": "Custom:DND147", "State": "BUSY"]), off))
+        #expect(!Self.passes(AMIMessage(["Event": "UserEvent", "UserEvent": "AstDB", "Family": "CF"]), off))
         let foreign = AMIMessage(["Event": "OriginateResponse", "ActionID": "call-1", "Response": "Success"])
         #expect(!Self.passes(foreign, filters))
         // An AMI action line holds at most 1024 bytes.

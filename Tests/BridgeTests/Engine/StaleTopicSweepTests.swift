@@ -24,18 +24,29 @@ import Testing
         #expect(sweep.stale(current: current) == ["pbx/agent/999/queueMemberStatus/q9", "pbx/queue/gone/stats"])
     }
 
+    /// Should subscribe to every root of retained state, the extension and parking ones included.
+    @Test func filtersCoverEveryStateRoot() {
+        #expect(
+            StaleTopicSweep.filters(self.layout) == [
+                "pbx/agent/+/+", "pbx/agent/+/queueMemberStatus/+", "pbx/queue/+/+", "pbx/extension/+/+",
+                "pbx/parking/+/+",
+            ])
+    }
+
     /// Should recognise exactly the contract's retained state topics.
     @Test func knowsStateTopics() {
         let sweep = StaleTopicSweep(layout: self.layout)
         for topic in [
             "pbx/agent/1/extensionStatus", "pbx/agent/1/name", "pbx/agent/1/phoneNumber",
             "pbx/agent/1/queueMemberStatus/q", "pbx/queue/q/count", "pbx/queue/q/stats",
+            "pbx/extension/200/presence", "pbx/parking/default/701",
         ] {
             #expect(sweep.isStateTopic(topic), "\(topic)")
         }
         for topic in [
             "pbx/agent/1/agentComplete", "pbx/queue/q/callerAbandon", "pbx/bridge/state", "pbx/cmd/originate",
-            "pbx/agent/1/queueMemberStatus/q/x", "pbx/queue/q",
+            "pbx/agent/1/queueMemberStatus/q/x", "pbx/queue/q", "pbx/extension/200/other", "pbx/parking/default",
+            "pbx/parking/default/701/x",
         ] {
             #expect(!sweep.isStateTopic(topic), "\(topic)")
         }

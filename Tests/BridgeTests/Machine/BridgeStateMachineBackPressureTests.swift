@@ -31,7 +31,8 @@ struct BridgeStateMachineBackPressureTests {
             #expect(later.publications.isEmpty)
             #expect(later.logMessages.isEmpty)
         }
-        #expect(harness.machine.deferred.count == 1)
+        // One per topic: the agent's extensionStatus and the extension's presence.
+        #expect(harness.machine.deferred.count == 2)
         // An event is not state: it goes out (or is dropped), it never waits.
         let dropped = harness.feed {
             $0.publicationFailed(
@@ -45,6 +46,7 @@ struct BridgeStateMachineBackPressureTests {
         let sent = drained.published("pbx/agent/147/extensionStatus")
         #expect(sent.count == 1)
         #expect(sent.first?.payload.contains("\"ringing\"") == true)
+        #expect(drained.published("pbx/extension/147/presence").map { $0.payload.contains("\"ringing\"") } == [true])
         #expect(drained.logMessages.isEmpty)
         #expect(drained.scheduled == [.backPressureQuiet])
         // Meanwhile state goes straight out again.
@@ -57,7 +59,8 @@ struct BridgeStateMachineBackPressureTests {
             Issue.record("no summary")
             return
         }
-        #expect(metadata["mqtt.deferred"] == "5")
+        // The refused value and four more of each topic.
+        #expect(metadata["mqtt.deferred"] == "9")
         #expect(metadata["mqtt.dropped"] == "1")
         #expect(harness.machine.backPressure == nil)
     }
@@ -144,7 +147,8 @@ struct BridgeStateMachineBackPressureTests {
         // Later values of waiting topics stay behind them, coalesced.
         let later = harness.feed { $0.amiEvent(MachineHarness.extensionStatus("299", status: 1), at: $1) }
         #expect(later.publications.isEmpty)
-        #expect(harness.machine.deferred.count == 150)
+        // The extensionStatus waits in its place; the extension's presence (a new value) joins.
+        #expect(harness.machine.deferred.count == 151)
     }
 
     /// Should send the state still waiting when shutting down before the client stops.

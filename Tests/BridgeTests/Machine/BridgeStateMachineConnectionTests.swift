@@ -46,8 +46,10 @@ struct BridgeStateMachineConnectionTests {
         let amiUp = harness.feed { $0.amiStateChanged(.connected(MachineHarness.info), at: $1) }
         #expect(
             amiUp.amiRequests.map(\.action.name) == [
-                "QueueStatus", "QueueSummary", "ExtensionStateList", "CoreShowChannels",
+                "QueueStatus", "QueueSummary", "ExtensionStateList", "CoreShowChannels", "ParkedCalls", "DBGetTree",
+                "DBGetTree", "DBGetTree", "DBGetTree",
             ])
+        #expect(amiUp.amiRequests.suffix(4).map { $0.action.fields.first?.value } == ["DND", "CF", "CFB", "CFU"])
         let synced = harness.answerStateLists(in: amiUp, items: MachineHarness.defaultLists)
         #expect(synced.published("pbx/agent/147/extensionStatus").count == 1)
     }
@@ -116,7 +118,7 @@ struct BridgeStateMachineConnectionTests {
         #expect(deadline == harness.now.uptime + .seconds(5))
         harness.advance(.seconds(5))
         let retry = harness.feed { $0.timerFired(.syncRetry(generation: generation), at: $1) }
-        #expect(retry.amiRequests.count == 4)
+        #expect(retry.amiRequests.count == BridgeStateMachine.stateLists.count)
     }
 
     /// Should stop publishing state while the broker is down during a sync and publish the

@@ -20,7 +20,8 @@ struct BridgeStateMachineLifecycleTests {
         }
         #expect(
             Set(reload.publications.map(\.topic)) == [
-                "pbx/agent/147/extensionStatus", "pbx/bridge/state", "pbx/bridge/ami",
+                "pbx/agent/147/extensionStatus", "pbx/extension/147/presence", "pbx/extension/147/conversations",
+                "pbx/bridge/state", "pbx/bridge/ami",
             ])
         #expect(reload.publications.allSatisfy { $0.payload.isEmpty && $0.retain })
         #expect(reload.contains(.notifyWhenQueued(atMost: 0)))
@@ -67,11 +68,12 @@ struct BridgeStateMachineLifecycleTests {
                 MachineHarness.configuration(agents: ["147"]), newAMI: false, newMQTT: false, mqttQueueLimit: 1000,
                 at: $1)
         }
-        #expect(reload.amiRequests.count == 4)
+        #expect(reload.amiRequests.count == BridgeStateMachine.stateLists.count)
         #expect(reload.last == .reloaded)
         let synced = harness.answerStateLists(in: reload, items: lists)
         #expect(synced.published("pbx/agent/148/extensionStatus").map(\.payload) == [""])
         #expect(synced.published("pbx/agent/147/extensionStatus").isEmpty)
+        #expect(synced.published("pbx/extension/148/presence").map(\.payload) == [""])
     }
 
     /// Should swap in the new AMI client for a new AMI host and answer a resync waiting on the old one.

@@ -18,6 +18,10 @@ enum ChangeLine {
         case .phoneNumber(let v): json(v)
         case .queueCount(let v): json(v)
         case .queueStats(let v): json(v)
+        case .presence(let v): json(v)
+        case .parking(let v): json(v)
+        case .call(let v): json(v)
+        case .conversations(let v): json(v.calls)
         }
     }
 
@@ -34,6 +38,8 @@ enum ChangeLine {
             "event agent/\(e.agent)/agentCalled \(json(e))"
         case .event(.callerAbandon(let e)):
             "event queue/\(e.queue)/callerAbandon \(json(e))"
+        case .event(.callState(let e)):
+            "event call/\(e.call.linkedID)/event \(json(e))"
         }
     }
 }

@@ -1,4 +1,5 @@
 import AMI
+import Foundation
 import PBXTestSupport
 
 /// A tiny ground-truth PBX: random plausible operations emit the AMI events Asterisk would,
@@ -31,11 +32,21 @@ struct SimulatedPBX {
         var caller: String
         var agentChannel: String
         var bridge: String
+        /// Seconds the caller waited before the agent answered.
+        var hold = 0
     }
+
+    /// Callers on hold.
+    var held: Set<String> = []
+
+    /// The queues' `servicelevel=` (seconds), as app_queue judges waits against it.
+    static let serviceLevelSeconds = 2
 
     struct QueueStats {
         var completed = 0
         var abandoned = 0
+        var completedInServiceLevel = 0
+        var abandonedInServiceLevel = 0
         var holdTime = 0
         var talkTime = 0
     }
@@ -44,6 +55,10 @@ struct SimulatedPBX {
     let queues: [String]
     var members: [String: [String: Member]] = [:]  // agent -> queue -> member
     var extensions: [String: Int] = [:]
+    /// AstDB in FreePBX's families: family -> extension -> value.
+    var astDB: [String: [String: String]] = [:]
+    /// Parked calls by space of the `default` lot.
+    var parked: [String: (uniqueId: String, number: String, since: Int64)] = [:]
     var stats: [String: QueueStats] = [:]
     var waiting: [String: [(uniqueId: String, joined: Int64)]] = [:]
     var channels: [String: Channel] = [:]
@@ -96,7 +111,7 @@ struct SimulatedPBX {
         self.seconds += Int64.random(in: 0...5, using: &rng)
         let agent = self.agents.randomElement(using: &rng) ?? "100"
         let queue = self.queues.randomElement(using: &rng) ?? "q1"
-        switch Int.random(in: 0..<13, using: &rng) {
+        switch Int.random(in: 0..<15, using: &rng) {
         case 0, 1:
             guard self.members[agent]?[queue] == nil else { return [] }
             let member = Member(
@@ -155,6 +170,9 @@ struct SimulatedPBX {
             self.waiting[queue]?.removeFirst()
             self.stats[queue]?.abandoned += 1
             let hold = String((self.milliseconds - caller.joined) / 1000)
+            if (self.milliseconds - caller.joined) / 1000 <= Self.serviceLevelSeconds {
+                self.stats[queue]?.abandonedInServiceLevel += 1
+            }
             let events = [
                 self.channelEvent(
                     "QueueCallerAbandon", caller.uniqueId,
@@ -204,7 +222,7 @@ struct SimulatedPBX {
             self.calls.append(
                 Call(
                     queue: queue, agent: memberAgent, caller: caller.uniqueId, agentChannel: agentChannel,
-                    bridge: bridge))
+                    bridge: bridge, hold: hold))
             return events
         case 10:
             guard !self.calls.isEmpty else { return [] }
@@ -212,13 +230,14 @@ struct SimulatedPBX {
             let talk = Int.random(in: 1...30, using: &rng)
             if let old = self.stats[call.queue]?.talkTime { self.stats[call.queue]?.talkTime = (old * 3 + talk) / 4 }
             self.stats[call.queue]?.completed += 1
+            if call.hold <= Self.serviceLevelSeconds { self.stats[call.queue]?.completedInServiceLevel += 1 }
             var events = [
                 self.channelEvent(
                     "AgentComplete", call.caller,
                     extra: [
                         ("Queue", call.queue), ("Interface", "Local/\(call.agent)@agents/n"),
                         ("MemberName", "Agent \(call.agent)"),
-                        ("HoldTime", "1"), ("TalkTime", String(talk)), ("Reason", "agent"),
+                        ("HoldTime", String(call.hold)), ("TalkTime", String(talk)), ("Reason", "agent"),
                     ]),
                 self.channelEvent("BridgeLeave", call.agentChannel, extra: [("BridgeUniqueid", call.bridge)]),
                 self.channelEvent("BridgeLeave", call.caller, extra: [("BridgeUniqueid", call.bridge)]),
@@ -227,6 +246,7 @@ struct SimulatedPBX {
             ]
             self.channels[call.agentChannel] = nil
             self.channels[call.caller] = nil
+            self.held.remove(call.caller)
             if var member = self.members[call.agent]?[call.queue] {
                 member.callsTaken += 1
                 member.lastCall = self.seconds
@@ -236,6 +256,13 @@ struct SimulatedPBX {
             return events
         case 11:
             guard let call = self.calls.randomElement(using: &rng) else { return [] }
+            if Bool.random(using: &rng) {
+                // The agent puts the caller on hold, or takes it off (the call's Linkedid is
+                // the caller's Uniqueid here).
+                let held = self.held.contains(call.caller)
+                if held { self.held.remove(call.caller) } else { self.held.insert(call.caller) }
+                return [self.channelEvent(held ? "Unhold" : "Hold", call.caller)]
+            }
             let number = "777\(Int.random(in: 1000...9999, using: &rng))"
             self.channels[call.caller]?.number = number
             self.channels[call.agentChannel]?.connectedNumber = number
@@ -243,6 +270,35 @@ struct SimulatedPBX {
             return [
                 self.channelEvent("NewCallerid", call.caller), self.channelEvent("NewConnectedLine", call.agentChannel),
             ]
+        case 12:
+            // DND toggled by its feature code (a custom device state), or a forward written
+            // and announced by the dialplan's user event.
+            if Bool.random(using: &rng) {
+                let on = self.astDB["DND"]?[agent] == nil
+                self.astDB["DND", default: [:]][agent] = on ? "YES" : nil
+                return [
+                    Packets.event(
+                        "DeviceStateChange", [("Device", "Custom:DND\(agent)"), ("State", on ? "BUSY" : "NOT_INUSE")])
+                ]
+            }
+            let family = ["CF", "CFB", "CFU"].randomElement(using: &rng) ?? "CF"
+            let value = ["", "200", "5551234"].randomElement(using: &rng) ?? ""
+            self.astDB[family, default: [:]][agent] = value.isEmpty ? nil : value
+            return [
+                Packets.event(
+                    "UserEvent", [("UserEvent", "AstDB"), ("Family", family), ("Key", agent), ("Val", value)])
+            ]
+        case 13:
+            // A call parked in a free space of the default lot (45 s), or one leaving its space.
+            let space = "70\(Int.random(in: 1...3, using: &rng))"
+            if let call = self.parked.removeValue(forKey: space) {
+                let end = ["UnParkedCall", "ParkedCallTimeOut", "ParkedCallGiveUp"].randomElement(using: &rng) ?? ""
+                return [self.parkedEvent(end, space: space, call)]
+            }
+            let number = "666\(Int.random(in: 1000...9999, using: &rng))"
+            let call = (uniqueId: self.newId(), number: number, since: self.seconds)
+            self.parked[space] = call
+            return [self.parkedEvent("ParkedCall", space: space, call)]
         default:
             // Malformed packets the reducer must skip without changing anything.
             return [
@@ -255,6 +311,21 @@ struct SimulatedPBX {
                 Packets.event("VarSet", [("Variable", "X"), ("Value", "1")]),
             ]
         }
+    }
+
+    /// A parking event of the `default` lot, timing as Asterisk reports it now.
+    func parkedEvent(
+        _ event: String, space: String, _ call: (uniqueId: String, number: String, since: Int64)
+    ) -> AMIMessage {
+        let duration = self.seconds - call.since
+        return Packets.event(
+            event,
+            [
+                ("ParkeeChannel", "Local/100@incoming-\(call.uniqueId);2"), ("ParkeeCallerIDNum", call.number),
+                ("ParkeeCallerIDName", "Caller \(call.number)"), ("ParkeeUniqueid", call.uniqueId),
+                ("ParkerDialString", "Local/100@agents"), ("Parkinglot", "default"), ("ParkingSpace", space),
+                ("ParkingTimeout", String(max(0, 45 - duration))), ("ParkingDuration", String(duration)),
+            ])
     }
 
     /// The initial-state action lists as Asterisk would answer them now.
@@ -276,7 +347,14 @@ struct SimulatedPBX {
                         ("Calls", String(self.waiting[queue]?.count ?? 0)),
                         ("Holdtime", String(stats.holdTime)), ("TalkTime", String(stats.talkTime)),
                         ("Completed", String(stats.completed)), ("Abandoned", String(stats.abandoned)),
-                        ("ServiceLevel", "0"), ("ServicelevelPerf", "0.0"),
+                        ("ServiceLevel", String(Self.serviceLevelSeconds)),
+                        ("ServicelevelPerf", Self.printed(stats.completedInServiceLevel, of: stats.completed)),
+                        (
+                            "ServicelevelPerf2",
+                            Self.printed(
+                                stats.completedInServiceLevel + stats.abandonedInServiceLevel,
+                                of: stats.completed + stats.abandoned)
+                        ),
                     ]))
             for (agent, member) in membersByQueue[queue] ?? [] {
                 items.append(
@@ -305,6 +383,16 @@ struct SimulatedPBX {
         for (agent, code) in self.extensions.sorted(by: { $0.key < $1.key }) {
             items.append(Packets.extensionStatus(agent: agent, status: String(code)))
         }
+        for (space, call) in self.parked.sorted(by: { $0.key < $1.key }) {
+            items.append(self.parkedEvent("ParkedCall", space: space, call))
+        }
+        items.append(Packets.event("ParkedCallsComplete", [("EventList", "Complete")]))
+        for family in ["DND", "CF", "CFB", "CFU"] {
+            for (key, value) in (self.astDB[family] ?? [:]).sorted(by: { $0.key < $1.key }) {
+                items.append(Packets.event("DBGetTreeResponse", [("Key", "/\(family)/\(key)"), ("Val", value)]))
+            }
+            items.append(Packets.event("DBGetTreeComplete", [("EventList", "Complete")]))
+        }
         for (uniqueId, channel) in self.channels.sorted(by: { $0.key < $1.key }) {
             var fields: [(String, String)] = [
                 ("Channel", channel.name), ("CallerIDNum", channel.number), ("CallerIDName", channel.callerName),
@@ -319,5 +407,11 @@ struct SimulatedPBX {
             items.append(Packets.event("CoreShowChannel", fields))
         }
         return items
+    }
+
+    /// A percentage as app_queue prints it (`%2.1f` of a double), 0.0 of nothing.
+    static func printed(_ part: Int, of whole: Int) -> String {
+        guard whole > 0 else { return "0.0" }
+        return String(format: "%.1f", Double(part) / Double(whole) * 100)
     }
 }

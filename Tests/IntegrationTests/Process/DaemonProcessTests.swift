@@ -121,7 +121,12 @@ import Testing
         let recorder = try TopicRecorder(
             port: daemon.broker.port, filter: "#", username: "bridge", password: DaemonProcess.mqttPassword)
         defer { recorder.stop() }
-        #expect(await recorder.wait(timeout: 15) { $0["pbx/agent/149/name"] != nil && $0["pbx/bridge/state"] != nil })
+        // Presence topics sort (and so go out) last: the whole state is there once 150's is.
+        #expect(
+            await recorder.wait(timeout: 15) {
+                $0["pbx/agent/149/name"] != nil && $0["pbx/bridge/state"] != nil
+                    && $0["pbx/extension/150/presence"] != nil
+            })
         let oldTopics = Set(recorder.state.keys)
 
         try daemon.rewrite(

@@ -20,6 +20,10 @@ import Testing
         "pbx/agent/149/name", "pbx/agent/150/name",
         "pbx/agent/149/queueMemberStatus/q2", "pbx/agent/150/queueMemberStatus/q2",
         "pbx/queue/q1/count", "pbx/queue/q1/stats", "pbx/queue/q2/count", "pbx/queue/q2/stats",
+        "pbx/extension/146/presence", "pbx/extension/147/presence", "pbx/extension/148/presence",
+        "pbx/extension/149/presence", "pbx/extension/150/presence",
+        "pbx/extension/146/conversations", "pbx/extension/147/conversations", "pbx/extension/148/conversations",
+        "pbx/extension/149/conversations", "pbx/extension/150/conversations",
     ]
 
     /// Should publish exactly the call center's retained topics, then follow live changes and
@@ -109,11 +113,9 @@ import Testing
             })
         let mark = recorder.sequence
 
-        let restart = Task { try await harness.simulator.restart(graceful: true, downtime: .milliseconds(1500)) }
-        try await Task.sleep(for: .milliseconds(500))
-        // While Asterisk is down (state already rebuilt without the dynamic member):
-        await harness.simulator.setDeviceState("Custom:150", .inUse)
-        try await restart.value
+        // While Asterisk is down (state rebuilt without the dynamic member), 150 goes in use.
+        try await harness.simulator.restart(
+            graceful: true, downtime: .milliseconds(1500), deviceStates: ["Custom:150": .inUse])
 
         let resynced = await recorder.wait(timeout: 8) {
             $0["pbx/agent/147/queueMemberStatus/q1"] == nil && $0["pbx/agent/147/name"] == nil
@@ -169,6 +171,10 @@ import Testing
             ("pbx/agent/149/queueMemberStatus/q9", #"{"agent":"149","queue":"q9"}"#),
             ("pbx/queue/gone/count", #"{"queue":"gone","count":3}"#),
             ("pbx/agent/149/name", #"{"agent":"149","name":"Old name"}"#),
+            ("pbx/extension/999/presence", #"{"extension":"999","status":"online"}"#),
+            ("pbx/parking/default/799", #"{"lot":"default","space":"799"}"#),
+            ("pbx/agent/149/call", #"{"linkedId":"1.1","state":"talking"}"#),
+            ("pbx/extension/999/conversations", "[]"),
         ] {
             let result = try await RunningCommand.run(
                 "/usr/bin/mosquitto_pub", ["-h", "127.0.0.1", "-p", "\(broker.port)", "-r", "-t", topic, "-m", payload])
@@ -198,7 +204,11 @@ import Testing
             expected.stop()
             recorder.stop()
         }
-        #expect(await expected.wait(timeout: 10) { $0.count > 400 && $0["pbx/agent/2150/name"] != nil })
+        // Presence topics sort (and so go out) last: the whole state is there once 2150's is.
+        #expect(
+            await expected.wait(timeout: 10) {
+                $0.count > 400 && $0["pbx/agent/2150/name"] != nil && $0["pbx/extension/2150/presence"] != nil
+            })
         let topics = Set(expected.state.keys)
         let complete = await recorder.wait(timeout: 15) { Set($0.keys) == topics }
         #expect(complete, "missing \(topics.subtracting(recorder.state.keys).count) of \(topics.count) topics")

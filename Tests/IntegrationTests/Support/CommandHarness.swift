@@ -208,7 +208,7 @@ final class CommandHarness: Sendable {
     func commandActions() async -> [ReceivedAction] {
         let sync: Set<String> = [
             "Login", "Challenge", "Ping", "Events", "Filter", "QueueStatus", "QueueSummary", "ExtensionStateList",
-            "CoreShowChannels", "Logoff",
+            "CoreShowChannels", "ParkedCalls", "DBGetTree", "Logoff",
         ]
         return await self.simulator.receivedActions().filter { !sync.contains($0.name) }
     }

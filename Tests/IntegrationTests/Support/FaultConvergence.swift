@@ -15,9 +15,9 @@ import Synchronization
 /// and payloads with the bridge's own code, so a test never hard-codes what the topics should be.
 /// Payloads are compared without two fields that differ between two bridges watching the same
 /// PBX by contract (docs/mqtt-api.md): `since`, when a bridge saw a value change, and a queue's
-/// `serviceLevel`, Asterisk's `ServicelevelPerf` as of the bridge's last sync ("refreshed on
-/// resync"; the model does not follow it between syncs). Every other field, and the set of
-/// topics (nothing stale, nothing missing), must be equal.
+/// `serviceLevel` (kept live from the calls a bridge saw, so one that missed calls during a
+/// fault holds Asterisk's value of its last sync until the next call). Every other field, and
+/// the set of topics (nothing stale, nothing missing), must be equal.
 enum FaultConvergence {
     /// One fault's outcome, for the printed table.
     struct Outcome: Sendable, CustomStringConvertible {

@@ -81,6 +81,11 @@ final class TopicRecorder: Sendable {
         }
     }
 
+    /// Every topic a message arrived on, sorted.
+    var topics: [String] {
+        self.storage.withLock { $0.messages.keys.sorted() }
+    }
+
     /// Every message so far, per topic, in arrival order (commands and replies included).
     var allMessages: [String: [Received]] {
         self.storage.withLock { $0.messages }

@@ -225,6 +225,8 @@ import Testing
         (["mqtt.tls.caFile": "/nonexistent/ca.pem"], "mqtt.tls.caFile", "no such file"),
         (["model.agentInterface": "PJSIP/agent"], "model.agentInterface", "{agent}"),
         (["model.agentStateInterface": "Custom:x"], "model.agentStateInterface", "{agent}"),
+        (["model.wrapUp": "q1:later:30"], "model.wrapUp", "connect or end"),
+        (["model.wrapUp": "q1:end:9999"], "model.wrapUp", "0 to 3600"),
         (["commands.allowDestinations": "^[0-9"], "commands.allowDestinations", "regular expression"),
         (["commands.originateContext": "from internal"], "commands.originateContext", "context"),
         (["commands.maxInFlight": "0"], "commands.maxInFlight", "outside"),
@@ -252,6 +254,14 @@ import Testing
         #expect(errors.first?.key == key)
         #expect(errors.first.map { "\($0)".hasPrefix("\(key): ") } == true)
         #expect(errors.first.map { "\($0)".contains(reason) } == true, "\(errors)")
+    }
+
+    /// Should take one wrap-up rule per queue, and refuse a second for the same queue.
+    @Test func wrapUpRulesAreReadOncePerQueue() async throws {
+        let loaded = try await Self.load(flags: ["model.wrapUp": .list(["q1:end:30", "q2:connect:5"])])
+        #expect(loaded.model.wrapUp == ["q1:end:30", "q2:connect:5"])
+        let errors = await Self.errors(flags: ["model.wrapUp": .list(["q1:end:30", "q1:connect:5"])])
+        #expect(errors.map { "\($0)" } == ["model.wrapUp: 'q1:connect:5' queue q1 has a wrap-up already"])
     }
 
     /// Should report a missing AMI user and secret, naming both keys.

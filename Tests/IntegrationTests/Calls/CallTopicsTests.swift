@@ -1,0 +1,69 @@
+import AMISimulator
+import Bridge
+import Foundation
+import LocalMosquitto
+import Testing
+
+/// The call model through a real broker: a simulated queue call gives its call events, the
+/// agent's call topic while it lasts, the extension's conversations, and a wrap-up pause.
+@Suite(.serialized) struct CallTopicsTests {
+    static func json(_ text: String) -> [String: Any]? {
+        (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any]
+    }
+
+    /// Should publish ringStarted … finished on `pbx/call/{linkedid}/event` (not retained),
+    /// set and clear `pbx/agent/{a}/call`, and pause the agent for wrap-up (reason `wrapup`)
+    /// then unpause it once the wrap-up time has passed.
+    @Test func queueCallGivesCallEventsAndWrapUp() async throws {
+        let harness = try await BridgeHarness.start(wrapUp: [WrapUpRule(queue: "q2", trigger: .end, seconds: 1)])
+        let recorder = try TopicRecorder(port: harness.broker.port)
+        defer { recorder.stop() }
+        #expect(await recorder.wait { Set($0.keys) == StatePublishingTests.fixtureTopics })
+        await harness.simulator.startTraffic(
+            TrafficConfiguration(
+                callsPerSecond: 20, abandonRate: 0, talkTime: 0.3...0.4, ringTime: 0.05...0.1, maxCalls: 1,
+                queues: ["q2"]))
+        func callEvents() -> [(topic: String, event: String, retained: Bool)] {
+            recorder.topics.filter { $0.hasPrefix("pbx/call/") }.sorted().flatMap { topic in
+                recorder.messages(on: topic).map {
+                    (topic, Self.json($0.payload)?["event"] as? String ?? "", $0.retained)
+                }
+            }
+        }
+        let finished = await recorder.wait(timeout: 10) { _ in callEvents().contains { $0.event == "finished" } }
+        #expect(finished, "call events: \(callEvents())")
+        await harness.simulator.stopTraffic()
+        let events = callEvents()
+        let topic = try #require(events.first?.topic)
+        let ofFirstCall = events.filter { $0.topic == topic }.map(\.event)
+        #expect(ofFirstCall.first == "ringStarted")
+        #expect(ofFirstCall.contains("commutationStarted"))
+        #expect(ofFirstCall.last == "finished")
+        #expect(events.allSatisfy { !$0.retained })
+        // The answering agent's call topic was set, then cleared (an empty retained message).
+        // q2 rings both its agents: the one that answered talked.
+        let answered = ["149", "150"].filter { agent in
+            recorder.messages(on: "pbx/agent/\(agent)/call").contains {
+                Self.json($0.payload)?["state"] as? String == "talking"
+            }
+        }
+        let agent = try #require(answered.first, "\(recorder.topics)")
+        for rung in ["149", "150"] where !recorder.messages(on: "pbx/agent/\(rung)/call").isEmpty {
+            #expect(recorder.messages(on: "pbx/agent/\(rung)/call").last?.payload.isEmpty == true)
+        }
+        // Conversations: the call while it lasted, an empty list after.
+        let conversations = recorder.messages(on: "pbx/extension/\(agent)/conversations").map(\.payload)
+        #expect(conversations.contains { $0.hasPrefix("[{") })
+        // Wrap-up: paused with reason wrapup after the call, unpaused a second later.
+        let member = "pbx/agent/\(agent)/queueMemberStatus/q2"
+        let wrapped = await recorder.wait(timeout: 5) { _ in
+            let values = recorder.messages(on: member).compactMap { Self.json($0.payload) }
+            let wrapUp = values.lastIndex { $0["pausedReason"] as? String == "wrapup" && $0["paused"] as? Bool == true }
+            guard let paused = wrapUp else { return false }
+            return values[(paused + 1)...].contains { $0["paused"] as? Bool == false }
+        }
+        #expect(wrapped, "\(recorder.messages(on: member).map(\.payload))")
+        #expect(recorder.messages(on: "pbx/extension/\(agent)/conversations").last?.payload == "[]")
+        await harness.stop()
+    }
+}
