@@ -180,4 +180,15 @@ import Testing
             #expect(!discovery.isOwnConfigTopic(topic), "\(topic)")
         }
     }
+
+    /// Should give a device to agents (with their current call) and queues only: extension
+    /// presence, conversations and parkings belong to no Home Assistant device.
+    @Test func stateKeysMapToAgentQueueOrNoDevice() {
+        #expect(HomeAssistantEntity(.agentCall(agent: "147")) == .agent("147"))
+        #expect(HomeAssistantEntity(.agentQueueMemberStatus(agent: "147", queue: "q1")) == .agent("147"))
+        #expect(HomeAssistantEntity(.queueStats(queue: "q1")) == .queue("q1"))
+        #expect(HomeAssistantEntity(.extensionPresence(extension: "147")) == nil)
+        #expect(HomeAssistantEntity(.extensionConversations(extension: "147")) == nil)
+        #expect(HomeAssistantEntity(.parking(lot: "default", space: "701")) == nil)
+    }
 }
