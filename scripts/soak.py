@@ -421,6 +421,11 @@ def check(number, fault, args, simulator, broker, bridge, live, work):
         "retained": [len(part) for part in retained_diff],
         "live": [len(part) for part in live_diff],
         "examples": [t for part in retained_diff + live_diff for t in part][:5],
+        # The values of the first differing topics, to tell which field drifted.
+        "values": {
+            t: (truth.get(t), snapshot.state(PREFIX).get(t))
+            for t in (retained_diff[2] + live_diff[2])[:3]
+        },
         "compare_seconds": (converged_at or time.time()) - began,
     }
     log(f"check {number} after {fault}: {'equal' if ok else 'DIFFERENT'} over {len(truth)} topics {result}")
