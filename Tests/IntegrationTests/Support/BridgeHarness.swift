@@ -36,7 +36,8 @@ final class BridgeHarness: Sendable {
         keepalive: TimeAmount = .seconds(10),
         broker existing: MosquittoBroker? = nil,
         maxQueued: Int = 100_000,
-        homeAssistantPrefix: String? = nil
+        homeAssistantPrefix: String? = nil,
+        prefix: String = "pbx"
     ) async throws -> BridgeHarness {
         let simulator = try await AMISimulator.start(
             configuration: SimulatorConfiguration(
@@ -57,7 +58,7 @@ final class BridgeHarness: Sendable {
         let bridge = try Self.makeBridge(
             amiPort: simulator.port, mqttPort: broker.port, mqttUser: brokerCredentials?.user,
             mqttPassword: bridgePassword ?? brokerCredentials?.password, eventFilter: eventFilter, keepalive: keepalive,
-            maxQueued: maxQueued, homeAssistantPrefix: homeAssistantPrefix, logger: logger
+            maxQueued: maxQueued, homeAssistantPrefix: homeAssistantPrefix, prefix: prefix, logger: logger
         )
         try await bridge.start().get()
         return BridgeHarness(simulator: simulator, broker: broker, bridge: bridge, logs: logs)
@@ -66,12 +67,12 @@ final class BridgeHarness: Sendable {
     static func makeBridge(
         amiPort: Int, mqttPort: Int, mqttUser: String? = nil, mqttPassword: String? = nil, eventFilter: Bool = true,
         keepalive: TimeAmount = .seconds(10), maxQueued: Int = 100_000, homeAssistantPrefix: String? = nil,
-        logger: Logger
+        prefix: String = "pbx", logger: Logger
     ) throws -> PBXBridge {
         try self.makeParts(
             amiPort: amiPort, mqttPort: mqttPort, mqttUser: mqttUser, mqttPassword: mqttPassword,
             eventFilter: eventFilter, keepalive: keepalive, maxQueued: maxQueued,
-            homeAssistantPrefix: homeAssistantPrefix, logger: logger
+            homeAssistantPrefix: homeAssistantPrefix, prefix: prefix, logger: logger
         ).bridge
     }
 
@@ -81,9 +82,10 @@ final class BridgeHarness: Sendable {
         amiPort: Int, mqttPort: Int, mqttUser: String? = nil, mqttPassword: String? = nil, eventFilter: Bool = true,
         keepalive: TimeAmount = .seconds(10), keepaliveTimeout: TimeAmount = .seconds(2),
         actionTimeout: TimeAmount = .seconds(10), maxQueued: Int = 100_000, amiSecret: String = secret,
-        homeAssistantPrefix: String? = nil, logger: Logger
+        homeAssistantPrefix: String? = nil, prefix: String = "pbx", protocolVersion: MQTTProtocolVersion = .v5,
+        mqttHost: String = "127.0.0.1", logger: Logger
     ) throws -> (bridge: PBXBridge, mqtt: MQTTClient) {
-        let layout = try TopicLayout(prefix: "pbx")
+        let layout = try TopicLayout(prefix: prefix)
         let configuration = BridgeConfiguration(
             layout: layout, amiHost: "127.0.0.1:\(amiPort)", homeAssistantPrefix: homeAssistantPrefix)
         let ami = AMIClient(
@@ -100,8 +102,8 @@ final class BridgeHarness: Sendable {
         )
         let mqtt = try MQTTClient(
             configuration: MQTTConfiguration(
-                host: "127.0.0.1", port: mqttPort, clientID: "bridge-\(UUID().uuidString.prefix(8))",
-                username: mqttUser, password: mqttPassword,
+                host: mqttHost, port: mqttPort, clientID: "bridge-\(UUID().uuidString.prefix(8))",
+                username: mqttUser, password: mqttPassword, protocolVersion: protocolVersion,
                 will: MQTTMessage(
                     topic: layout.bridgeState, text: #"{"state":"offline"}"#, qos: .atLeastOnce, retain: true),
                 maxQueuedMessages: maxQueued,
