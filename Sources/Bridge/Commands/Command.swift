@@ -26,6 +26,8 @@ public enum Command: Sendable, Hashable {
     case queueReset(queue: String?)
     case queueStatus(queue: String?)
     case bridgeResync
+    /// The current state topics matching `filter` (all without), those sorted after `after`.
+    case stateGet(filter: TopicFilter?, after: String?)
 }
 
 /// A parsed command with the routing data of its request.

@@ -137,6 +137,15 @@ public struct CommandParser: Sendable {
             return .queueStatus(queue: try fields.queues("queue", required: false, single: true).first)
         case .bridgeResync:
             return .bridgeResync
+        case .stateGet:
+            let filter = try fields.optionalString("filter", maxLength: 512)
+            let after = try fields.optionalString("after", maxLength: 1024)
+            guard let filter else { return .stateGet(filter: nil, after: after) }
+            do {
+                return .stateGet(filter: try TopicFilter(filter), after: after)
+            } catch {
+                throw .invalid("filter", "\(error)")
+            }
         }
     }
 

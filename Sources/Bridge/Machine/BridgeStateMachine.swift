@@ -75,7 +75,7 @@ struct BridgeStateMachine: Sendable {
         self.configuration = configuration
         self.model = CallCenterState(configuration: configuration.callCenter)
         self.parser = CommandParser(policy: configuration.commands)
-        self.planner = CommandPlanner(policy: configuration.commands)
+        self.planner = CommandPlanner(policy: configuration.commands, layout: configuration.layout)
         self.mqttQueueLimit = mqttQueueLimit
         self.ami = AMILink(state: .connecting(attempt: 0), since: now.wall, generation: 0)
     }
@@ -174,6 +174,7 @@ struct BridgeStateMachine: Sendable {
         self.configuration = configuration
         self.parser.policy = configuration.commands
         self.planner.policy = configuration.commands
+        self.planner.layout = configuration.layout
         let callCenterChanged = old.callCenter != configuration.callCenter
         var actions: [BridgeAction] = []
         self.reloadHomeAssistant(from: old, newMQTT: newMQTT, into: &actions)
