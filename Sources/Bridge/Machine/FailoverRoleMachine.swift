@@ -14,6 +14,9 @@
 /// * A standby instance becomes active when the instance it watches goes offline (its Last
 ///   Will, its graceful `offline`, or the topic cleared), and follows a switch to another
 ///   online instance.
+/// * Every instance connects with its Last Will on `{p}/bridge/state`, so a dying standby's
+///   `offline` replaces the active one's retained `online`: the active instance publishes its
+///   `online` again at once (subscribers see `offline` briefly).
 /// * No split brain: an active instance that sees another instance online executes no command
 ///   until that is settled. Two instances that both became active (started together with
 ///   nothing retained) settle by id: the greater id steps down to standby, the smaller one
@@ -83,7 +86,13 @@ public struct FailoverRoleMachine: Sendable, Hashable {
             self.role = .active
             return [.becomeActive]
         case (.active, .observed(let seen)):
-            guard seen.online else { return [] }
+            guard seen.online else {
+                // A standby's Last Will (or an earlier run's) now stands as the retained value
+                // while this instance runs: put `online` back. Its own earlier Last Will, nil
+                // or not, is no news.
+                guard let other = seen.instance, other != self.instance else { return [] }
+                return [.republishOnline]
+            }
             if seen.instance == self.instance {
                 // Its own `online` came back as the latest: nobody else is active now.
                 self.contested = false

@@ -54,9 +54,12 @@ import Testing
         let returning = Self.transcript(
             "a2", [(.started, []), (Self.online("b"), [.becomeStandby(watching: "b")]), (.windowEnded, [])])
         #expect(returning.role == .standby(watching: "b"))
-        // ... and its retained Last Will of the earlier run is no signal to the active one.
-        #expect(machine.handle(Self.offline("a")) == [])
+        // ... and when a standby dies, its Last Will replaces the retained `online`: the active
+        // instance puts its `online` back, and keeps executing commands.
+        #expect(machine.handle(Self.offline("a2")) == [.republishOnline])
         #expect(machine.mayExecuteCommands)
+        #expect(machine.handle(Self.offline("b")) == [])
+        #expect(machine.handle(Self.offline(nil)) == [])
     }
 
     /// Should take over on a graceful `offline` and on a cleared topic, and follow a switch to
@@ -66,6 +69,7 @@ import Testing
             "c", [(.started, []), (Self.online("a"), [.becomeStandby(watching: "a")]), (Self.online("b"), [])])
         #expect(machine.role == .standby(watching: "b"))
         #expect(machine.handle(Self.offline("a")) == [])
+        #expect(machine.role == .standby(watching: "b"))
         #expect(machine.handle(.observed(BridgeStateObservation(online: false, instance: nil))) == [.becomeActive])
     }
 
