@@ -32,6 +32,9 @@ public struct BridgeConfiguration: Sendable {
     /// `homeassistant.discoveryPrefix` when `homeassistant.enabled`; nil: no discovery.
     /// Validated by the loader (``HomeAssistantDiscovery/init(discoveryPrefix:layout:version:)``).
     public var homeAssistantPrefix: String?
+    /// This instance's id in an active/standby pair (published in `bridge/state` and its Last
+    /// Will); nil: a single bridge, always active.
+    public var failoverInstance: String?
 
     /// Home Assistant discovery for this layout and version, when enabled.
     public var homeAssistant: HomeAssistantDiscovery? {
@@ -51,7 +54,8 @@ public struct BridgeConfiguration: Sendable {
         amiHost: String,
         syncRetrySeconds: Double = 5,
         stateWindow: Int = 250,
-        homeAssistantPrefix: String? = nil
+        homeAssistantPrefix: String? = nil,
+        failoverInstance: String? = nil
     ) {
         self.layout = layout
         self.stateQoS = stateQoS
@@ -64,5 +68,6 @@ public struct BridgeConfiguration: Sendable {
         self.syncRetrySeconds = syncRetrySeconds
         self.stateWindow = stateWindow
         self.homeAssistantPrefix = homeAssistantPrefix
+        self.failoverInstance = failoverInstance
     }
 }

@@ -70,6 +70,10 @@ struct BridgeStateMachine: Sendable {
     /// With Home Assistant discovery: each agent and queue that has retained state, with its
     /// state keys (the entity's configs are cleared with the last of them).
     var homeAssistantEntities: [HomeAssistantEntity: Set<StateKey>] = [:]
+    /// Active/standby: this instance's role; nil without a pair.
+    var role: FailoverRoleMachine?
+    /// Whether the AMI client was started (a standby instance starts it when it takes over).
+    var amiStarted = false
 
     init(configuration: BridgeConfiguration, mqttQueueLimit: Int, at now: BridgeInstant) {
         self.configuration = configuration
@@ -78,6 +82,7 @@ struct BridgeStateMachine: Sendable {
         self.planner = CommandPlanner(policy: configuration.commands, layout: configuration.layout)
         self.mqttQueueLimit = mqttQueueLimit
         self.ami = AMILink(state: .connecting(attempt: 0), since: now.wall, generation: 0)
+        self.role = configuration.failoverInstance.map { FailoverRoleMachine(instance: $0) }
     }
 
     // MARK: Phases
@@ -150,11 +155,16 @@ struct BridgeStateMachine: Sendable {
         if let discovery = self.configuration.homeAssistant {
             actions.append(Self.homeAssistantSubscription(discovery))
         }
-        actions += [
-            .startMQTT,
-            .startAMI,
-            .log(.info, "bridge started", [BridgeLogKey.mqttPrefix: "\(self.configuration.layout.prefix)"]),
-        ]
+        if self.role != nil {
+            // A paired instance takes AMI only once it knows it is the active one.
+            self.startFailover(at: now, into: &actions)
+            actions.append(.startMQTT)
+        } else {
+            self.amiStarted = true
+            actions += [.startMQTT, .startAMI]
+        }
+        actions.append(
+            .log(.info, "bridge started", [BridgeLogKey.mqttPrefix: "\(self.configuration.layout.prefix)"]))
         return actions
     }
 
@@ -235,7 +245,10 @@ struct BridgeStateMachine: Sendable {
         }
         self.lifecycle = .stopping(.commands)
         var actions: [BridgeAction] = []
-        self.publishBridgeState(online: false, at: now, into: &actions)
+        // A standby instance's `offline` would stand for the active one's state.
+        if self.isActive {
+            self.publishBridgeState(online: false, at: now, into: &actions)
+        }
         if self.commands.inFlight == 0 {
             self.stopAMI(into: &actions)
         } else {
@@ -308,6 +321,8 @@ struct BridgeStateMachine: Sendable {
             }
         case .mqttDrain:
             self.drained(into: &actions)
+        case .failoverWindow:
+            return self.failoverWindowEnded(at: now)
         case .backPressureQuiet:
             // Only a quiet period that really lasted (a timer of an earlier clearing ends nothing).
             if let cleared = self.backPressure?.clearedAt, self.deferred.isEmpty,

@@ -17,4 +17,6 @@ public enum BridgeTimer: Sendable, Hashable {
     /// A back-pressure episode ends (one summary line) only once no state waited for this long:
     /// a flood that fills the window again and again is one episode, not one per refill.
     case backPressureQuiet
+    /// Active/standby: the end of a starting instance's look for an active one.
+    case failoverWindow
 }
