@@ -125,6 +125,9 @@ enum Daemon {
         var offline = JSONWriter()
         offline.beginObject()
         offline.field("state", "offline")
+        // Of an active/standby pair: whose Last Will it is, so the standby knows it is the
+        // active one's.
+        offline.field("instance", configuration.mqtt.standby ? configuration.mqtt.clientID : nil)
         offline.endObject()
         return try MQTTClient(
             configuration: MQTTConfiguration(
@@ -185,7 +188,9 @@ enum Daemon {
                 timeoutSeconds: Double(configuration.commands.timeoutSeconds)
             ),
             amiHost: "\(configuration.ami.host):\(configuration.ami.port)",
-            homeAssistantPrefix: configuration.homeAssistant.enabled ? configuration.homeAssistant.discoveryPrefix : nil
+            homeAssistantPrefix: configuration.homeAssistant.enabled
+                ? configuration.homeAssistant.discoveryPrefix : nil,
+            failoverInstance: configuration.mqtt.standby ? configuration.mqtt.clientID : nil
         )
     }
 

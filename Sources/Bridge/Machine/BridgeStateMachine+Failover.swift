@@ -80,15 +80,23 @@ extension BridgeStateMachine {
                         .info, "active/standby: this instance is active",
                         [BridgeLogKey.instance: "\(self.role?.instance ?? "")"]))
                 self.publishBridgeState(online: true, at: now, into: &actions)
-                if !self.amiStarted {
+                let startAMI = !self.amiStarted
+                if startAMI {
                     self.amiStarted = true
+                    // The connection starts now, not when this instance started standing by:
+                    // an older `since` would land after the previous instance's newer one.
+                    self.ami.since = now.wall
+                }
+                if self.mqttUp {
+                    self.republishAfterTakeover(at: now, into: &actions)
+                }
+                if startAMI {
+                    // Last: the client reports its first state change at once, and that newer
+                    // `bridge/ami` must follow the one above, not precede it.
                     actions.append(.startAMI)
                 } else if self.ami.isConnected, self.sync == nil {
                     // Stepped down and back: the model may have moved meanwhile.
                     self.startSync(waiting: [], at: now, into: &actions)
-                }
-                if self.mqttUp {
-                    self.republishAfterTakeover(at: now, into: &actions)
                 }
             case .becomeStandby(let watching):
                 actions.append(
