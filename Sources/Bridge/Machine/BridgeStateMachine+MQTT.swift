@@ -12,6 +12,7 @@ extension BridgeStateMachine {
     mutating func mqttConnected(queued: Int = 0, at now: BridgeInstant) -> [BridgeAction] {
         var actions: [BridgeAction] = []
         self.mqttUp = true
+        self.closedBeforeConnackLogged = false
         if let refusals = self.refusals {
             actions.append(
                 .log(

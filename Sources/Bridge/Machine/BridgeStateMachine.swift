@@ -61,6 +61,8 @@ struct BridgeStateMachine: Sendable {
     /// a wrong CA and a wrong password need different fixes).
     var tlsFailures: (reason: String, count: Int)?
     var sweep: Sweep = .notStarted
+    /// An MQTT 5 CONNECT closed without an answer was logged (until the next connect).
+    var closedBeforeConnackLogged = false
     var hasSynced = false
     var commands = CommandBook()
     /// Unknown status codes already logged, so each is logged once.

@@ -99,4 +99,20 @@ struct BridgeStateMachineFailoverTests {
         let stopping = harness.feed { $0.shutdown(grace: .seconds(1), at: $1) }
         #expect(stopping.published("pbx/bridge/state").isEmpty)
     }
+
+    /// Should log an MQTT 5 CONNECT the broker closed unanswered once per episode, with the
+    /// fix (`mqtt.protocol: "3.1.1"`), again only after a connection succeeded in between.
+    @Test func connectClosedUnansweredIsLoggedOncePerEpisode() {
+        var harness = MachineHarness()
+        _ = harness.feed { $0.start(at: $1) }
+        let first = harness.feed { $0.mqttClosedBeforeConnack(reason: "connection lost", at: $1) }
+        #expect(first.logMessages.count == 1)
+        #expect(first.logMessages.first?.contains(#"mqtt.protocol: "3.1.1""#) == true)
+        for _ in 0..<5 {
+            #expect(harness.feed { $0.mqttClosedBeforeConnack(reason: "connection lost", at: $1) }.isEmpty)
+        }
+        _ = harness.feed { $0.mqttConnected(at: $1) }
+        _ = harness.feed { $0.mqttDisconnected(reason: "gone", at: $1) }
+        #expect(harness.feed { $0.mqttClosedBeforeConnack(reason: "connection lost", at: $1) }.logMessages.count == 1)
+    }
 }

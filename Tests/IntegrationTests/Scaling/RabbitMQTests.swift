@@ -27,6 +27,24 @@ import Testing
                 users: [SimulatorUser(username: BridgeHarness.user, secret: BridgeHarness.secret)],
                 callCenter: .fixture),
             host: "127.0.0.1", port: 0, logger: Logger(label: "sim", factory: { _ in SwiftLogNoOpLogHandler() }))
+        // The default MQTT 5: RabbitMQ closes the connection unanswered, and the bridge says
+        // once what to set.
+        let v5Logs = InMemoryLogHandler()
+        let v5 = try BridgeHarness.makeParts(
+            amiPort: simulator.port, mqttPort: rabbit.port, logger: Logger(label: "bridge-v5", factory: { _ in v5Logs })
+        ).bridge
+        try await v5.start().get()
+        let hint = "without answering the MQTT 5 CONNECT"
+        var hinted = false
+        for _ in 0..<150 where !hinted {
+            try await Task.sleep(for: .milliseconds(100))
+            hinted = v5Logs.entries.contains { "\($0.message)".contains(hint) }
+        }
+        #expect(hinted, "\(v5Logs.entries.map { "\($0.message)" })")
+        try await Task.sleep(for: .seconds(3))
+        #expect(v5Logs.entries.filter { "\($0.message)".contains(hint) }.count == 1)
+        _ = try? await v5.shutdown().get()
+
         let logs = InMemoryLogHandler()
         let bridge = try BridgeHarness.makeParts(
             amiPort: simulator.port, mqttPort: rabbit.port, protocolVersion: .v311,
