@@ -298,6 +298,12 @@ struct BridgeStateMachine: Sendable {
         if let discovery = self.configuration.homeAssistant {
             actions.append(Self.homeAssistantSubscription(discovery))
         }
+        if self.role != nil {
+            // The new client watches the active instance too.
+            actions.append(
+                .subscribe(
+                    self.configuration.layout.bridgeState, .atLeastOnce, retainAsPublished: false, noLocal: false))
+        }
         actions.append(.startMQTT)
         actions += self.finishReload(amiReplaced: swap.amiReplaced, callCenterChanged: swap.callCenterChanged, at: now)
         return actions

@@ -115,4 +115,24 @@ struct BridgeStateMachineFailoverTests {
         _ = harness.feed { $0.mqttDisconnected(reason: "gone", at: $1) }
         #expect(harness.feed { $0.mqttClosedBeforeConnack(reason: "connection lost", at: $1) }.logMessages.count == 1)
     }
+
+    /// Should keep watching `bridge/state` with the new client a reload brings.
+    @Test func reloadedClientKeepsWatching() {
+        var harness = Self.harness(instance: "b")
+        _ = harness.feed { $0.start(at: $1) }
+        _ = harness.feed { $0.mqttConnected(at: $1) }
+        _ = harness.feed { $0.mqttMessage(Self.bridgeState(#"{"state":"online","instance":"a"}"#), at: $1) }
+        var configuration = MachineHarness.configuration()
+        configuration.failoverInstance = "b"
+        _ = harness.feed { $0.reload(configuration, newAMI: false, newMQTT: true, mqttQueueLimit: 1000, at: $1) }
+        harness.advance(.seconds(3))
+        #expect(harness.feed { $0.timerFired(.mqttDrain, at: $1) } == [.stopMQTT])
+        let restarted = harness.feed { $0.mqttStopped(at: $1) }
+        #expect(
+            restarted.contains(.subscribe("pbx/bridge/state", .atLeastOnce, retainAsPublished: false, noLocal: false)))
+        #expect(!restarted.contains(.startAMI))
+        #expect(harness.feed { $0.mqttConnected(at: $1) }.publications.isEmpty)
+        let takeover = harness.feed { $0.mqttMessage(Self.bridgeState(#"{"state":"offline","instance":"a"}"#), at: $1) }
+        #expect(takeover.contains(.startAMI))
+    }
 }
