@@ -193,8 +193,9 @@ struct BridgeStateMachine: Sendable {
         guard newMQTT else {
             return actions + self.finishReload(amiReplaced: newAMI, callCenterChanged: callCenterChanged, at: now)
         }
-        if old.layout != configuration.layout {
-            // Clear everything under the old prefix while the old session is still up.
+        if old.layout != configuration.layout, self.isActive {
+            // Clear everything under the old prefix while the old session is still up (a
+            // standby instance leaves that to the active one: the topics are its).
             let topics = self.model.view.keys.compactMap { try? old.layout.topic(for: $0) }
             for topic in topics + [old.layout.bridgeState, old.layout.bridgeAMI] {
                 actions.append(
