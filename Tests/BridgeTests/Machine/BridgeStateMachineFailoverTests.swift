@@ -135,4 +135,28 @@ struct BridgeStateMachineFailoverTests {
         let takeover = harness.feed { $0.mqttMessage(Self.bridgeState(#"{"state":"offline","instance":"a"}"#), at: $1) }
         #expect(takeover.contains(.startAMI))
     }
+
+    /// Should leave the old prefix's retained topics to the active instance when a standby
+    /// instance is reloaded with a new prefix (a single bridge clears them).
+    @Test func standbyReloadedWithANewPrefixClearsNothing() {
+        var harness = Self.harness(instance: "b")
+        _ = harness.feed { $0.start(at: $1) }
+        _ = harness.feed { $0.mqttConnected(at: $1) }
+        _ = harness.feed { $0.mqttMessage(Self.bridgeState(#"{"state":"online","instance":"a"}"#), at: $1) }
+        var configuration = MachineHarness.configuration(prefix: "pbx/site-a")
+        configuration.failoverInstance = "b"
+        let reloaded = harness.feed {
+            $0.reload(configuration, newAMI: false, newMQTT: true, mqttQueueLimit: 1000, at: $1)
+        }
+        #expect(reloaded.publications.isEmpty)
+
+        var single = MachineHarness()
+        _ = single.startSynced()
+        let moved = single.feed {
+            $0.reload(
+                MachineHarness.configuration(prefix: "pbx/site-a"), newAMI: false, newMQTT: true, mqttQueueLimit: 1000,
+                at: $1)
+        }
+        #expect(moved.published("pbx/bridge/state").map(\.payload) == [""])
+    }
 }
