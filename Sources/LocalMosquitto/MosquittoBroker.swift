@@ -76,9 +76,12 @@ public final class MosquittoBroker: Sendable {
     ///     production broker does (saved every second, so a `kill9()` loses at most the last
     ///     second); the fault tests delete that file to give a restarted broker amnesia.
     ///   - websockets: also listen for MQTT over WebSockets on a free port (``websocketsPort``).
+    ///   - extraConfig: lines appended to the generated config, e.g. a `connection` bridge to
+    ///     another broker (deploy/bridged/site-bridge.conf).
     public static func start(
         username: String? = nil, password: String? = nil, port fixedPort: Int? = nil, quiet: Bool = false,
-        tcpNoDelay: Bool = true, unboundedQueues: Bool = false, persistence: Bool = false, websockets: Bool = false
+        tcpNoDelay: Bool = true, unboundedQueues: Bool = false, persistence: Bool = false, websockets: Bool = false,
+        extraConfig: [String] = []
     ) async throws -> MosquittoBroker {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("pbx2mqtt-mosquitto-\(UUID().uuidString)", isDirectory: true)
@@ -91,7 +94,7 @@ public final class MosquittoBroker: Sendable {
                 try Self.writeConfig(
                     directory: directory, port: port, websocketsPort: websocketsPort, username: username,
                     password: password, quiet: quiet, tcpNoDelay: tcpNoDelay, unboundedQueues: unboundedQueues,
-                    persistence: persistence)
+                    persistence: persistence, extraConfig: extraConfig)
                 let process = try await Self.launch(
                     directory: directory, ports: [port] + (websocketsPort.map { [$0] } ?? []))
                 return MosquittoBroker(
@@ -236,7 +239,7 @@ public final class MosquittoBroker: Sendable {
 
     private static func writeConfig(
         directory: URL, port: Int, websocketsPort: Int?, username: String?, password: String?, quiet: Bool,
-        tcpNoDelay: Bool, unboundedQueues: Bool, persistence: Bool
+        tcpNoDelay: Bool, unboundedQueues: Bool, persistence: Bool, extraConfig: [String] = []
     ) throws {
         let store =
             persistence
@@ -274,6 +277,7 @@ public final class MosquittoBroker: Sendable {
         } else {
             lines += ["allow_anonymous true"]
         }
+        lines += extraConfig
         let text = lines.joined(separator: "\n") + "\n"
         try text.write(to: directory.appendingPathComponent("mosquitto.conf"), atomically: true, encoding: .utf8)
     }

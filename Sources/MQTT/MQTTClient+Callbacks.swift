@@ -40,6 +40,7 @@ extension MQTTClient {
             self.network.connected()
             let subscriptions = self.storage.withLock { state in
                 state.isConnected = true
+                state.connectAnswered = true
                 return state.subscriptions
             }
             // Subscribing is a queued send, not a setter: safe from the callback.
@@ -61,6 +62,7 @@ extension MQTTClient {
         // refused MQTT 5 CONNACK into MOSQ_ERR_PROTOCOL, which would end its own loop for good;
         // for `NetworkLoop` it is one more failed attempt.)
         self.network.refused()
+        self.storage.withLock { $0.connectAnswered = true }
         let isV5 = self.configuration.protocolVersion == .v5
         let reason =
             (isV5 ? mosquitto_reason_string(rc) : mosquitto_connack_string(rc)).map { String(cString: $0) }
@@ -71,8 +73,16 @@ extension MQTTClient {
     /// Also called when an attempt fails before the broker accepted it (libmosquitto reports
     /// every socket it closes); only the end of an accepted connection is an event.
     private func handleDisconnect(rc: Int32) {
-        let (wasConnected, lost, notice) = self.storage.withLock { state in
-            (state.isConnected, state.connectionLost(), state.takeQueueNotice())
+        let (wasConnected, answered, lost, notice) = self.storage.withLock { state in
+            defer { state.connectAnswered = false }
+            return (state.isConnected, state.connectAnswered, state.connectionLost(), state.takeQueueNotice())
+        }
+        if !wasConnected, !answered, rc == Int32(MOSQ_ERR_CONN_LOST.rawValue),
+            self.configuration.protocolVersion == .v5
+        {
+            // The broker took the connection and closed it without a CONNACK: what a broker
+            // that only speaks MQTT 3.1.1 does with an MQTT 5 CONNECT (RabbitMQ 3.x).
+            self.emit(.closedBeforeConnack(reason: Self.text(rc)))
         }
         if lost > 0 {
             self.logger.debug("MQTT QoS 0 messages lost with the connection", metadata: [MQTTLogKey.count: "\(lost)"])

@@ -13,6 +13,9 @@ public enum MQTTClientEvent: Sendable, Hashable {
     /// The connection ended (broker gone, network error, or `stop()`); the client reconnects
     /// unless it was stopped.
     case disconnected(reason: String)
+    /// MQTT 5 only: the broker took the connection and closed it without answering the
+    /// CONNECT, as a broker that only speaks MQTT 3.1.1 does (RabbitMQ 3.x). The client retries.
+    case closedBeforeConnack(reason: String)
     /// A message arrived on a subscribed topic.
     case message(MQTTMessage)
     /// The broker acknowledged a QoS 1/2 publication (or a QoS 0 one was written out).

@@ -37,6 +37,8 @@ struct MQTTClientState {
     /// The count `notifyWhenQueued(atMost:)` waits for, until it is reached.
     var queueNotice: Int?
     var isConnected = false
+    /// Whether the broker answered the current attempt's CONNECT (accepted or refused).
+    var connectAnswered = false
 
     var queuedCount: Int { self.pendingReliableCount + self.pendingUnreliableCount }
 

@@ -125,6 +125,9 @@ enum Daemon {
         var offline = JSONWriter()
         offline.beginObject()
         offline.field("state", "offline")
+        // Of an active/standby pair: whose Last Will it is, so the standby knows it is the
+        // active one's.
+        offline.field("instance", configuration.mqtt.standby ? configuration.mqtt.clientID : nil)
         offline.endObject()
         return try MQTTClient(
             configuration: MQTTConfiguration(
@@ -190,7 +193,8 @@ enum Daemon {
             homeAssistantPrefix: configuration.homeAssistant.enabled
                 ? configuration.homeAssistant.discoveryPrefix : nil,
             // The loader refused any entry that does not parse.
-            wrapUp: configuration.model.wrapUp.compactMap { try? WrapUpRule.parse($0) }
+            wrapUp: configuration.model.wrapUp.compactMap { try? WrapUpRule.parse($0) },
+            failoverInstance: configuration.mqtt.standby ? configuration.mqtt.clientID : nil
         )
     }
 

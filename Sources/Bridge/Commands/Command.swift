@@ -28,6 +28,8 @@ public enum Command: Sendable, Hashable {
     case bridgeResync
     /// Ends the agent's wrap-up early, in `queues` (all its wrap-ups when empty).
     case wrapUpEnd(agent: String, queues: [String])
+    /// The current state topics matching `filter` (all without), those sorted after `after`.
+    case stateGet(filter: TopicFilter?, after: String?)
 }
 
 /// A parsed command with the routing data of its request.

@@ -11,4 +11,10 @@ public enum CommandName: String, Sendable, Hashable, CaseIterable {
     case queueStatus = "queue/status"
     case bridgeResync = "bridge/resync"
     case wrapUpEnd = "wrapup/end"
+    case stateGet = "state/get"
+
+    /// Whether a command's reply is kept for its `id` (at most once). `state/get` changes
+    /// nothing, so running it again is harmless, and its reply (up to a megabyte) is not
+    /// worth holding for five minutes per id.
+    public var remembersReply: Bool { self != .stateGet }
 }

@@ -140,6 +140,15 @@ public struct CommandParser: Sendable {
         case .wrapUpEnd:
             let queues = try fields.queues("queue", required: false)
             return .wrapUpEnd(agent: try fields.agent("agent"), queues: queues)
+        case .stateGet:
+            let filter = try fields.optionalString("filter", maxLength: 512)
+            let after = try fields.optionalString("after", maxLength: 1024)
+            guard let filter else { return .stateGet(filter: nil, after: after) }
+            do {
+                return .stateGet(filter: try TopicFilter(filter), after: after)
+            } catch {
+                throw .invalid("filter", "\(error)")
+            }
         }
     }
 

@@ -8,9 +8,12 @@ import CallCenter
 /// Asterisk. Everything that can refuse a command without asking Asterisk refuses it here.
 public struct CommandPlanner: Sendable {
     public var policy: CommandPolicy
+    /// The bridge's topics, which `state/get` answers with.
+    public var layout: TopicLayout
 
-    public init(policy: CommandPolicy) {
+    public init(policy: CommandPolicy, layout: TopicLayout = .standard) {
         self.policy = policy
+        self.layout = layout
     }
 
     public func plan(_ command: Command, model: CallCenterState) -> Result<CommandPlan, CommandError> {
@@ -74,6 +77,9 @@ public struct CommandPlanner: Sendable {
 
         case .queueStatus(let queue):
             return .answer(QueueStatusView.data(of: model, queue: queue))
+
+        case .stateGet(let filter, let after):
+            return .answer(StateSnapshotView.data(of: model, layout: self.layout, filter: filter, after: after))
 
         case .bridgeResync:
             return .resync

@@ -32,6 +32,9 @@ public struct BridgeConfiguration: Sendable {
     /// `homeassistant.discoveryPrefix` when `homeassistant.enabled`; nil: no discovery.
     /// Validated by the loader (``HomeAssistantDiscovery/init(discoveryPrefix:layout:version:)``).
     public var homeAssistantPrefix: String?
+    /// This instance's id in an active/standby pair (published in `bridge/state` and its Last
+    /// Will); nil: a single bridge, always active.
+    public var failoverInstance: String?
 
     /// Home Assistant discovery for this layout and version, when enabled.
     public var homeAssistant: HomeAssistantDiscovery? {
@@ -54,7 +57,8 @@ public struct BridgeConfiguration: Sendable {
         syncRetrySeconds: Double = 5,
         stateWindow: Int = 250,
         homeAssistantPrefix: String? = nil,
-        wrapUp: [WrapUpRule] = []
+        wrapUp: [WrapUpRule] = [],
+        failoverInstance: String? = nil
     ) {
         self.layout = layout
         self.stateQoS = stateQoS
@@ -68,5 +72,6 @@ public struct BridgeConfiguration: Sendable {
         self.stateWindow = stateWindow
         self.homeAssistantPrefix = homeAssistantPrefix
         self.wrapUp = wrapUp
+        self.failoverInstance = failoverInstance
     }
 }

@@ -6,6 +6,8 @@
 enum BridgeLogKey {
     // MARK: AMI side
     static let amiHost = "ami.host"
+    /// An active/standby instance id (`bridge/state`'s `instance`).
+    static let instance = "bridge.instance"
     static let amiVersion = "ami.version"
     static let amiError = "ami.error"
     static let amiRetryInMilliseconds = "ami.retry_in_ms"

@@ -171,6 +171,8 @@ public final class PBXBridge: Sendable {
             self.feed { $0.mqttTLSFailed(reason: reason, at: $1) }
         case .disconnected(let reason):
             self.feed { $0.mqttDisconnected(reason: reason, at: $1) }
+        case .closedBeforeConnack(let reason):
+            self.feed { $0.mqttClosedBeforeConnack(reason: reason, at: $1) }
         case .message(let message):
             self.feed { $0.mqttMessage(message, at: $1) }
         case .queueBelow(let queued):

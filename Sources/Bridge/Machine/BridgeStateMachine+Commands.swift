@@ -74,7 +74,7 @@ extension BridgeStateMachine {
             self.reply(CommandReply(id: request.id, command: name, status: .error, error: error), route, into: &actions)
             return
         }
-        if let id = request.id {
+        if let id = request.id, request.name.remembersReply {
             let accepted = CommandReply(id: id, command: name, status: .accepted)
             self.commands.recent.remember(id, command: name, reply: accepted, now: seconds)
         }
@@ -111,7 +111,7 @@ extension BridgeStateMachine {
             return CommandError(.amiUnavailable, "the bridge is shutting down")
         }
         switch request.command {
-        case .queueStatus, .bridgeResync:
+        case .queueStatus, .bridgeResync, .stateGet:
             break
         default:
             guard self.ami.isConnected else {

@@ -12,6 +12,7 @@ extension BridgeStateMachine {
     mutating func mqttConnected(queued: Int = 0, at now: BridgeInstant) -> [BridgeAction] {
         var actions: [BridgeAction] = []
         self.mqttUp = true
+        self.closedBeforeConnackLogged = false
         if let refusals = self.refusals {
             actions.append(
                 .log(
@@ -33,6 +34,11 @@ extension BridgeStateMachine {
         // Whatever waited is superseded: the whole view goes out again.
         self.deferred.removeAll()
         self.endBackPressure(at: now, into: &actions)
+        if self.role?.role == .deciding {
+            actions.append(.schedule(.failoverWindow, at: now.uptime + Self.failoverWindow))
+        }
+        // A standby instance publishes nothing; it takes over with all of this.
+        guard self.isActive else { return actions }
         self.publishBridgeState(online: self.lifecycle == .running, at: now, into: &actions)
         guard queued == 0 else {
             // Values published just before the connection dropped (before the bridge knew)
@@ -58,10 +64,23 @@ extension BridgeStateMachine {
         }
         self.republishPending = false
         self.publishAMIState(at: now, into: &actions)
-        // The model's view is exactly the retained state: a broker that lost its store (or a
-        // first connect) gets all of it.
         self.publish(self.model.fullView, at: now, into: &actions)
         self.publishHomeAssistantConfigs(into: &actions)
+    }
+
+    /// A standby instance that took over: the view and a fresh sweep (what the previous
+    /// active instance left that went stale meanwhile is cleared once the first sync is done).
+    mutating func republishAfterTakeover(at now: BridgeInstant, into actions: inout [BridgeAction]) {
+        if case .harvesting(let sweep) = self.sweep, sweep.harvestDone {
+            for filter in sweep.filters {
+                actions.append(.unsubscribe(filter))
+            }
+            self.sweep = .notStarted
+        } else if case .done = self.sweep {
+            self.sweep = .notStarted
+        }
+        self.startSweepIfNeeded(at: now, into: &actions)
+        self.republish(at: now, into: &actions)
     }
 
     /// The broker refused the connection; the client retries with backoff. Logged once per
@@ -117,7 +136,13 @@ extension BridgeStateMachine {
             self.publishHomeAssistantConfigs(into: &actions)
             return actions
         }
+        if self.role != nil, message.topic == self.configuration.layout.bridgeState {
+            return self.failoverObserved(message, at: now)
+        }
         guard let command = self.configuration.layout.commandName(of: message.topic) else { return [] }
+        if let role = self.role, !role.mayExecuteCommands {
+            return self.commandSeenInactive(command, message: message, at: now)
+        }
         return self.commandReceived(command, message: message, at: now)
     }
 
@@ -271,7 +296,7 @@ extension BridgeStateMachine {
 
     /// Clears what the sweep found once it can tell (harvest and first sync both done).
     mutating func clearStaleTopics(into actions: inout [BridgeAction]) {
-        guard case .harvesting(let sweep) = self.sweep else { return }
+        guard self.isActive, case .harvesting(let sweep) = self.sweep else { return }
         let layout = self.configuration.layout
         var current = Set(self.model.view.keys.compactMap { try? layout.topic(for: $0) })
         if let discovery = self.configuration.homeAssistant {

@@ -14,6 +14,8 @@ extension BridgeStateMachine {
 
     /// Publishes one change of the model.
     mutating func publish(_ change: CallCenterChange, at now: BridgeInstant, into actions: inout [BridgeAction]) {
+        // A standby instance (that stepped down holding AMI) keeps its model, publishes nothing.
+        guard self.isActive else { return }
         switch change {
         case .set(let key, let value):
             // The model emits a set only when the value changed, so every one goes out.
@@ -55,7 +57,7 @@ extension BridgeStateMachine {
     mutating func publishState(
         _ topic: String, _ payload: [UInt8], qos: MQTTQoS? = nil, into actions: inout [BridgeAction]
     ) {
-        guard self.mqttUp, !self.republishPending else { return }
+        guard self.mqttUp, !self.republishPending, self.isActive else { return }
         let message = MQTTMessage(
             topic: topic, payload: payload, qos: qos ?? self.configuration.stateQoS, retain: true)
         if self.deferred.isEmpty {
@@ -74,6 +76,7 @@ extension BridgeStateMachine {
         json.field("state", online ? "online" : "offline")
         json.field("version", self.configuration.version)
         json.field("since", Timestamp.iso8601(now.wall))
+        json.field("instance", self.configuration.failoverInstance)
         json.endObject()
         let message = MQTTMessage(
             topic: self.configuration.layout.bridgeState, payload: json.bytes, qos: .atLeastOnce, retain: true)

@@ -72,6 +72,8 @@ struct BridgeStateMachine: Sendable {
     /// a wrong CA and a wrong password need different fixes).
     var tlsFailures: (reason: String, count: Int)?
     var sweep: Sweep = .notStarted
+    /// An MQTT 5 CONNECT closed without an answer was logged (until the next connect).
+    var closedBeforeConnackLogged = false
     var hasSynced = false
     var commands = CommandBook()
     /// Unknown status codes already logged, so each is logged once.
@@ -83,15 +85,20 @@ struct BridgeStateMachine: Sendable {
     var homeAssistantEntities: [HomeAssistantEntity: Set<StateKey>] = [:]
     /// Agents in wrap-up after a queue call.
     var wrapUps: WrapUps
+    /// Active/standby: this instance's role; nil without a pair.
+    var role: FailoverRoleMachine?
+    /// Whether the AMI client was started (a standby instance starts it when it takes over).
+    var amiStarted = false
 
     init(configuration: BridgeConfiguration, mqttQueueLimit: Int, at now: BridgeInstant) {
         self.configuration = configuration
         self.wrapUps = WrapUps(rules: configuration.wrapUp)
         self.model = CallCenterState(configuration: configuration.callCenter)
         self.parser = CommandParser(policy: configuration.commands)
-        self.planner = CommandPlanner(policy: configuration.commands)
+        self.planner = CommandPlanner(policy: configuration.commands, layout: configuration.layout)
         self.mqttQueueLimit = mqttQueueLimit
         self.ami = AMILink(state: .connecting(attempt: 0), since: now.wall, generation: 0)
+        self.role = configuration.failoverInstance.map { FailoverRoleMachine(instance: $0) }
     }
 
     // MARK: Phases
@@ -164,11 +171,16 @@ struct BridgeStateMachine: Sendable {
         if let discovery = self.configuration.homeAssistant {
             actions.append(Self.homeAssistantSubscription(discovery))
         }
-        actions += [
-            .startMQTT,
-            .startAMI,
-            .log(.info, "bridge started", [BridgeLogKey.mqttPrefix: "\(self.configuration.layout.prefix)"]),
-        ]
+        if self.role != nil {
+            // A paired instance takes AMI only once it knows it is the active one.
+            self.startFailover(at: now, into: &actions)
+            actions.append(.startMQTT)
+        } else {
+            self.amiStarted = true
+            actions += [.startMQTT, .startAMI]
+        }
+        actions.append(
+            .log(.info, "bridge started", [BridgeLogKey.mqttPrefix: "\(self.configuration.layout.prefix)"]))
         return actions
     }
 
@@ -190,14 +202,16 @@ struct BridgeStateMachine: Sendable {
         self.wrapUps.rules = WrapUps(rules: configuration.wrapUp).rules
         self.parser.policy = configuration.commands
         self.planner.policy = configuration.commands
+        self.planner.layout = configuration.layout
         let callCenterChanged = old.callCenter != configuration.callCenter
         var actions: [BridgeAction] = []
         self.reloadHomeAssistant(from: old, newMQTT: newMQTT, into: &actions)
         guard newMQTT else {
             return actions + self.finishReload(amiReplaced: newAMI, callCenterChanged: callCenterChanged, at: now)
         }
-        if old.layout != configuration.layout {
-            // Clear everything under the old prefix while the old session is still up.
+        if old.layout != configuration.layout, self.isActive {
+            // Clear everything under the old prefix while the old session is still up (a
+            // standby instance leaves that to the active one: the topics are its).
             let topics = self.model.view.keys.compactMap { try? old.layout.topic(for: $0) }
             for topic in topics + [old.layout.bridgeState, old.layout.bridgeAMI] {
                 actions.append(
@@ -250,7 +264,10 @@ struct BridgeStateMachine: Sendable {
         }
         self.lifecycle = .stopping(.commands)
         var actions: [BridgeAction] = []
-        self.publishBridgeState(online: false, at: now, into: &actions)
+        // A standby instance's `offline` would stand for the active one's state.
+        if self.isActive {
+            self.publishBridgeState(online: false, at: now, into: &actions)
+        }
         if self.commands.inFlight == 0 {
             self.stopAMI(into: &actions)
         } else {
@@ -298,6 +315,12 @@ struct BridgeStateMachine: Sendable {
         if let discovery = self.configuration.homeAssistant {
             actions.append(Self.homeAssistantSubscription(discovery))
         }
+        if self.role != nil {
+            // The new client watches the active instance too.
+            actions.append(
+                .subscribe(
+                    self.configuration.layout.bridgeState, .atLeastOnce, retainAsPublished: false, noLocal: false))
+        }
         actions.append(.startMQTT)
         actions += self.finishReload(amiReplaced: swap.amiReplaced, callCenterChanged: swap.callCenterChanged, at: now)
         return actions
@@ -329,6 +352,8 @@ struct BridgeStateMachine: Sendable {
                     .log(.info, "MQTT resent publications still unacknowledged; republishing state now", [:]))
                 self.republish(at: now, into: &actions)
             }
+        case .failoverWindow:
+            return self.failoverWindowEnded(at: now)
         case .backPressureQuiet:
             // Only a quiet period that really lasted (a timer of an earlier clearing ends nothing).
             if let cleared = self.backPressure?.clearedAt, self.deferred.isEmpty,

@@ -22,4 +22,6 @@ public enum BridgeTimer: Sendable, Hashable {
     case republishWait
     /// The wrap-up of `agent` in `queue` is over: unpause.
     case wrapUpEnd(agent: String, queue: String)
+    /// Active/standby: the end of a starting instance's look for an active one.
+    case failoverWindow
 }

@@ -12,6 +12,14 @@ public struct TopicLayout: Sendable, Hashable {
         self.prefix = prefix
     }
 
+    /// The default layout, prefix `pbx`.
+    public static let standard = TopicLayout(checked: "pbx")
+
+    /// A prefix known to be valid.
+    private init(checked prefix: String) {
+        self.prefix = prefix
+    }
+
     public var bridgeState: String { self.prefix + "/bridge/state" }
     public var bridgeAMI: String { self.prefix + "/bridge/ami" }
     /// The subscription for commands.
@@ -61,14 +69,23 @@ public struct TopicLayout: Sendable, Hashable {
     /// so without this check a user could make it publish over retained state
     /// (`pbx/agent/147/extensionStatus`) or into commands. Replies may go under `{p}/reply/`
     /// or anywhere outside `{p}/`, never into `$SYS`-style topics or wildcards.
+    ///
+    /// With a prefix of several segments (`pbx/site-a`, one bridge per site) the whole first
+    /// segment's tree (`pbx/…`) counts as the bridge's: outside `{p}/reply/` it may hold the
+    /// state and commands of the other sites' bridges, which a reply must not overwrite.
     public func isAllowedReplyTopic(_ topic: String) -> Bool {
         guard !topic.isEmpty, topic.utf8.count <= 512, !topic.hasPrefix("$"),
             !topic.contains(where: { $0 == "+" || $0 == "#" || $0 == "\0" || $0.isNewline })
         else { return false }
-        if topic == self.prefix || topic.hasPrefix(self.prefix + "/") {
+        if topic == self.root || topic.hasPrefix(self.root + "/") {
             return topic.hasPrefix(self.prefix + "/reply/")
         }
         return true
+    }
+
+    /// The prefix's first segment (`pbx` for `pbx/site-a`): the tree that sites share.
+    public var root: String {
+        String(self.prefix.prefix(while: { $0 != "/" }))
     }
 }
 

@@ -89,6 +89,10 @@ struct ConfigOptions: ParsableArguments {
     var mqttQoSReply: String?
     @Option(name: ConfigurationKey.mqttMaxQueued.flagName, help: ConfigurationKey.mqttMaxQueued.argumentHelp)
     var mqttMaxQueued: String?
+    @Flag(
+        name: ConfigurationKey.mqttStandby.flagName, inversion: .prefixedNo,
+        help: ConfigurationKey.mqttStandby.argumentHelp)
+    var mqttStandby: Bool?
 
     // MARK: model
     @Option(
@@ -186,7 +190,7 @@ struct ConfigOptions: ParsableArguments {
             (.amiTLS, self.amiTLS), (.amiTLSVerifyHostname, self.amiTLSVerifyHostname),
             (.amiEventFilter, self.amiEventFilter),
             (.commandsAllowRawChannels, self.allowRawChannels), (.httpWeb, self.httpWeb),
-            (.homeAssistantEnabled, self.homeAssistantEnabled),
+            (.homeAssistantEnabled, self.homeAssistantEnabled), (.mqttStandby, self.mqttStandby),
         ]
         for case (let key, let value?) in bools {
             values[key.yamlPath] = .bool(value)

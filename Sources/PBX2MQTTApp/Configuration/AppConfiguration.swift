@@ -101,6 +101,8 @@ extension AppConfiguration {
         var qos: QoS
         /// Publications buffered while the broker is away; beyond this the oldest events are dropped.
         var maxQueued: Int
+        /// One of an active/standby pair; `clientID` is the instance id.
+        var standby: Bool
     }
 
     /// Which part of the PBX is modelled and how agents map to Asterisk interfaces.

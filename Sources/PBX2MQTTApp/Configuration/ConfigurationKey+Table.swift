@@ -126,6 +126,11 @@ extension ConfigurationKey {
         "mqtt.maxQueued", flag: "--mqtt-max-queued", .integer(1...10_000_000), default: .integer(10_000),
         summary: "Publications buffered while the broker is away; beyond it the oldest events are dropped.",
         effective: { .int($0.mqtt.maxQueued) })
+    static let mqttStandby = ConfigurationKey(
+        "mqtt.standby", flag: "--mqtt-standby", .boolean, default: .boolean(false),
+        summary:
+            "One of an active/standby pair for one Asterisk (same prefix, own mqtt.clientId as instance id): active only while no other instance is online.",
+        effective: { .bool($0.mqtt.standby) })
 
     // MARK: model
     static let modelAgentInterface = ConfigurationKey(
@@ -233,7 +238,7 @@ extension ConfigurationKey {
         .amiReconnectMaxSeconds, .amiEventFilter, .amiMaxPacketSize,
         .mqttHost, .mqttPort, .mqttClientID, .mqttUsername, .mqttPassword, .mqttPasswordFile,
         .mqttTLSCAFile, .mqttTLSCertFile, .mqttTLSKeyFile, .mqttProtocol, .mqttPrefix,
-        .mqttQoSState, .mqttQoSEvent, .mqttQoSReply, .mqttMaxQueued,
+        .mqttQoSState, .mqttQoSEvent, .mqttQoSReply, .mqttMaxQueued, .mqttStandby,
         .modelAgentInterface, .modelAgentStateInterface, .modelDNDDeviceState, .modelAstDBUserEvent, .modelQueues,
         .modelAgents, .modelWrapUp,
         .commandsAllowDestinations, .commandsOriginateContext, .commandsAllowRawChannels,

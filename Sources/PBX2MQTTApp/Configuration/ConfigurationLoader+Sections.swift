@@ -114,7 +114,8 @@ extension ConfigurationLoader {
             protocolVersion: protocolVersion,
             prefix: prefix,
             qos: qos,
-            maxQueued: settings.int(.mqttMaxQueued)
+            maxQueued: settings.int(.mqttMaxQueued),
+            standby: settings.bool(.mqttStandby)
         )
     }
 

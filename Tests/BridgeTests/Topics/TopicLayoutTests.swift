@@ -25,6 +25,28 @@ import Testing
         #expect(!layout.isAllowedReplyTopic(""))
     }
 
+    /// Should put every topic of a site prefix (several segments) under it, and keep replies of
+    /// one site away from the other sites sharing its first segment.
+    @Test func sitePrefix() throws {
+        let layout = try TopicLayout(prefix: "pbx/site-a")
+        #expect(layout.root == "pbx")
+        #expect(try layout.agent("147", "name") == "pbx/site-a/agent/147/name")
+        #expect(layout.commandFilter == "pbx/site-a/cmd/#")
+        #expect(layout.bridgeState == "pbx/site-a/bridge/state")
+        #expect(layout.commandName(of: "pbx/site-a/cmd/queue/add") == "queue/add")
+        #expect(layout.commandName(of: "pbx/site-b/cmd/queue/add") == nil)
+        #expect(layout.commandName(of: "pbx/cmd/queue/add") == nil)
+        #expect(layout.defaultReply(for: "hangup") == "pbx/site-a/reply/hangup")
+        #expect(layout.isAllowedReplyTopic("pbx/site-a/reply/crm-1"))
+        #expect(layout.isAllowedReplyTopic("crm/replies/42"))
+        #expect(!layout.isAllowedReplyTopic("pbx/site-b/agent/147/extensionStatus"))
+        #expect(!layout.isAllowedReplyTopic("pbx/site-b/reply/crm-1"))
+        #expect(!layout.isAllowedReplyTopic("pbx/agent/147/name"))
+        #expect(!layout.isAllowedReplyTopic("pbx"))
+        #expect(!layout.isAllowedReplyTopic("pbx/site-a/cmd/hangup"))
+        #expect(try TopicLayout(prefix: "pbx").root == "pbx")
+    }
+
     /// Should refuse prefixes that are not plain topic paths.
     @Test(arguments: ["", "/pbx", "pbx/", "p+x", "p#", "$SYS"])
     func refusesBadPrefix(prefix: String) {

@@ -37,7 +37,8 @@ final class BridgeHarness: Sendable {
         broker existing: MosquittoBroker? = nil,
         maxQueued: Int = 100_000,
         homeAssistantPrefix: String? = nil,
-        wrapUp: [WrapUpRule] = []
+        wrapUp: [WrapUpRule] = [],
+        prefix: String = "pbx"
     ) async throws -> BridgeHarness {
         let simulator = try await AMISimulator.start(
             configuration: SimulatorConfiguration(
@@ -58,7 +59,8 @@ final class BridgeHarness: Sendable {
         let bridge = try Self.makeBridge(
             amiPort: simulator.port, mqttPort: broker.port, mqttUser: brokerCredentials?.user,
             mqttPassword: bridgePassword ?? brokerCredentials?.password, eventFilter: eventFilter, keepalive: keepalive,
-            maxQueued: maxQueued, homeAssistantPrefix: homeAssistantPrefix, wrapUp: wrapUp, logger: logger
+            maxQueued: maxQueued, homeAssistantPrefix: homeAssistantPrefix, wrapUp: wrapUp, prefix: prefix,
+            logger: logger
         )
         try await bridge.start().get()
         return BridgeHarness(simulator: simulator, broker: broker, bridge: bridge, logs: logs)
@@ -67,12 +69,12 @@ final class BridgeHarness: Sendable {
     static func makeBridge(
         amiPort: Int, mqttPort: Int, mqttUser: String? = nil, mqttPassword: String? = nil, eventFilter: Bool = true,
         keepalive: TimeAmount = .seconds(10), maxQueued: Int = 100_000, homeAssistantPrefix: String? = nil,
-        wrapUp: [WrapUpRule] = [], logger: Logger
+        wrapUp: [WrapUpRule] = [], prefix: String = "pbx", logger: Logger
     ) throws -> PBXBridge {
         try self.makeParts(
             amiPort: amiPort, mqttPort: mqttPort, mqttUser: mqttUser, mqttPassword: mqttPassword,
             eventFilter: eventFilter, keepalive: keepalive, maxQueued: maxQueued,
-            homeAssistantPrefix: homeAssistantPrefix, wrapUp: wrapUp, logger: logger
+            homeAssistantPrefix: homeAssistantPrefix, wrapUp: wrapUp, prefix: prefix, logger: logger
         ).bridge
     }
 
@@ -82,9 +84,10 @@ final class BridgeHarness: Sendable {
         amiPort: Int, mqttPort: Int, mqttUser: String? = nil, mqttPassword: String? = nil, eventFilter: Bool = true,
         keepalive: TimeAmount = .seconds(10), keepaliveTimeout: TimeAmount = .seconds(2),
         actionTimeout: TimeAmount = .seconds(10), maxQueued: Int = 100_000, amiSecret: String = secret,
-        homeAssistantPrefix: String? = nil, wrapUp: [WrapUpRule] = [], logger: Logger
+        homeAssistantPrefix: String? = nil, wrapUp: [WrapUpRule] = [], prefix: String = "pbx",
+        protocolVersion: MQTTProtocolVersion = .v5, mqttHost: String = "127.0.0.1", logger: Logger
     ) throws -> (bridge: PBXBridge, mqtt: MQTTClient) {
-        let layout = try TopicLayout(prefix: "pbx")
+        let layout = try TopicLayout(prefix: prefix)
         let configuration = BridgeConfiguration(
             layout: layout, amiHost: "127.0.0.1:\(amiPort)", homeAssistantPrefix: homeAssistantPrefix, wrapUp: wrapUp)
         let ami = AMIClient(
@@ -101,8 +104,8 @@ final class BridgeHarness: Sendable {
         )
         let mqtt = try MQTTClient(
             configuration: MQTTConfiguration(
-                host: "127.0.0.1", port: mqttPort, clientID: "bridge-\(UUID().uuidString.prefix(8))",
-                username: mqttUser, password: mqttPassword,
+                host: mqttHost, port: mqttPort, clientID: "bridge-\(UUID().uuidString.prefix(8))",
+                username: mqttUser, password: mqttPassword, protocolVersion: protocolVersion,
                 will: MQTTMessage(
                     topic: layout.bridgeState, text: #"{"state":"offline"}"#, qos: .atLeastOnce, retain: true),
                 maxQueuedMessages: maxQueued,

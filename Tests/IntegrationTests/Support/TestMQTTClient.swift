@@ -31,11 +31,22 @@ final class TestMQTTClient: Sendable {
     static func connect(broker: MosquittoBroker, subscriptions: [String], protocolVersion: MQTTProtocolVersion = .v5)
         async throws -> TestMQTTClient
     {
+        try await self.connect(
+            port: broker.port, subscriptions: subscriptions, protocolVersion: protocolVersion,
+            diagnostics: { (broker.isRunning, String(broker.logText.suffix(1_500))) })
+    }
+
+    /// The same on any broker on 127.0.0.1:`port` (RabbitMQ); `diagnostics` tells, when the
+    /// connection fails, whether the broker runs and the tail of its log.
+    static func connect(
+        port: Int, subscriptions: [String], protocolVersion: MQTTProtocolVersion = .v5,
+        diagnostics: @Sendable () -> (running: Bool, log: String) = { (true, "") }
+    ) async throws -> TestMQTTClient {
         var logger = Logger(label: "test-mqtt")
         logger.logLevel = .critical
         let mqtt = try MQTTClient(
             configuration: MQTTConfiguration(
-                host: broker.host, port: broker.port, clientID: "test-\(UUID().uuidString.prefix(8))",
+                host: "127.0.0.1", port: port, clientID: "test-\(UUID().uuidString.prefix(8))",
                 protocolVersion: protocolVersion
             ),
             logger: logger
@@ -65,8 +76,8 @@ final class TestMQTTClient: Sendable {
         }
         let connected = mqtt.isConnected
         mqtt.stop()
-        throw TestMQTTClientError.notConnected(
-            connected: connected, brokerRunning: broker.isRunning, brokerLog: String(broker.logText.suffix(1_500)))
+        let (running, log) = diagnostics()
+        throw TestMQTTClientError.notConnected(connected: connected, brokerRunning: running, brokerLog: log)
     }
 
     func publish(_ topic: String, json: String, retain: Bool = false, properties: MQTTProperties = MQTTProperties()) {
