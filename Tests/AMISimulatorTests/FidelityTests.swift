@@ -15,7 +15,8 @@ import Testing
 /// driven from a second connection as in the capture), limited-user (the bridge's member
 /// changes come from a second connection), asterisk-restart and asterisk-restart-after (the
 /// restart is the simulator's `restart` fault), call-features/dnd-astdb (DBPut, DBGet,
-/// DBGetTree, DBDel, DBDelTree and the do-not-disturb custom device state).
+/// DBGetTree, DBDel, DBDelTree and the do-not-disturb custom device state), call-features/hold
+/// (Hold and Unhold raised through HOLD_INTERCEPT by a member in `[agents-hold]`).
 ///
 /// Skipped: traffic-10-calls, a passive listener of a driver whose Originates are not in the
 /// capture; `TrafficGeneratorTests` checks the generator's packets against it instead.
@@ -31,6 +32,8 @@ import Testing
         /// runs `setup` and `traffic`, then the rest.
         var split = 0
         var setup: [AMIMessage] = []
+        /// Actions the second connection runs once the calls `setup` placed have ended.
+        var teardown: [AMIMessage] = []
         /// A capture whose actions a second connection replays (the traffic other sessions see).
         var traffic: String?
         /// Types of the capture the simulator does not produce, with the reason.
@@ -93,7 +96,38 @@ import Testing
                 ).message(actionID: "s2"),
             ]
         ),
+        // Hold and Unhold through HOLD_INTERCEPT: Alice's interface runs [agents-hold].
+        Scenario(
+            fixture: "call-features/hold",
+            firstLocalChannel: 0x0f,
+            split: 1,
+            setup: [Self.queueAdd("Local/147@agents-hold/n"), Self.queueCall("5550401")],
+            teardown: [Self.queueRemove("Local/147@agents-hold/n")]
+        ),
     ]
+
+    /// The capture driver's actions on its unrecorded connection: Alice joins q1 ...
+    static func queueAdd(_ interface: String) -> AMIMessage {
+        AMIAction(
+            "QueueAdd", ["Queue": "q1", "Interface": interface, "StateInterface": "Custom:147", "MemberName": "Alice"]
+        ).message(actionID: "add")
+    }
+
+    /// ... a caller rings q1 (`Local/100@incoming`) ...
+    static func queueCall(_ number: String, extra: [String: String] = [:], id: String? = nil) -> AMIMessage {
+        var fields = [
+            "Channel": "Local/100@incoming", "Application": "Wait", "Data": "60", "Async": "true",
+            "CallerID": "\"Caller \(number)\" <\(number)>",
+        ]
+        fields.merge(extra) { $1 }
+        return AMIAction("Originate", fields.sorted { $0.key < $1.key }.map { AMIField($0.key, $0.value) }).message(
+            actionID: id ?? "orig-\(number)")
+    }
+
+    /// ... and Alice leaves once the calls are over.
+    static func queueRemove(_ interface: String) -> AMIMessage {
+        AMIAction("QueueRemove", ["Queue": "q1", "Interface": interface]).message(actionID: "remove")
+    }
 
     @Test("the simulator answers like the captured Asterisk", arguments: Self.scenarios)
     func replayMatchesCapture(_ scenario: Scenario) async throws {
@@ -122,6 +156,15 @@ import Testing
                         $0.contains { $0.eventName == "OriginateResponse" && $0.actionID == id }
                     }
                 }
+            }
+        }
+        if !scenario.teardown.isEmpty {
+            try await replayer.waitUntilIdle()
+            let driver = try await AMITestClient.connect(port: simulator.port)
+            try await driver.login()
+            for action in scenario.teardown {
+                driver.send(action)
+                if let id = action.actionID { _ = try await driver.response(id) }
             }
         }
         if let traffic = scenario.traffic {

@@ -105,6 +105,27 @@ import Testing
         }
     }
 
+    /// Should raise Hold then Unhold with the live channel's snapshot (as HOLD_INTERCEPT does in
+    /// call-features/hold.ami), and send nothing for a channel that does not exist.
+    @Test func holdAndUnhold() async throws {
+        let simulator = try await AMISimulator.start(configuration: SimulatorConfiguration(clock: .manual))
+        defer { Task { try? await simulator.shutdown() } }
+        let client = try await AMITestClient.connect(port: simulator.port)
+        try await client.login()
+        try await client.action(
+            "Originate",
+            ["Channel": "Local/148@agents", "Application": "Wait", "Data": "30", "Variable": "__TALKTIME=30"])
+        let channel = try #require(client.messages.first { $0.eventName == "OriginateResponse" }?["Channel"])
+        #expect(await simulator.hold(channel: channel))
+        #expect(await simulator.hold(channel: channel, false))
+        #expect(await simulator.hold(channel: "Local/nosuch-1;1") == false)
+        try await client.barrier()
+        let holds = client.messages.filter { $0.eventName == "Hold" || $0.eventName == "Unhold" }
+        #expect(holds.map { $0.eventName } == ["Hold", "Unhold"])
+        #expect(holds.allSatisfy { $0["Channel"] == channel && $0["ChannelStateDesc"] == "Up" })
+        #expect(holds.first?.fields.map(\.key).last == "Linkedid")
+    }
+
     /// Should pause an interface in every queue it belongs to when no Queue is given.
     @Test func pauseInAllQueues() async throws {
         let simulator = try await AMISimulator.start(configuration: SimulatorConfiguration(clock: .manual))

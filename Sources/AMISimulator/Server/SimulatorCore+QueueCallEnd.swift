@@ -102,7 +102,7 @@ extension SimulatorCore {
             self.hangupChannel(leg.two, cause: 16, soft: true)
         }
         let exten = Self.agentExtension(of: member)
-        self.changeDevice("Local/\(exten)@agents", .notInUse)
+        self.changeDevice("Local/\(exten)@\(Self.agentContext(of: member))", .notInUse)
         self.changeDevice("Local/\(queue.configuration.incomingExtension)@incoming", .notInUse)
         self.finish(call)
         self.scheduleDistribute(queue)
