@@ -16,7 +16,10 @@ import Testing
 /// changes come from a second connection), asterisk-restart and asterisk-restart-after (the
 /// restart is the simulator's `restart` fault), call-features/dnd-astdb (DBPut, DBGet,
 /// DBGetTree, DBDel, DBDelTree and the do-not-disturb custom device state), call-features/hold
-/// (Hold and Unhold raised through HOLD_INTERCEPT by a member in `[agents-hold]`).
+/// (Hold and Unhold raised through HOLD_INTERCEPT by a member in `[agents-hold]`),
+/// call-features/blind-transfer (BlindTransfer refused and done, AgentComplete `Reason: transfer`).
+/// The call-features captures' calls come from the driver's unrecorded connection: `setup`
+/// places them, `teardown` removes the member before the Logoff.
 ///
 /// Skipped: traffic-10-calls, a passive listener of a driver whose Originates are not in the
 /// capture; `TrafficGeneratorTests` checks the generator's packets against it instead.
@@ -32,6 +35,9 @@ import Testing
         /// runs `setup` and `traffic`, then the rest.
         var split = 0
         var setup: [AMIMessage] = []
+        /// An event the main connection waits for after `setup`, before replaying the rest
+        /// (the call the capture's actions act on is connected).
+        var awaitEvent: String?
         /// Actions the second connection runs once the calls `setup` placed have ended.
         var teardown: [AMIMessage] = []
         /// A capture whose actions a second connection replays (the traffic other sessions see).
@@ -104,6 +110,18 @@ import Testing
             setup: [Self.queueAdd("Local/147@agents-hold/n"), Self.queueCall("5550401")],
             teardown: [Self.queueRemove("Local/147@agents-hold/n")]
         ),
+        // BlindTransfer: refused on the agent's unbridged ;2 leg, done on its bridged ;1 leg.
+        Scenario(
+            fixture: "call-features/blind-transfer",
+            firstLocalChannel: 8,
+            split: 1,
+            setup: [
+                Self.queueAdd("Local/147@agents/n"),
+                Self.queueCall("5550201", extra: ["Data": "600", "Variable": "__TALKTIME=600"]),
+            ],
+            awaitEvent: "AgentConnect",
+            teardown: [Self.queueRemove("Local/147@agents/n")]
+        ),
     ]
 
     /// The capture driver's actions on its unrecorded connection: Alice joins q1 ...
@@ -158,6 +176,17 @@ import Testing
                 }
             }
         }
+        if let event = scenario.awaitEvent {
+            try await client.waitFor(event) { $0.contains { $0.eventName == event } }
+        }
+        if let traffic = scenario.traffic {
+            let driver = try await AMITestClient.connect(port: simulator.port)
+            try await FixtureReplayer(simulator: simulator, client: driver).replay(try FixtureReplayer.actions(traffic))
+            try await replayer.waitUntilIdle()
+        }
+        let rest = Array(actions.dropFirst(scenario.split))
+        let logoff = rest.firstIndex { $0.actionName?.lowercased() == "logoff" } ?? rest.endIndex
+        try await replayer.replay(Array(rest[..<logoff]))
         if !scenario.teardown.isEmpty {
             try await replayer.waitUntilIdle()
             let driver = try await AMITestClient.connect(port: simulator.port)
@@ -167,12 +196,7 @@ import Testing
                 if let id = action.actionID { _ = try await driver.response(id) }
             }
         }
-        if let traffic = scenario.traffic {
-            let driver = try await AMITestClient.connect(port: simulator.port)
-            try await FixtureReplayer(simulator: simulator, client: driver).replay(try FixtureReplayer.actions(traffic))
-            try await replayer.waitUntilIdle()
-        }
-        try await replayer.replay(Array(actions.dropFirst(scenario.split)))
+        try await replayer.replay(Array(rest[logoff...]))
         try await client.waitQuiet()
         if scenario.fixture.hasPrefix("asterisk-restart") == false {
             #expect(client.received.error == nil)

@@ -146,3 +146,42 @@ import Testing
         #expect(reset["Message"] == "Queue stats reset successfully")
     }
 }
+
+/// Transfers the captures show only in shape: what they do to the call.
+@Suite struct TransferScriptingTests {
+    /// Should end the agent's part with `Reason: transfer`, free the member, and let the
+    /// caller run the target (incoming,300: Wait 5) before hanging up.
+    @Test func blindTransferMovesTheCaller() async throws {
+        let simulator = try await AMISimulator.start(configuration: SimulatorConfiguration(clock: .manual))
+        defer { Task { try? await simulator.shutdown() } }
+        let client = try await AMITestClient.connect(port: simulator.port)
+        try await client.login()
+        try await client.action(
+            "QueueAdd", ["Queue": "q1", "Interface": "Local/147@agents/n", "StateInterface": "Custom:147"])
+        try await client.action(
+            "Originate",
+            [
+                "Channel": "Local/100@incoming", "Application": "Wait", "Data": "600", "Variable": "__TALKTIME=600",
+                "CallerID": "\"Caller 5550201\" <5550201>",
+            ])
+        await simulator.advance(by: 1)
+        let connect = try await client.waitFor("AgentConnect") { $0.contains { $0.eventName == "AgentConnect" } }
+        let agentLeg = try #require(connect.first { $0.eventName == "AgentConnect" }?["DestChannel"])
+        let done = try await client.action(
+            "BlindTransfer", ["Channel": agentLeg, "Context": "incoming", "Exten": "300"])
+        #expect(done["Message"] == "Transfer succeeded")
+        try await client.barrier()
+        let transfer = try #require(client.messages.first { $0.eventName == "BlindTransfer" })
+        #expect(transfer["Result"] == "Success" && transfer["TransfererChannel"] == agentLeg)
+        #expect(
+            transfer["Extension"] == "300" && transfer["TransfereeChannel"]?.hasPrefix("Local/100@incoming") == true)
+        #expect(client.messages.first { $0.eventName == "AgentComplete" }?["Reason"] == "transfer")
+        #expect(await simulator.activeCallCount() == 1)
+        await simulator.advance(by: 6)
+        #expect(await simulator.activeCallCount() == 0)
+        try await client.barrier()
+        #expect(!client.messages.contains { $0.eventName == "QueueCallerAbandon" })
+        let again = try await client.action("BlindTransfer", ["Channel": agentLeg, "Exten": "300"])
+        #expect(again["Message"] == "Channel specified does not exist")
+    }
+}

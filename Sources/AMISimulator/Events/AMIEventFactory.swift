@@ -126,7 +126,7 @@ enum AMIEventFactory {
         SimEvent(name, .call, self.bridgeFields(id: id, channels: channels) + self.snapshot(channel))
     }
 
-    private static func bridgeFields(id: String, channels: Int) -> [AMIField] {
+    static func bridgeFields(id: String, channels: Int) -> [AMIField] {
         [
             AMIField("BridgeUniqueid", id), AMIField("BridgeType", "basic"),
             AMIField("BridgeTechnology", "simple_bridge"), AMIField("BridgeCreator", "<unknown>"),

@@ -27,6 +27,9 @@ final class SimCall {
     var plan: CallPlan?
     var holdTime = 0
     var talkTimer: Int?
+    /// Set once a transfer took the caller away from its agent: the caller now runs the
+    /// transfer target, and its hangup is no longer a queue event.
+    var transferred = false
 
     init(id: Int, kind: Kind, channels: [SimChannel]) {
         self.id = id

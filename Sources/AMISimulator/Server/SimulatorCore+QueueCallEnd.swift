@@ -6,6 +6,10 @@ extension SimulatorCore {
     /// The caller's side hangs up: abandon while waiting, complete while talking.
     func callerHangsUp(_ call: SimCall) {
         guard !call.ended, let caller = call.queueCaller else { return }
+        if call.transferred {
+            self.transferredCallerHangsUp(call)
+            return
+        }
         if call.connected != nil {
             self.completeCall(call, endedBy: .caller)
             return
