@@ -17,7 +17,9 @@ import Testing
 /// restart is the simulator's `restart` fault), call-features/dnd-astdb (DBPut, DBGet,
 /// DBGetTree, DBDel, DBDelTree and the do-not-disturb custom device state), call-features/hold
 /// (Hold and Unhold raised through HOLD_INTERCEPT by a member in `[agents-hold]`),
-/// call-features/blind-transfer (BlindTransfer refused and done, AgentComplete `Reason: transfer`).
+/// call-features/blind-transfer (BlindTransfer refused and done, AgentComplete `Reason: transfer`),
+/// call-features/attended-transfer (Atxfer without a feature code, then DTMFEnd, Hold,
+/// consultation, BridgeMerge, AttendedTransfer).
 /// The call-features captures' calls come from the driver's unrecorded connection: `setup`
 /// places them, `teardown` removes the member before the Logoff.
 ///
@@ -38,6 +40,9 @@ import Testing
         /// An event the main connection waits for after `setup`, before replaying the rest
         /// (the call the capture's actions act on is connected).
         var awaitEvent: String?
+        /// Actions the second connection runs just before the main connection sends the action
+        /// with this ActionID, then the event the main connection waits for (another call).
+        var before: [String: ([AMIMessage], String)] = [:]
         /// Actions the second connection runs once the calls `setup` placed have ended.
         var teardown: [AMIMessage] = []
         /// A capture whose actions a second connection replays (the traffic other sessions see).
@@ -122,6 +127,33 @@ import Testing
             awaitEvent: "AgentConnect",
             teardown: [Self.queueRemove("Local/147@agents/n")]
         ),
+        // Atxfer: refused without the atxfer feature code (call 1), then consulting 148 and
+        // completing when the agent hangs up (call 2, with the capture's feature variables).
+        Scenario(
+            fixture: "call-features/attended-transfer",
+            firstLocalChannel: 0x0a,
+            split: 1,
+            setup: [
+                Self.queueAdd("Local/147@agents/n"),
+                Self.queueCall("5550301", extra: ["Data": "600", "Variable": "__TALKTIME=600"]),
+            ],
+            awaitEvent: "AgentConnect",
+            before: [
+                "atxfer-148": (
+                    [
+                        AMIAction("Hangup", ["Channel": "Local/147@agents-0000000b;2"]).message(actionID: "end-1"),
+                        Self.queueCall(
+                            "5550302",
+                            extra: [
+                                "Data": "600",
+                                "Variable":
+                                    "__TALKTIME=100,BRIDGE_FEATURES=t,FEATURE(inherit)=yes,FEATUREMAP(atxfer)=*2",
+                            ]),
+                    ], "AgentConnect"
+                )
+            ],
+            teardown: [Self.queueRemove("Local/147@agents/n")]
+        ),
     ]
 
     /// The capture driver's actions on its unrecorded connection: Alice joins q1 ...
@@ -186,7 +218,19 @@ import Testing
         }
         let rest = Array(actions.dropFirst(scenario.split))
         let logoff = rest.firstIndex { $0.actionName?.lowercased() == "logoff" } ?? rest.endIndex
-        try await replayer.replay(Array(rest[..<logoff]))
+        for action in rest[..<logoff] {
+            if let id = action.actionID, let (hook, event) = scenario.before[id] {
+                let seen = client.messages.filter { $0.eventName == event }.count
+                let driver = try await AMITestClient.connect(port: simulator.port)
+                try await driver.login()
+                for step in hook {
+                    driver.send(step)
+                    if let stepID = step.actionID { _ = try await driver.response(stepID) }
+                }
+                try await client.waitFor(event) { $0.filter { $0.eventName == event }.count > seen }
+            }
+            try await replayer.replay([action])
+        }
         if !scenario.teardown.isEmpty {
             try await replayer.waitUntilIdle()
             let driver = try await AMITestClient.connect(port: simulator.port)

@@ -184,4 +184,55 @@ import Testing
         let again = try await client.action("BlindTransfer", ["Channel": agentLeg, "Exten": "300"])
         #expect(again["Message"] == "Channel specified does not exist")
     }
+
+    /// Should refuse Atxfer without the atxfer feature code, and with it consult the target,
+    /// merge the bridges when the agent hangs up and let the target talk to the caller.
+    @Test func attendedTransferHandsTheCallerToTheTarget() async throws {
+        let simulator = try await AMISimulator.start(configuration: SimulatorConfiguration(clock: .manual))
+        defer { Task { try? await simulator.shutdown() } }
+        let client = try await AMITestClient.connect(port: simulator.port)
+        try await client.login()
+        try await client.action(
+            "QueueAdd", ["Queue": "q1", "Interface": "Local/147@agents/n", "StateInterface": "Custom:147"])
+        func call(_ variables: String) async throws -> String {
+            let before = client.messages.filter { $0.eventName == "AgentConnect" }.count
+            try await client.action(
+                "Originate",
+                [
+                    "Channel": "Local/100@incoming", "Application": "Wait", "Data": "600", "Variable": variables,
+                    "CallerID": "\"Caller 5550302\" <5550302>",
+                ])
+            await simulator.advance(by: 1)
+            let all = try await client.waitFor("AgentConnect") {
+                $0.filter { $0.eventName == "AgentConnect" }.count > before
+            }
+            return try #require(all.last { $0.eventName == "AgentConnect" }?["DestChannel"])
+        }
+        let plain = try await call("__TALKTIME=600")
+        let refused = try await client.action("Atxfer", ["Channel": plain, "Exten": "148", "Context": "agents"])
+        #expect(refused["Message"] == "No attended transfer feature code found")
+        try await client.action("Hangup", ["Channel": plain])
+        let agent = try await call("__TALKTIME=20,FEATUREMAP(atxfer)=*2")
+        let queued = try await client.action("Atxfer", ["Channel": agent, "Exten": "148", "Context": "agents"])
+        #expect(queued["Message"] == "Atxfer successfully queued")
+        await simulator.advance(by: 2)
+        try await client.waitFor("AttendedTransfer") { $0.contains { $0.eventName == "AttendedTransfer" } }
+        #expect(
+            client.messages.filter { $0.eventName == "DTMFEnd" }.compactMap { $0["Digit"] } == [
+                "*", "2", "1", "4", "8",
+            ])
+        #expect(client.messages.last { $0.eventName == "Hold" }?["Channel"] == agent)
+        let transfer = try #require(client.messages.first { $0.eventName == "AttendedTransfer" })
+        #expect(transfer["OrigTransfererChannel"] == agent && transfer["DestType"] == "Bridge")
+        #expect(transfer["TransferTargetChannel"]?.hasPrefix("Local/148@agents-") == true)
+        #expect(transfer["DestBridgeUniqueid"] == transfer["OrigBridgeUniqueid"])
+        #expect(client.messages.last { $0.eventName == "AgentComplete" }?["Reason"] == "transfer")
+        #expect(await simulator.activeCallCount() == 1)
+        await simulator.advance(by: 21)
+        #expect(await simulator.activeCallCount() == 0)
+        try await client.barrier()
+        let target = try #require(transfer["TransferTargetChannel"])
+        #expect(client.messages.contains { $0.eventName == "Hangup" && $0["Channel"] == target })
+        #expect(!client.messages.contains { $0.eventName == "QueueCallerAbandon" })
+    }
 }

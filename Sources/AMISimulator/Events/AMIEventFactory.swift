@@ -110,10 +110,24 @@ enum AMIEventFactory {
         return SimEvent("DialEnd", .call, self.snapshot(dest, prefix: "Dest") + [AMIField("DialStatus", status)])
     }
 
-    static func dialState(caller: SimChannel, dest: SimChannel, status: String) -> SimEvent {
+    /// DialState; without a caller (an attended transfer's target), only the Dest snapshot.
+    static func dialState(caller: SimChannel?, dest: SimChannel, status: String) -> SimEvent {
         SimEvent(
             "DialState", .call,
-            self.snapshot(caller) + self.snapshot(dest, prefix: "Dest") + [AMIField("DialStatus", status)])
+            (caller.map { self.snapshot($0) } ?? []) + self.snapshot(dest, prefix: "Dest")
+                + [AMIField("DialStatus", status)])
+    }
+
+    /// A bridge's headers with a role prefix (`To`, `From`, `Orig`, `Second`).
+    static func bridgeFields(id: String, channels: Int, prefix: String) -> [AMIField] {
+        self.bridgeFields(id: id, channels: channels).map { AMIField(prefix + $0.key, $0.value) }
+    }
+
+    /// A feature-code digit the channel received (`DTMFEnd`, no DTMFBegin for a Local channel).
+    static func dtmfEnd(_ channel: SimChannel, digit: Character) -> SimEvent {
+        self.channelEvent(
+            "DTMFEnd", .dtmf, channel,
+            [AMIField("Digit", String(digit)), AMIField("DurationMs", "0"), AMIField("Direction", "Received")])
     }
 
     // MARK: Bridges

@@ -30,6 +30,9 @@ final class SimCall {
     /// Set once a transfer took the caller away from its agent: the caller now runs the
     /// transfer target, and its hangup is no longer a queue event.
     var transferred = false
+    /// The caller's `FEATUREMAP(atxfer)` (Originate variables, inherited by the agent leg):
+    /// without it `Atxfer` finds no feature code, as in call-features/attended-transfer.ami.
+    var atxferCode: String?
 
     init(id: Int, kind: Kind, channels: [SimChannel]) {
         self.id = id

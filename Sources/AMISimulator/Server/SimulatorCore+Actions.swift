@@ -16,7 +16,7 @@ extension SimulatorCore {
         "extensionstatelist": [.call, .reporting], "devicestatelist": [.call, .reporting],
         "coreshowchannels": [.system, .reporting], "status": [.system, .call, .reporting],
         "originate": .originate, "redirect": .call, "hangup": [.system, .call], "setvar": .call,
-        "getvar": [.call, .reporting], "park": .call, "blindtransfer": .call,
+        "getvar": [.call, .reporting], "park": .call, "blindtransfer": .call, "atxfer": .call,
         "parkedcalls": .call, "dbget": [.system, .reporting], "dbgettree": [.system, .reporting], "dbput": .system,
         "dbdel": .system,
         "dbdeltree": .system,
@@ -88,6 +88,7 @@ extension SimulatorCore {
         case "getvar": self.getvar(request)
         case "park": self.park(request)
         case "blindtransfer": self.blindTransfer(request)
+        case "atxfer": self.attendedTransfer(request)
         case "parkedcalls": self.parkedCalls(request)
         case "dbget": self.dbGet(request)
         case "dbgettree": self.dbGetTree(request)

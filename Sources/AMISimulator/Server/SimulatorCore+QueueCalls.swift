@@ -23,6 +23,9 @@ extension SimulatorCore {
         self.broadcast(AMIEventFactory.newchannel(two))
         for (name, value) in originate?.variables ?? [] {
             self.broadcast(AMIEventFactory.varSet(one, variable: name, value: value))
+            if name.uppercased() == "FEATUREMAP(ATXFER)", !value.isEmpty {
+                call.atxferCode = value
+            }
         }
         self.setCallerID(one, num: callerNum, name: callerName)
         self.broadcast(AMIEventFactory.newCallerid(one))

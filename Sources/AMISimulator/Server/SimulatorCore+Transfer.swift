@@ -131,6 +131,10 @@ extension SimulatorCore {
         if let one = call.channels.first, one !== channel {
             self.hangupChannel(one, cause: 16)
         }
+        // An attended transfer's target still talking goes with the caller.
+        for other in call.channels where self.channels[other.name] === other {
+            self.hangupChannel(other, cause: 16)
+        }
         self.changeDevice("Local/\(caller.queue.configuration.incomingExtension)@incoming", .notInUse)
         self.finish(call)
     }
