@@ -19,7 +19,9 @@ import Testing
 /// (Hold and Unhold raised through HOLD_INTERCEPT by a member in `[agents-hold]`),
 /// call-features/blind-transfer (BlindTransfer refused and done, AgentComplete `Reason: transfer`),
 /// call-features/attended-transfer (Atxfer without a feature code, then DTMFEnd, Hold,
-/// consultation, BridgeMerge, AttendedTransfer).
+/// consultation, BridgeMerge, AttendedTransfer), call-features/ringall-two-agents (q2 rings Bob
+/// and Carol, one answers; an abandon while both ring), call-features/queue-stats (QueueStatus
+/// and QueueSummary with a waiting caller, then after an abandon and a completed call).
 /// The call-features captures' calls come from the driver's unrecorded connection: `setup`
 /// places them, `teardown` removes the member before the Logoff.
 ///
@@ -132,6 +134,8 @@ import Testing
         Scenario(
             fixture: "call-features/attended-transfer",
             firstLocalChannel: 0x0a,
+            // The Atxfer must reach the agent within its talk time even on a loaded machine.
+            timeScale: 0.05,
             split: 1,
             setup: [
                 Self.queueAdd("Local/147@agents/n"),
@@ -147,9 +151,46 @@ import Testing
                             extra: [
                                 "Data": "600",
                                 "Variable":
-                                    "__TALKTIME=100,BRIDGE_FEATURES=t,FEATURE(inherit)=yes,FEATUREMAP(atxfer)=*2",
+                                    "__TALKTIME=200,BRIDGE_FEATURES=t,FEATURE(inherit)=yes,FEATUREMAP(atxfer)=*2",
                             ]),
                     ], "AgentConnect"
+                )
+            ],
+            teardown: [Self.queueRemove("Local/147@agents/n")]
+        ),
+        // q2 rings Bob and Carol at once: one answers, the other is cancelled; then a caller
+        // abandons while both ring.
+        Scenario(
+            fixture: "call-features/ringall-two-agents",
+            split: 1,
+            setup: [
+                Self.queueCall(
+                    "5550601", extra: ["Channel": "Local/200@incoming", "Variable": "__RINGTIME=3,__TALKTIME=3"])
+            ],
+            teardown: [
+                Self.queueCall(
+                    "5550602", extra: ["Channel": "Local/200@incoming", "Data": "4", "Variable": "__RINGTIME=30"])
+            ]
+        ),
+        // Queue statistics with a caller waiting behind Alice's call, then after the waiting
+        // caller abandoned and the talking one hung up.
+        Scenario(
+            fixture: "call-features/queue-stats",
+            // Slow enough that the waiting caller's two minutes in Queue() outlast the replay.
+            timeScale: 0.1,
+            split: 1,
+            setup: [
+                Self.queueAdd("Local/147@agents/n"),
+                Self.queueCall("5550706", extra: ["Data": "600", "Variable": "__TALKTIME=600"]),
+                Self.queueCall("5550707", extra: ["Data": "600"]),
+            ],
+            awaitEvent: "AgentConnect",
+            before: [
+                "qstatus-q1-after": (
+                    [
+                        AMIAction("Hangup", ["Channel": "Local/100@incoming-00000002;1"]).message(actionID: "end-7"),
+                        AMIAction("Hangup", ["Channel": "Local/100@incoming-00000000;1"]).message(actionID: "end-6"),
+                    ], "AgentComplete"
                 )
             ],
             teardown: [Self.queueRemove("Local/147@agents/n")]
