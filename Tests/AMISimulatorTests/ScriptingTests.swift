@@ -1,5 +1,6 @@
 import AMI
 import AMISimulator
+import PBXTestSupport
 import Testing
 
 /// The Swift scripting API and the actions the captures do not cover.
@@ -59,6 +60,27 @@ import Testing
         #expect(try await client.action("Park")["Message"] == "Channel not specified")
         await simulator.advance(by: 31)
         #expect(await simulator.activeCallCount() == 0)
+    }
+
+    /// Should answer Park with Asterisk's own bytes: `Message: Park successful` ends in a bare
+    /// LF before the CRLF, exactly as in call-features/park-pickup.ami.
+    @Test func parkAnswerHasTheCapturedBareLF() async throws {
+        let simulator = try await AMISimulator.start(configuration: SimulatorConfiguration(clock: .manual))
+        defer { Task { try? await simulator.shutdown() } }
+        let client = try await AMITestClient.connect(port: simulator.port, keepRaw: true)
+        try await client.login()
+        try await client.action(
+            "Originate",
+            ["Channel": "Local/148@agents", "Application": "Wait", "Data": "30", "Variable": "__TALKTIME=30"])
+        let channel = try #require(client.messages.first { $0.eventName == "OriginateResponse" }?["Channel"])
+        let parked = try await client.action("Park", ["Channel": channel])
+        #expect(parked["Message"] == "Park successful")
+        let expected = Array(
+            "Response: Success\r\nActionID: \(parked.actionID ?? "")\r\nMessage: Park successful\n\r\n\r\n".utf8)
+        let captured = try Fixtures.bytes("call-features/park-pickup.ami")
+        let capturedAnswer = Array("ActionID: park-1\r\nMessage: Park successful\n\r\n\r\n".utf8)
+        #expect(captured.firstRange(of: capturedAnswer) != nil)
+        #expect(client.received.raw.firstRange(of: expected) != nil)
     }
 
     /// Should list parked calls (ParkedCalls), empty a space on timeout (ParkedCallTimeOut)

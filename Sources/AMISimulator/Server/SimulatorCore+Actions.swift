@@ -337,4 +337,10 @@ struct ActionRequest {
     func respond(_ message: AMIMessage) {
         self.session.send(message)
     }
+
+    /// Writes bytes as they are: for Asterisk's own malformed lines, which the encoder
+    /// (rightly) refuses to produce.
+    func respondRaw(_ text: String) {
+        self.session.sendRaw(Array(text.utf8))
+    }
 }

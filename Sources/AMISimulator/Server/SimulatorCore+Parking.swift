@@ -9,7 +9,7 @@ extension SimulatorCore {
 
     func park(_ request: ActionRequest) {
         guard let (_, channel) = self.namedChannel(request) else { return }
-        request.respond(AMIEventFactory.success("Park successful", actionID: request.actionID))
+        request.respondRaw(Self.parkSuccessful(actionID: request.actionID))
         var space = Self.firstParkingSpace
         while self.parked[space] != nil { space += 1 }
         channel.application = "Park"
@@ -25,6 +25,13 @@ extension SimulatorCore {
             core.broadcast(SimEvent("ParkedCallTimeOut", .call, core.parkingFields(parking, remaining: 0)))
         }
         self.broadcast(SimEvent("ParkedCall", .call, self.parkingFields(parking)))
+    }
+
+    /// Asterisk 22's Park answer, byte for byte: its message ends in a bare LF before the
+    /// line's CRLF (`Message: Park successful\n\r\n`, call-features/park-pickup.ami).
+    static func parkSuccessful(actionID: String?) -> String {
+        "Response: Success\r\n" + (actionID.map { "ActionID: \($0)\r\n" } ?? "")
+            + "Message: Park successful\n\r\n\r\n"
     }
 
     /// The parked caller hung up: the space empties with `ParkedCallGiveUp`.
