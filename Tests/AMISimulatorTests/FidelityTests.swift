@@ -21,7 +21,8 @@ import Testing
 /// call-features/attended-transfer (Atxfer without a feature code, then DTMFEnd, Hold,
 /// consultation, BridgeMerge, AttendedTransfer), call-features/ringall-two-agents (q2 rings Bob
 /// and Carol, one answers; an abandon while both ring), call-features/queue-stats (QueueStatus
-/// and QueueSummary with a waiting caller, then after an abandon and a completed call).
+/// and QueueSummary with a waiting caller, then after an abandon and a completed call),
+/// call-features/park-pickup (Park, ParkedCalls, pickup, timeout with the dial back, give-up).
 /// The call-features captures' calls come from the driver's unrecorded connection: `setup`
 /// places them, `teardown` removes the member before the Logoff.
 ///
@@ -45,6 +46,8 @@ import Testing
         /// Actions the second connection runs just before the main connection sends the action
         /// with this ActionID, then the event the main connection waits for (another call).
         var before: [String: ([AMIMessage], String)] = [:]
+        /// ActionIDs before whose `before` actions every call must have ended.
+        var idleBefore: Set<String> = []
         /// Actions the second connection runs once the calls `setup` placed have ended.
         var teardown: [AMIMessage] = []
         /// A capture whose actions a second connection replays (the traffic other sessions see).
@@ -195,6 +198,38 @@ import Testing
             ],
             teardown: [Self.queueRemove("Local/147@agents/n")]
         ),
+        // Park from a queue call (the parking bridge, the agent leg hung up), ParkedCalls, pickup
+        // by Local/701@incoming (UnParkedCall), a timeout dialled back to the parker, a give-up.
+        Scenario(
+            fixture: "call-features/park-pickup",
+            // The parking timeout (45 s) and the calls must outlast the replay's round trips.
+            timeScale: 0.05,
+            split: 1,
+            setup: [
+                Self.queueAdd("Local/147@agents/n"),
+                Self.queueCall("5550101", extra: ["Data": "600", "Variable": "__TALKTIME=600"]),
+            ],
+            awaitEvent: "AgentConnect",
+            before: [
+                "park-2": (
+                    [
+                        AMIAction(
+                            "Originate",
+                            [
+                                "Channel": "Local/701@incoming", "Application": "Wait", "Data": "3", "Async": "true",
+                                "CallerID": "147",
+                            ]
+                        ).message(actionID: "orig-pickup-701"),
+                        Self.queueCall("5550102", extra: ["Data": "600", "Variable": "__TALKTIME=600"]),
+                    ], "AgentConnect"
+                ),
+                "park-3": (
+                    [Self.queueCall("5550103", extra: ["Data": "20", "Variable": "__TALKTIME=600"])], "AgentConnect"
+                ),
+            ],
+            idleBefore: ["park-3"],
+            teardown: [Self.queueRemove("Local/147@agents/n")]
+        ),
     ]
 
     /// The capture driver's actions on its unrecorded connection: Alice joins q1 ...
@@ -261,6 +296,7 @@ import Testing
         let logoff = rest.firstIndex { $0.actionName?.lowercased() == "logoff" } ?? rest.endIndex
         for action in rest[..<logoff] {
             if let id = action.actionID, let (hook, event) = scenario.before[id] {
+                if scenario.idleBefore.contains(id) { try await replayer.waitUntilIdle() }
                 let seen = client.messages.filter { $0.eventName == event }.count
                 let driver = try await AMITestClient.connect(port: simulator.port)
                 try await driver.login()

@@ -140,13 +140,23 @@ enum AMIEventFactory {
         SimEvent(name, .call, self.bridgeFields(id: id, channels: channels) + self.snapshot(channel))
     }
 
-    static func bridgeFields(id: String, channels: Int) -> [AMIField] {
+    static func bridgeFields(id: String, channels: Int, parkingLot: String? = nil) -> [AMIField] {
         [
-            AMIField("BridgeUniqueid", id), AMIField("BridgeType", "basic"),
-            AMIField("BridgeTechnology", "simple_bridge"), AMIField("BridgeCreator", "<unknown>"),
-            AMIField("BridgeName", "<unknown>"), AMIField("BridgeNumChannels", String(channels)),
+            AMIField("BridgeUniqueid", id), AMIField("BridgeType", parkingLot == nil ? "basic" : "parking"),
+            AMIField("BridgeTechnology", parkingLot == nil ? "simple_bridge" : "holding_bridge"),
+            AMIField("BridgeCreator", parkingLot == nil ? "<unknown>" : "Parking"),
+            AMIField("BridgeName", parkingLot ?? "<unknown>"), AMIField("BridgeNumChannels", String(channels)),
             AMIField("BridgeVideoSourceMode", "none"),
         ]
+    }
+
+    /// A parking lot's holding bridge event (res_parking's `BridgeType: parking`).
+    static func parkingBridge(_ name: String, id: String, lot: String, channels: Int, channel: SimChannel?)
+        -> SimEvent
+    {
+        SimEvent(
+            name, .call,
+            self.bridgeFields(id: id, channels: channels, parkingLot: lot) + (channel.map { self.snapshot($0) } ?? []))
     }
 
     // MARK: Queue and agent events

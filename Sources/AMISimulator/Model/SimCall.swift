@@ -30,6 +30,11 @@ final class SimCall {
     /// Set once a transfer took the caller away from its agent: the caller now runs the
     /// transfer target, and its hangup is no longer a queue event.
     var transferred = false
+    /// The agent leg a Park took the caller from: its AgentComplete (`Reason: caller`)
+    /// comes only when the parked caller finally goes (call-features/park-pickup.ami).
+    var parkedFrom: SimAgentLeg?
+    /// What else ends with this call (a parked call picked up by it).
+    var onEnd: ((SimulatorCore) -> Void)?
     /// The caller's `FEATUREMAP(atxfer)` (Originate variables, inherited by the agent leg):
     /// without it `Atxfer` finds no feature code, as in call-features/attended-transfer.ami.
     var atxferCode: String?

@@ -10,6 +10,10 @@ extension SimulatorCore {
             self.transferredCallerHangsUp(call)
             return
         }
+        if let leg = call.parkedFrom {
+            self.parkedCallerGone(call, leg: leg)
+            return
+        }
         if call.connected != nil {
             self.completeCall(call, endedBy: .caller)
             return
