@@ -202,8 +202,9 @@ import Testing
         // by Local/701@incoming (UnParkedCall), a timeout dialled back to the parker, a give-up.
         Scenario(
             fixture: "call-features/park-pickup",
-            // The parking timeout (45 s) and the calls must outlast the replay's round trips.
-            timeScale: 0.05,
+            // The parking timeout (45 s) and the calls must outlast the replay's round trips,
+            // even on a loaded machine.
+            timeScale: 0.3,
             split: 1,
             setup: [
                 Self.queueAdd("Local/147@agents/n"),
@@ -224,7 +225,7 @@ import Testing
                     ], "AgentConnect"
                 ),
                 "park-3": (
-                    [Self.queueCall("5550103", extra: ["Data": "20", "Variable": "__TALKTIME=600"])], "AgentConnect"
+                    [Self.queueCall("5550103", extra: ["Data": "40", "Variable": "__TALKTIME=600"])], "AgentConnect"
                 ),
             ],
             idleBefore: ["park-3"],
