@@ -66,4 +66,48 @@ import Testing
         #expect(recorder.messages(on: "pbx/extension/\(agent)/conversations").last?.payload == "[]")
         await harness.stop()
     }
+
+    /// Should publish `putHold` then `endHold` on the call's event topic, and show the agent's
+    /// call `onhold` while it is, when the simulator raises Hold and Unhold on the agent's leg
+    /// (as HOLD_INTERCEPT does in call-features/hold.ami).
+    @Test func holdGivesPutHoldAndEndHold() async throws {
+        let harness = try await BridgeHarness.start()
+        let recorder = try TopicRecorder(port: harness.broker.port)
+        defer { recorder.stop() }
+        #expect(await recorder.wait { Set($0.keys) == StatePublishingTests.fixtureTopics })
+        await harness.simulator.startTraffic(
+            TrafficConfiguration(
+                callsPerSecond: 20, abandonRate: 0, talkTime: 30...30, ringTime: 0.05...0.1, maxCalls: 1,
+                queues: ["q2"]))
+        func talking() -> (agent: String, channel: String)? {
+            for agent in ["149", "150"] {
+                guard let last = recorder.messages(on: "pbx/agent/\(agent)/call").last,
+                    let call = Self.json(last.payload), call["state"] as? String == "talking",
+                    let callee = call["callee"] as? [String: Any], let channel = callee["channel"] as? String
+                else { continue }
+                return (agent, channel)
+            }
+            return nil
+        }
+        #expect(await recorder.wait(timeout: 10) { _ in talking() != nil }, "\(recorder.topics)")
+        let (agent, channel) = try #require(talking())
+        await harness.simulator.stopTraffic()
+        #expect(await harness.simulator.hold(channel: channel))
+        func events() -> [String] {
+            recorder.topics.filter { $0.hasPrefix("pbx/call/") }.sorted().flatMap { topic in
+                recorder.messages(on: topic).compactMap { Self.json($0.payload)?["event"] as? String }
+            }
+        }
+        #expect(await recorder.wait(timeout: 5) { _ in events().contains("putHold") }, "\(events())")
+        let held = await recorder.wait(timeout: 5) { _ in
+            recorder.messages(on: "pbx/agent/\(agent)/call").last.flatMap { Self.json($0.payload) }?["state"]
+                as? String == "onhold"
+        }
+        #expect(held, "\(recorder.messages(on: "pbx/agent/\(agent)/call").map(\.payload))")
+        #expect(await harness.simulator.hold(channel: channel, false))
+        #expect(await recorder.wait(timeout: 5) { _ in events().contains("endHold") }, "\(events())")
+        let order = events()
+        #expect(order.firstIndex(of: "putHold").map { $0 < (order.firstIndex(of: "endHold") ?? -1) } == true)
+        await harness.stop()
+    }
 }
