@@ -1,7 +1,9 @@
+import AMI
 import AMISimulator
 import Bridge
 import Foundation
 import LocalMosquitto
+import NIOCore
 import Testing
 
 /// The call model through a real broker: a simulated queue call gives its call events, the
@@ -108,6 +110,51 @@ import Testing
         #expect(await recorder.wait(timeout: 5) { _ in events().contains("endHold") }, "\(events())")
         let order = events()
         #expect(order.firstIndex(of: "putHold").map { $0 < (order.firstIndex(of: "endHold") ?? -1) } == true)
+        await harness.stop()
+    }
+
+    /// Should publish `transferred` (kind `blind`, the target extension) then `finished` when
+    /// the agent's leg is blind-transferred, and clear the agent's call topic.
+    @Test func blindTransferGivesTransferred() async throws {
+        let harness = try await BridgeHarness.start()
+        let recorder = try TopicRecorder(port: harness.broker.port)
+        defer { recorder.stop() }
+        #expect(await recorder.wait { Set($0.keys) == StatePublishingTests.fixtureTopics })
+        let caller = try await SimulatedCaller.place(
+            on: harness.simulator, user: SimulatorUser(username: BridgeHarness.user, secret: BridgeHarness.secret),
+            extension: "200", talkSeconds: 60, number: "5550201")
+        func talking() -> (agent: String, channel: String)? {
+            for agent in ["149", "150"] {
+                guard let last = recorder.messages(on: "pbx/agent/\(agent)/call").last,
+                    let call = Self.json(last.payload), call["state"] as? String == "talking",
+                    let callee = call["callee"] as? [String: Any], let channel = callee["channel"] as? String
+                else { continue }
+                return (agent, channel)
+            }
+            return nil
+        }
+        #expect(await recorder.wait(timeout: 10) { _ in talking() != nil }, "\(recorder.topics)")
+        let (agent, channel) = try #require(talking())
+        let answer = try await caller.send(
+            AMIAction(
+                "BlindTransfer",
+                [AMIField("Channel", channel), AMIField("Context", "incoming"), AMIField("Exten", "300")]))
+        #expect(answer.message == "Transfer succeeded")
+        func events() -> [[String: Any]] {
+            recorder.topics.filter { $0.hasPrefix("pbx/call/") }.sorted().flatMap { topic in
+                recorder.messages(on: topic).compactMap { Self.json($0.payload) }
+            }
+        }
+        let finished = await recorder.wait(timeout: 10) { _ in
+            events().contains { $0["event"] as? String == "finished" }
+        }
+        #expect(finished, "\(events().map { $0["event"] ?? "" })")
+        let transferred = try #require(events().first { $0["event"] as? String == "transferred" })
+        let transfer = (transferred["call"] as? [String: Any])?["transfer"] as? [String: Any]
+        #expect(transfer?["kind"] as? String == "blind")
+        #expect(transfer?["number"] as? String == "300")
+        #expect(recorder.messages(on: "pbx/agent/\(agent)/call").last?.payload.isEmpty == true)
+        _ = try? await caller.shutdown().get()
         await harness.stop()
     }
 }
