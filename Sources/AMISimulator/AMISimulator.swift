@@ -137,6 +137,14 @@ public final class AMISimulator: Sendable {
         await self.onLoop { $0.setDeviceState(device, state) }
     }
 
+    /// Puts a live channel on hold (`onHold` true) or takes it off, raising `Hold` or `Unhold`
+    /// as Asterisk does through HOLD_INTERCEPT (call-features/hold.ami). Returns false, and
+    /// sends nothing, when no live channel has that name.
+    @discardableResult
+    public func hold(channel: String, _ onHold: Bool = true) async -> Bool {
+        await self.onLoop { $0.setHold(channelNamed: channel, onHold) }
+    }
+
     /// Manual clock: runs everything scheduled in the next `seconds` simulated seconds.
     /// Real-time clock: also runs what is already due.
     public func advance(by seconds: Double) async {

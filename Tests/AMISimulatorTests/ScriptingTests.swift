@@ -1,5 +1,6 @@
 import AMI
 import AMISimulator
+import PBXTestSupport
 import Testing
 
 /// The Swift scripting API and the actions the captures do not cover.
@@ -61,6 +62,27 @@ import Testing
         #expect(await simulator.activeCallCount() == 0)
     }
 
+    /// Should answer Park with Asterisk's own bytes: `Message: Park successful` ends in a bare
+    /// LF before the CRLF, exactly as in call-features/park-pickup.ami.
+    @Test func parkAnswerHasTheCapturedBareLF() async throws {
+        let simulator = try await AMISimulator.start(configuration: SimulatorConfiguration(clock: .manual))
+        defer { Task { try? await simulator.shutdown() } }
+        let client = try await AMITestClient.connect(port: simulator.port, keepRaw: true)
+        try await client.login()
+        try await client.action(
+            "Originate",
+            ["Channel": "Local/148@agents", "Application": "Wait", "Data": "30", "Variable": "__TALKTIME=30"])
+        let channel = try #require(client.messages.first { $0.eventName == "OriginateResponse" }?["Channel"])
+        let parked = try await client.action("Park", ["Channel": channel])
+        #expect(parked["Message"] == "Park successful")
+        let expected = Array(
+            "Response: Success\r\nActionID: \(parked.actionID ?? "")\r\nMessage: Park successful\n\r\n\r\n".utf8)
+        let captured = try Fixtures.bytes("call-features/park-pickup.ami")
+        let capturedAnswer = Array("ActionID: park-1\r\nMessage: Park successful\n\r\n\r\n".utf8)
+        #expect(captured.firstRange(of: capturedAnswer) != nil)
+        #expect(client.received.raw.firstRange(of: expected) != nil)
+    }
+
     /// Should list parked calls (ParkedCalls), empty a space on timeout (ParkedCallTimeOut)
     /// and when the parked caller hangs up (ParkedCallGiveUp), reusing the lowest free space,
     /// as res_parking does in call-features/park-pickup.ami.
@@ -105,6 +127,27 @@ import Testing
         }
     }
 
+    /// Should raise Hold then Unhold with the live channel's snapshot (as HOLD_INTERCEPT does in
+    /// call-features/hold.ami), and send nothing for a channel that does not exist.
+    @Test func holdAndUnhold() async throws {
+        let simulator = try await AMISimulator.start(configuration: SimulatorConfiguration(clock: .manual))
+        defer { Task { try? await simulator.shutdown() } }
+        let client = try await AMITestClient.connect(port: simulator.port)
+        try await client.login()
+        try await client.action(
+            "Originate",
+            ["Channel": "Local/148@agents", "Application": "Wait", "Data": "30", "Variable": "__TALKTIME=30"])
+        let channel = try #require(client.messages.first { $0.eventName == "OriginateResponse" }?["Channel"])
+        #expect(await simulator.hold(channel: channel))
+        #expect(await simulator.hold(channel: channel, false))
+        #expect(await simulator.hold(channel: "Local/nosuch-1;1") == false)
+        try await client.barrier()
+        let holds = client.messages.filter { $0.eventName == "Hold" || $0.eventName == "Unhold" }
+        #expect(holds.map { $0.eventName } == ["Hold", "Unhold"])
+        #expect(holds.allSatisfy { $0["Channel"] == channel && $0["ChannelStateDesc"] == "Up" })
+        #expect(holds.first?.fields.map(\.key).last == "Linkedid")
+    }
+
     /// Should pause an interface in every queue it belongs to when no Queue is given.
     @Test func pauseInAllQueues() async throws {
         let simulator = try await AMISimulator.start(configuration: SimulatorConfiguration(clock: .manual))
@@ -123,5 +166,95 @@ import Testing
         #expect(pauses.allSatisfy { $0["Paused"] == "1" && $0["PausedReason"] == "lunch" })
         let reset = try await client.action("QueueReset", ["Queue": "q1"])
         #expect(reset["Message"] == "Queue stats reset successfully")
+    }
+}
+
+/// Transfers the captures show only in shape: what they do to the call.
+@Suite struct TransferScriptingTests {
+    /// Should end the agent's part with `Reason: transfer`, free the member, and let the
+    /// caller run the target (incoming,300: Wait 5) before hanging up.
+    @Test func blindTransferMovesTheCaller() async throws {
+        let simulator = try await AMISimulator.start(configuration: SimulatorConfiguration(clock: .manual))
+        defer { Task { try? await simulator.shutdown() } }
+        let client = try await AMITestClient.connect(port: simulator.port)
+        try await client.login()
+        try await client.action(
+            "QueueAdd", ["Queue": "q1", "Interface": "Local/147@agents/n", "StateInterface": "Custom:147"])
+        try await client.action(
+            "Originate",
+            [
+                "Channel": "Local/100@incoming", "Application": "Wait", "Data": "600", "Variable": "__TALKTIME=600",
+                "CallerID": "\"Caller 5550201\" <5550201>",
+            ])
+        await simulator.advance(by: 1)
+        let connect = try await client.waitFor("AgentConnect") { $0.contains { $0.eventName == "AgentConnect" } }
+        let agentLeg = try #require(connect.first { $0.eventName == "AgentConnect" }?["DestChannel"])
+        let done = try await client.action(
+            "BlindTransfer", ["Channel": agentLeg, "Context": "incoming", "Exten": "300"])
+        #expect(done["Message"] == "Transfer succeeded")
+        try await client.barrier()
+        let transfer = try #require(client.messages.first { $0.eventName == "BlindTransfer" })
+        #expect(transfer["Result"] == "Success" && transfer["TransfererChannel"] == agentLeg)
+        #expect(
+            transfer["Extension"] == "300" && transfer["TransfereeChannel"]?.hasPrefix("Local/100@incoming") == true)
+        #expect(client.messages.first { $0.eventName == "AgentComplete" }?["Reason"] == "transfer")
+        #expect(await simulator.activeCallCount() == 1)
+        await simulator.advance(by: 6)
+        #expect(await simulator.activeCallCount() == 0)
+        try await client.barrier()
+        #expect(!client.messages.contains { $0.eventName == "QueueCallerAbandon" })
+        let again = try await client.action("BlindTransfer", ["Channel": agentLeg, "Exten": "300"])
+        #expect(again["Message"] == "Channel specified does not exist")
+    }
+
+    /// Should refuse Atxfer without the atxfer feature code, and with it consult the target,
+    /// merge the bridges when the agent hangs up and let the target talk to the caller.
+    @Test func attendedTransferHandsTheCallerToTheTarget() async throws {
+        let simulator = try await AMISimulator.start(configuration: SimulatorConfiguration(clock: .manual))
+        defer { Task { try? await simulator.shutdown() } }
+        let client = try await AMITestClient.connect(port: simulator.port)
+        try await client.login()
+        try await client.action(
+            "QueueAdd", ["Queue": "q1", "Interface": "Local/147@agents/n", "StateInterface": "Custom:147"])
+        func call(_ variables: String) async throws -> String {
+            let before = client.messages.filter { $0.eventName == "AgentConnect" }.count
+            try await client.action(
+                "Originate",
+                [
+                    "Channel": "Local/100@incoming", "Application": "Wait", "Data": "600", "Variable": variables,
+                    "CallerID": "\"Caller 5550302\" <5550302>",
+                ])
+            await simulator.advance(by: 1)
+            let all = try await client.waitFor("AgentConnect") {
+                $0.filter { $0.eventName == "AgentConnect" }.count > before
+            }
+            return try #require(all.last { $0.eventName == "AgentConnect" }?["DestChannel"])
+        }
+        let plain = try await call("__TALKTIME=600")
+        let refused = try await client.action("Atxfer", ["Channel": plain, "Exten": "148", "Context": "agents"])
+        #expect(refused["Message"] == "No attended transfer feature code found")
+        try await client.action("Hangup", ["Channel": plain])
+        let agent = try await call("__TALKTIME=20,FEATUREMAP(atxfer)=*2")
+        let queued = try await client.action("Atxfer", ["Channel": agent, "Exten": "148", "Context": "agents"])
+        #expect(queued["Message"] == "Atxfer successfully queued")
+        await simulator.advance(by: 2)
+        try await client.waitFor("AttendedTransfer") { $0.contains { $0.eventName == "AttendedTransfer" } }
+        #expect(
+            client.messages.filter { $0.eventName == "DTMFEnd" }.compactMap { $0["Digit"] } == [
+                "*", "2", "1", "4", "8",
+            ])
+        #expect(client.messages.last { $0.eventName == "Hold" }?["Channel"] == agent)
+        let transfer = try #require(client.messages.first { $0.eventName == "AttendedTransfer" })
+        #expect(transfer["OrigTransfererChannel"] == agent && transfer["DestType"] == "Bridge")
+        #expect(transfer["TransferTargetChannel"]?.hasPrefix("Local/148@agents-") == true)
+        #expect(transfer["DestBridgeUniqueid"] == transfer["OrigBridgeUniqueid"])
+        #expect(client.messages.last { $0.eventName == "AgentComplete" }?["Reason"] == "transfer")
+        #expect(await simulator.activeCallCount() == 1)
+        await simulator.advance(by: 21)
+        #expect(await simulator.activeCallCount() == 0)
+        try await client.barrier()
+        let target = try #require(transfer["TransferTargetChannel"])
+        #expect(client.messages.contains { $0.eventName == "Hangup" && $0["Channel"] == target })
+        #expect(!client.messages.contains { $0.eventName == "QueueCallerAbandon" })
     }
 }

@@ -39,6 +39,8 @@ import Testing
         let (pbx, state, checkpoints, replayed) = Self.run(seed: seed, steps: 400)
         #expect(replayed, "emitted changes did not rebuild the view")
         #expect(checkpoints.contains { $0.view.keys.contains { if case .parking = $0 { true } else { false } } })
+        // Blind transfers are drawn.
+        #expect(pbx.transfers > 0)
         // The call topics are exercised.
         #expect(checkpoints.contains { $0.view.keys.contains { if case .agentCall = $0 { true } else { false } } })
         let time = CallCenterTime(millisecondsSinceEpoch: pbx.milliseconds)

@@ -110,10 +110,24 @@ enum AMIEventFactory {
         return SimEvent("DialEnd", .call, self.snapshot(dest, prefix: "Dest") + [AMIField("DialStatus", status)])
     }
 
-    static func dialState(caller: SimChannel, dest: SimChannel, status: String) -> SimEvent {
+    /// DialState; without a caller (an attended transfer's target), only the Dest snapshot.
+    static func dialState(caller: SimChannel?, dest: SimChannel, status: String) -> SimEvent {
         SimEvent(
             "DialState", .call,
-            self.snapshot(caller) + self.snapshot(dest, prefix: "Dest") + [AMIField("DialStatus", status)])
+            (caller.map { self.snapshot($0) } ?? []) + self.snapshot(dest, prefix: "Dest")
+                + [AMIField("DialStatus", status)])
+    }
+
+    /// A bridge's headers with a role prefix (`To`, `From`, `Orig`, `Second`).
+    static func bridgeFields(id: String, channels: Int, prefix: String) -> [AMIField] {
+        self.bridgeFields(id: id, channels: channels).map { AMIField(prefix + $0.key, $0.value) }
+    }
+
+    /// A feature-code digit the channel received (`DTMFEnd`, no DTMFBegin for a Local channel).
+    static func dtmfEnd(_ channel: SimChannel, digit: Character) -> SimEvent {
+        self.channelEvent(
+            "DTMFEnd", .dtmf, channel,
+            [AMIField("Digit", String(digit)), AMIField("DurationMs", "0"), AMIField("Direction", "Received")])
     }
 
     // MARK: Bridges
@@ -126,13 +140,23 @@ enum AMIEventFactory {
         SimEvent(name, .call, self.bridgeFields(id: id, channels: channels) + self.snapshot(channel))
     }
 
-    private static func bridgeFields(id: String, channels: Int) -> [AMIField] {
+    static func bridgeFields(id: String, channels: Int, parkingLot: String? = nil) -> [AMIField] {
         [
-            AMIField("BridgeUniqueid", id), AMIField("BridgeType", "basic"),
-            AMIField("BridgeTechnology", "simple_bridge"), AMIField("BridgeCreator", "<unknown>"),
-            AMIField("BridgeName", "<unknown>"), AMIField("BridgeNumChannels", String(channels)),
+            AMIField("BridgeUniqueid", id), AMIField("BridgeType", parkingLot == nil ? "basic" : "parking"),
+            AMIField("BridgeTechnology", parkingLot == nil ? "simple_bridge" : "holding_bridge"),
+            AMIField("BridgeCreator", parkingLot == nil ? "<unknown>" : "Parking"),
+            AMIField("BridgeName", parkingLot ?? "<unknown>"), AMIField("BridgeNumChannels", String(channels)),
             AMIField("BridgeVideoSourceMode", "none"),
         ]
+    }
+
+    /// A parking lot's holding bridge event (res_parking's `BridgeType: parking`).
+    static func parkingBridge(_ name: String, id: String, lot: String, channels: Int, channel: SimChannel?)
+        -> SimEvent
+    {
+        SimEvent(
+            name, .call,
+            self.bridgeFields(id: id, channels: channels, parkingLot: lot) + (channel.map { self.snapshot($0) } ?? []))
     }
 
     // MARK: Queue and agent events

@@ -27,6 +27,17 @@ final class SimCall {
     var plan: CallPlan?
     var holdTime = 0
     var talkTimer: Int?
+    /// Set once a transfer took the caller away from its agent: the caller now runs the
+    /// transfer target, and its hangup is no longer a queue event.
+    var transferred = false
+    /// The agent leg a Park took the caller from: its AgentComplete (`Reason: caller`)
+    /// comes only when the parked caller finally goes (call-features/park-pickup.ami).
+    var parkedFrom: SimAgentLeg?
+    /// What else ends with this call (a parked call picked up by it).
+    var onEnd: ((SimulatorCore) -> Void)?
+    /// The caller's `FEATUREMAP(atxfer)` (Originate variables, inherited by the agent leg):
+    /// without it `Atxfer` finds no feature code, as in call-features/attended-transfer.ami.
+    var atxferCode: String?
 
     init(id: Int, kind: Kind, channels: [SimChannel]) {
         self.id = id

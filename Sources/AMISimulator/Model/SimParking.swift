@@ -9,6 +9,8 @@ final class SimParking {
     let timeout: Int
     let parkedAt: Double
     var timer: Int?
+    /// The lot's holding bridge the parked call waits in.
+    var bridgeID = ""
 
     init(channel: SimChannel, lot: String, space: Int, parker: String, timeout: Int, parkedAt: Double) {
         self.channel = channel

@@ -16,7 +16,7 @@ extension SimulatorCore {
         "extensionstatelist": [.call, .reporting], "devicestatelist": [.call, .reporting],
         "coreshowchannels": [.system, .reporting], "status": [.system, .call, .reporting],
         "originate": .originate, "redirect": .call, "hangup": [.system, .call], "setvar": .call,
-        "getvar": [.call, .reporting], "park": .call,
+        "getvar": [.call, .reporting], "park": .call, "blindtransfer": .call, "atxfer": .call,
         "parkedcalls": .call, "dbget": [.system, .reporting], "dbgettree": [.system, .reporting], "dbput": .system,
         "dbdel": .system,
         "dbdeltree": .system,
@@ -87,6 +87,8 @@ extension SimulatorCore {
         case "setvar": self.setvar(request)
         case "getvar": self.getvar(request)
         case "park": self.park(request)
+        case "blindtransfer": self.blindTransfer(request)
+        case "atxfer": self.attendedTransfer(request)
         case "parkedcalls": self.parkedCalls(request)
         case "dbget": self.dbGet(request)
         case "dbgettree": self.dbGetTree(request)
@@ -334,5 +336,11 @@ struct ActionRequest {
 
     func respond(_ message: AMIMessage) {
         self.session.send(message)
+    }
+
+    /// Writes bytes as they are: for Asterisk's own malformed lines, which the encoder
+    /// (rightly) refuses to produce.
+    func respondRaw(_ text: String) {
+        self.session.sendRaw(Array(text.utf8))
     }
 }

@@ -9,6 +9,8 @@ extension SimulatorCore {
         case agent(String)
         /// Answers and hangs up after this many seconds (incoming,300; outbound).
         case answerAndWait(Double)
+        /// `Local/{space}@incoming` of an occupied parking space: picks the parked call up.
+        case pickup(Int)
         case unreachable
     }
 
@@ -23,6 +25,9 @@ extension SimulatorCore {
         case "incoming":
             if let queue = self.queues.first(where: { $0.configuration.incomingExtension == exten }) {
                 return .queue(queue)
+            }
+            if let space = Int(exten), self.parked[space] != nil {
+                return .pickup(space)
             }
             return exten == "300" ? .answerAndWait(5) : .unreachable
         case "agents":
@@ -108,6 +113,11 @@ extension SimulatorCore {
                 core.startDirectCall(
                     exten: exten, context: ctx, agent: nil, lifetime: min(seconds, waitSeconds ?? seconds),
                     callerID: callerID, originate: context)
+            case .pickup(let space):
+                let retriever = core.startDirectCall(
+                    exten: String(space), context: "incoming", agent: nil, lifetime: waitSeconds ?? 3,
+                    callerID: callerID, originate: context)
+                core.pickUp(space: space, retriever: retriever)
             case .unreachable:
                 break
             }
@@ -135,10 +145,11 @@ extension SimulatorCore {
 
     /// An originated call to an agent extension (its Custom state goes INUSE for the call)
     /// or another answering target; it ends after `lifetime` simulated seconds.
+    @discardableResult
     func startDirectCall(
         exten: String, context: String, agent: String?, lifetime: Double, callerID: (num: String, name: String)?,
         originate: OriginateContext?
-    ) {
+    ) -> SimCall {
         let (one, two) = self.makeLocalPair(exten: exten, context: context, linkedID: nil)
         let call = self.newCall(kind: .direct, channels: [one, two])
         call.agentExtension = agent
@@ -182,6 +193,7 @@ extension SimulatorCore {
         call.endTimer = self.schedule(after: lifetime) { core in
             core.endDirectCall(call, cause: 16)
         }
+        return call
     }
 
     func endDirectCall(_ call: SimCall, cause: Int) {
@@ -197,6 +209,7 @@ extension SimulatorCore {
         self.hangupChannel(two, cause: cause, request: false)
         self.changeDevice("Local/\(one.exten)@\(one.context)", .notInUse)
         self.finish(call)
+        call.onEnd?(self)
     }
 
     /// Ends whatever call `channel` belongs to, as hanging that channel up would.

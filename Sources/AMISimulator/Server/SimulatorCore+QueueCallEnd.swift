@@ -6,6 +6,14 @@ extension SimulatorCore {
     /// The caller's side hangs up: abandon while waiting, complete while talking.
     func callerHangsUp(_ call: SimCall) {
         guard !call.ended, let caller = call.queueCaller else { return }
+        if call.transferred {
+            self.transferredCallerHangsUp(call)
+            return
+        }
+        if let leg = call.parkedFrom {
+            self.parkedCallerGone(call, leg: leg)
+            return
+        }
         if call.connected != nil {
             self.completeCall(call, endedBy: .caller)
             return
@@ -102,7 +110,7 @@ extension SimulatorCore {
             self.hangupChannel(leg.two, cause: 16, soft: true)
         }
         let exten = Self.agentExtension(of: member)
-        self.changeDevice("Local/\(exten)@agents", .notInUse)
+        self.changeDevice("Local/\(exten)@\(Self.agentContext(of: member))", .notInUse)
         self.changeDevice("Local/\(queue.configuration.incomingExtension)@incoming", .notInUse)
         self.finish(call)
         self.scheduleDistribute(queue)

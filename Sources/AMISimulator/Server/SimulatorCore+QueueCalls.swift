@@ -23,6 +23,9 @@ extension SimulatorCore {
         self.broadcast(AMIEventFactory.newchannel(two))
         for (name, value) in originate?.variables ?? [] {
             self.broadcast(AMIEventFactory.varSet(one, variable: name, value: value))
+            if name.uppercased() == "FEATUREMAP(ATXFER)", !value.isEmpty {
+                call.atxferCode = value
+            }
         }
         self.setCallerID(one, num: callerNum, name: callerName)
         self.broadcast(AMIEventFactory.newCallerid(one))
@@ -113,11 +116,22 @@ extension SimulatorCore {
         return member.stateInterface.split(separator: ":").last.map(String.init) ?? member.name
     }
 
+    /// The dialplan context a member's `Local/{exten}@{context}/n` interface runs in
+    /// (`agents`, or `agents-hold` in call-features/hold.ami); `agents` for other interfaces.
+    static func agentContext(of member: SimMember) -> String {
+        let interface = member.interface
+        guard interface.hasPrefix("Local/"), let at = interface.firstIndex(of: "@") else { return "agents" }
+        let rest = interface[interface.index(after: at)...]
+        let context = rest.split(separator: "/").first.map(String.init) ?? ""
+        return context.isEmpty ? "agents" : context
+    }
+
     func ring(_ member: SimMember, for caller: SimQueueCaller) {
         member.ringing = true
         let exten = Self.agentExtension(of: member)
+        let context = Self.agentContext(of: member)
         let callerChannel = caller.channel
-        let (one, two) = self.makeLocalPair(exten: exten, context: "agents", linkedID: callerChannel.linkedID)
+        let (one, two) = self.makeLocalPair(exten: exten, context: context, linkedID: callerChannel.linkedID)
         one.call = caller.call
         two.call = caller.call
         let leg = SimAgentLeg(member: member, one: one, two: two)
@@ -134,7 +148,7 @@ extension SimulatorCore {
         self.broadcast(AMIEventFactory.localBridge(one: one, two: two))
         self.broadcast(
             AMIEventFactory.agentEvent("AgentCalled", caller: callerChannel, leg: leg, queue: caller.queue.name))
-        self.broadcast(AMIEventFactory.dialBegin(caller: callerChannel, dest: one, dialString: "\(exten)@agents/n"))
+        self.broadcast(AMIEventFactory.dialBegin(caller: callerChannel, dest: one, dialString: "\(exten)@\(context)/n"))
         self.broadcast(AMIEventFactory.newexten(two, application: "Set", data: "AGENT=\(exten)"))
         self.broadcast(AMIEventFactory.varSet(two, variable: "AGENT", value: exten))
         self.broadcast(AMIEventFactory.hangupHandler("HangupHandlerPush", two))
@@ -144,7 +158,7 @@ extension SimulatorCore {
         one.connectedLineName = callerChannel.callerIDName
         self.broadcast(AMIEventFactory.newstate(one))
         self.broadcast(AMIEventFactory.newConnectedLine(one))
-        self.changeDevice("Local/\(exten)@agents", .inUse)
+        self.changeDevice("Local/\(exten)@\(context)", .inUse)
         self.broadcast(AMIEventFactory.dialState(caller: callerChannel, dest: one, status: "RINGING"))
         let ringTime = caller.call.plan?.ringTime(self) ?? 0
         if ringTime < Double(caller.queue.configuration.timeout) {
@@ -161,7 +175,8 @@ extension SimulatorCore {
         self.hangupChannel(leg.two, cause: cause)
         self.hangupChannel(leg.one, cause: cause, request: false)
         leg.member.ringing = false
-        self.changeDevice("Local/\(Self.agentExtension(of: leg.member))@agents", .notInUse)
+        self.changeDevice(
+            "Local/\(Self.agentExtension(of: leg.member))@\(Self.agentContext(of: leg.member))", .notInUse)
     }
 
     func answer(_ leg: SimAgentLeg, for caller: SimQueueCaller) {
@@ -213,11 +228,16 @@ extension SimulatorCore {
         self.broadcast(AMIEventFactory.bridgeChannel("BridgeEnter", id: bridge, channels: 2, channel: caller.channel))
         leg.two.priority = 7
         leg.two.application = "Wait"
-        let talk = caller.call.plan?.talkTime ?? 3
+        var talk = caller.call.plan?.talkTime ?? 3
+        if Self.agentContext(of: member) == Self.holdInterceptContext {
+            talk = self.playHoldIntercept(leg)
+        }
         leg.two.applicationData = String(Int(talk))
         self.broadcast(AMIEventFactory.varSet(caller.channel, variable: "BRIDGEPEER", value: leg.one.name))
         self.broadcast(AMIEventFactory.varSet(leg.one, variable: "BRIDGEPEER", value: caller.channel.name))
-        self.broadcast(AMIEventFactory.varSet(caller.channel, variable: "DIALEDPEERNUMBER", value: "\(exten)@agents/n"))
+        self.broadcast(
+            AMIEventFactory.varSet(
+                caller.channel, variable: "DIALEDPEERNUMBER", value: "\(exten)@\(Self.agentContext(of: member))/n"))
         caller.call.connected = leg
         caller.call.connectedAt = self.now
         caller.call.channels += [leg.one, leg.two]

@@ -38,6 +38,8 @@ struct SimulatedPBX {
 
     /// Callers on hold.
     var held: Set<String> = []
+    /// Calls ended by a blind transfer so far.
+    var transfers = 0
 
     /// The queues' `servicelevel=` (seconds), as app_queue judges waits against it.
     static let serviceLevelSeconds = 2
@@ -231,13 +233,32 @@ struct SimulatedPBX {
             if let old = self.stats[call.queue]?.talkTime { self.stats[call.queue]?.talkTime = (old * 3 + talk) / 4 }
             self.stats[call.queue]?.completed += 1
             if call.hold <= Self.serviceLevelSeconds { self.stats[call.queue]?.completedInServiceLevel += 1 }
-            var events = [
+            // A third of the calls end by a blind transfer of the agent's leg to incoming,300,
+            // whose Wait the caller then leaves at once.
+            let transferred = Int.random(in: 0..<3, using: &rng) == 0
+            var events: [AMIMessage] = []
+            if transferred, let agentLeg = self.channels[call.agentChannel], let caller = self.channels[call.caller] {
+                self.transfers += 1
+                events.append(
+                    Packets.event(
+                        "BlindTransfer",
+                        [
+                            ("Result", "Success"), ("TransfererChannel", agentLeg.name),
+                            ("TransfererUniqueid", call.agentChannel), ("TransfererLinkedid", call.caller),
+                            ("TransfereeChannel", caller.name), ("TransfereeCallerIDNum", caller.number),
+                            ("TransfereeUniqueid", call.caller), ("TransfereeLinkedid", call.caller),
+                            ("BridgeUniqueid", call.bridge), ("IsExternal", "Yes"), ("Context", "incoming"),
+                            ("Extension", "300"),
+                        ]))
+            }
+            events += [
                 self.channelEvent(
                     "AgentComplete", call.caller,
                     extra: [
                         ("Queue", call.queue), ("Interface", "Local/\(call.agent)@agents/n"),
                         ("MemberName", "Agent \(call.agent)"),
-                        ("HoldTime", String(call.hold)), ("TalkTime", String(talk)), ("Reason", "agent"),
+                        ("HoldTime", String(call.hold)), ("TalkTime", String(talk)),
+                        ("Reason", transferred ? "transfer" : "agent"),
                     ]),
                 self.channelEvent("BridgeLeave", call.agentChannel, extra: [("BridgeUniqueid", call.bridge)]),
                 self.channelEvent("BridgeLeave", call.caller, extra: [("BridgeUniqueid", call.bridge)]),

@@ -68,8 +68,9 @@ import Testing
     }
 
     /// Should park the caller an agent talks to with the agent as TimeoutChannel (it hears
-    /// the space) and answer with the space; hang up the agent's channel; and refuse both
-    /// once the agent has no call, without an AMI action.
+    /// the space) and answer with the space (Asterisk then hangs the agent's leg up, as in
+    /// call-features/park-pickup.ami); on another call hang up the agent's channel; and
+    /// refuse both once the agent has no call, without an AMI action.
     @Test func parkAndHangupByAgent() async throws {
         try await CommandHarness.run { harness in
             _ = try await harness.reply("queue/add", #"{"queue":"q1","agent":"147"}"#)
@@ -77,7 +78,6 @@ import Testing
             _ = try await harness.client.waitForMessage(where: {
                 $0.topic == "pbx/agent/147/phoneNumber" && !$0.message.payload.isEmpty
             })
-
             let park = try await harness.replyOnceReady("park", #"{"agent":"147"}"#)
             #expect(string(park, "status") == "ok")
             #expect(string(park, "data", "parkingSpace") == "701")
@@ -86,11 +86,21 @@ import Testing
             #expect(parkAction.message["TimeoutChannel"]?.hasPrefix("Local/147@agents-") == true)
             #expect(string(park, "data", "channel") == parkAction.message["Channel"])
             #expect(string(park, "actionId") == parkAction.message.actionID)
-
-            let hangup = try await harness.reply("hangup", #"{"id":"h-1","agent":"147"}"#)
+            // Parking took the caller away: the agent's leg is gone.
+            _ = try await harness.client.waitForMessage(where: {
+                $0.topic == "pbx/agent/147/phoneNumber" && $0.message.payload.isEmpty
+            })
+        }
+        try await CommandHarness.run { harness in
+            _ = try await harness.reply("queue/add", #"{"queue":"q1","agent":"147"}"#)
+            try await harness.placeQueueCall()
+            _ = try await harness.client.waitForMessage(where: {
+                $0.topic == "pbx/agent/147/phoneNumber" && !$0.message.payload.isEmpty
+            })
+            let hangup = try await harness.replyOnceReady("hangup", #"{"id":"h-1","agent":"147"}"#)
             #expect(string(hangup, "status") == "ok")
             let hangupAction = try #require(await harness.commandActions().first { $0.name == "Hangup" })
-            #expect(hangupAction.message["Channel"] == parkAction.message["TimeoutChannel"])
+            #expect(hangupAction.message["Channel"]?.hasPrefix("Local/147@agents-") == true)
             #expect(string(hangup, "data", "channel") == hangupAction.message["Channel"])
 
             // The call is over: nothing to act on, and nothing sent.
