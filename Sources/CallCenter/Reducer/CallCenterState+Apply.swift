@@ -74,6 +74,7 @@ extension CallCenterState {
             self.hangup(message)
         case .parkedCall:
             self.parkedCall(message, at: time)
+            self.callParked(message, at: time, into: &events)
         case .unParkedCall, .parkedCallTimeOut, .parkedCallGiveUp:
             self.parkingEnded(message, event: event)
         }

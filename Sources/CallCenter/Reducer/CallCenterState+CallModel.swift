@@ -302,4 +302,23 @@ extension CallCenterState {
         self.touchCall(of: agent)
         self.emit(.transferred, record, agent: agent, state: .transferred, at: time, into: &events)
     }
+
+    /// ParkedCall of an answered call's caller: the agent parked it (Asterisk hangs up the
+    /// agent's leg), so the call leaves the agent like a transfer to the parking space:
+    /// `transferred` with kind `park`; its `finished` comes with AgentComplete, when the parked
+    /// caller is picked up, times out or goes.
+    mutating func callParked(_ message: AMIMessage, at time: CallCenterTime, into events: inout [CallCenterEvent]) {
+        guard let id = message["ParkeeLinkedid"], var record = self.calls[id], let agent = record.agent,
+            record.transfer == nil
+        else { return }
+        if let since = record.holdSince {
+            record.heldMilliseconds += max(0, time.millisecondsSinceEpoch - since.millisecondsSinceEpoch)
+            record.holdSince = nil
+        }
+        record.transfer = CallTransfer(
+            kind: "park", number: message["ParkingSpace"] ?? "", channel: message["ParkeeChannel"] ?? "", at: time)
+        self.calls[id] = record
+        self.touchCall(of: agent)
+        self.emit(.transferred, record, agent: agent, state: .transferred, at: time, into: &events)
+    }
 }
