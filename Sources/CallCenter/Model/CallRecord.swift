@@ -25,4 +25,12 @@ struct CallRecord: Sendable, Hashable {
     /// The caller left the queue (QueueCallerLeave): with nobody answering and nobody ringing
     /// the call is over.
     var leftQueue = false
+
+    /// Ends a hold under way at `time`, adding it to ``heldMilliseconds`` (Unhold, or the call
+    /// leaving the agent or ending while held).
+    mutating func endHold(at time: CallCenterTime) {
+        guard let since = self.holdSince else { return }
+        self.heldMilliseconds += max(0, time.millisecondsSinceEpoch - since.millisecondsSinceEpoch)
+        self.holdSince = nil
+    }
 }

@@ -103,10 +103,7 @@ extension CallCenterState {
     mutating func finishCall(_ id: String, cause: String, at time: CallCenterTime, into events: inout [CallCenterEvent])
     {
         guard var record = self.calls.removeValue(forKey: id) else { return }
-        if let since = record.holdSince {
-            record.heldMilliseconds += max(0, time.millisecondsSinceEpoch - since.millisecondsSinceEpoch)
-            record.holdSince = nil
-        }
+        record.endHold(at: time)
         for agent in record.ringing.keys.sorted() {
             self.emit(.ringFinished, record, agent: agent, state: .ringing, cause: cause, at: time, into: &events)
             self.unlink(agent, from: id)
@@ -267,9 +264,8 @@ extension CallCenterState {
             self.touchCall(of: agent)
             self.emit(.putHold, record, agent: agent, state: .onHold, at: time, into: &events)
         } else {
-            guard let since = record.holdSince else { return }
-            record.heldMilliseconds += max(0, time.millisecondsSinceEpoch - since.millisecondsSinceEpoch)
-            record.holdSince = nil
+            guard record.holdSince != nil else { return }
+            record.endHold(at: time)
             self.calls[id] = record
             self.touchCall(of: agent)
             self.emit(.endHold, record, agent: agent, state: .talking, at: time, into: &events)
@@ -288,10 +284,7 @@ extension CallCenterState {
                 ?? Self.callID(message, prefix: attended ? "OrigTransferer" : "Transferer"),
             var record = self.calls[id], let agent = record.agent, record.transfer == nil
         else { return }
-        if let since = record.holdSince {
-            record.heldMilliseconds += max(0, time.millisecondsSinceEpoch - since.millisecondsSinceEpoch)
-            record.holdSince = nil
-        }
+        record.endHold(at: time)
         record.transfer =
             attended
             ? CallTransfer(
@@ -311,10 +304,7 @@ extension CallCenterState {
         guard let id = message["ParkeeLinkedid"], var record = self.calls[id], let agent = record.agent,
             record.transfer == nil
         else { return }
-        if let since = record.holdSince {
-            record.heldMilliseconds += max(0, time.millisecondsSinceEpoch - since.millisecondsSinceEpoch)
-            record.holdSince = nil
-        }
+        record.endHold(at: time)
         record.transfer = CallTransfer(
             kind: "park", number: message["ParkingSpace"] ?? "", channel: message["ParkeeChannel"] ?? "", at: time)
         self.calls[id] = record
