@@ -326,7 +326,7 @@ def main():
     # subscriber, which the resync after a broker restart (thousands of retained topics) exceeds.
     live = View(broker.port, [PREFIX], "soak-live", qos=0)
     samples = open(os.path.join(args.out, "samples.csv"), "w")
-    samples.write("seconds,rss_kib,anon_kib,file_kib,ami_events,mqtt_publishes,mqtt_dropped,queue_depth\n")
+    samples.write("seconds,rss_kib,anon_kib,file_kib,ami_events,mqtt_publishes,mqtt_dropped\n")
     start = time.time()
     checks = []
     stop_sampling = threading.Event()
@@ -340,8 +340,7 @@ def main():
             m = bridge.metrics()
             samples.write(
                 f"{time.time() - start:.0f},{rss},{anon},{file_backed},{m.get('pbx2mqtt_ami_events_total', 0):.0f},"
-                f"{m.get('pbx2mqtt_mqtt_publishes_total', 0):.0f},{m.get('pbx2mqtt_mqtt_dropped_total', 0):.0f},"
-                f"{m.get('pbx2mqtt_mqtt_queue_depth', 0):.0f}\n"
+                f"{m.get('pbx2mqtt_mqtt_publishes_total', 0):.0f},{m.get('pbx2mqtt_mqtt_dropped_total', 0):.0f}\n"
             )
             samples.flush()
 
@@ -490,14 +489,14 @@ def write_summary(args, checks, counts, samples_path, summary_path):
         )
     if rows:
         lines += ["", "RSS of the daemon every 10 minutes (KiB: total, anonymous, file-backed):", ""]
-        lines += ["| minute | RSS | anonymous | file-backed | queue depth |", "|---|---|---|---|---|"]
+        lines += ["| minute | RSS | anonymous | file-backed |", "|---|---|---|---|"]
         next_mark = 0
         for r in rows:
             if r[0] >= next_mark:
-                lines.append(f"| {r[0] / 60:.0f} | {r[1]:.0f} | {r[2]:.0f} | {r[3]:.0f} | {r[7]:.0f} |")
+                lines.append(f"| {r[0] / 60:.0f} | {r[1]:.0f} | {r[2]:.0f} | {r[3]:.0f} |")
                 next_mark += 600
         last = rows[-1]
-        lines.append(f"| {last[0] / 60:.0f} (end) | {last[1]:.0f} | {last[2]:.0f} | {last[3]:.0f} | {last[7]:.0f} |")
+        lines.append(f"| {last[0] / 60:.0f} (end) | {last[1]:.0f} | {last[2]:.0f} | {last[3]:.0f} |")
         later = [r for r in rows if r[0] >= 600]
         if later:
             lines += [
