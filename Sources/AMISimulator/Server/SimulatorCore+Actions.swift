@@ -334,6 +334,16 @@ struct ActionRequest {
         return value
     }
 
+    /// The header's value when present and not empty; otherwise answers `Response: Error`
+    /// with `message` (Asterisk's own wording for that action) and gives nil.
+    func required(_ key: String, or message: String) -> String? {
+        guard let value = self.nonEmpty(key) else {
+            self.respond(AMIEventFactory.error(message, actionID: self.actionID))
+            return nil
+        }
+        return value
+    }
+
     func respond(_ message: AMIMessage) {
         self.session.send(message)
     }

@@ -4,27 +4,15 @@ import AMI
 /// DBGet (a one-item list), DBGetTree (a list of `/Family/Key` paths), DBDel and DBDelTree.
 extension SimulatorCore {
     func dbPut(_ request: ActionRequest) {
-        guard let family = request.nonEmpty("Family") else {
-            request.respond(AMIEventFactory.error("No family specified", actionID: request.actionID))
-            return
-        }
-        guard let key = request.nonEmpty("Key") else {
-            request.respond(AMIEventFactory.error("No key specified", actionID: request.actionID))
-            return
-        }
+        guard let family = request.required("Family", or: "No family specified") else { return }
+        guard let key = request.required("Key", or: "No key specified") else { return }
         self.astDB[family, default: [:]][key] = request["Val"] ?? ""
         request.respond(AMIEventFactory.success("Updated database successfully", actionID: request.actionID))
     }
 
     func dbGet(_ request: ActionRequest) {
-        guard let family = request.nonEmpty("Family") else {
-            request.respond(AMIEventFactory.error("No family specified.", actionID: request.actionID))
-            return
-        }
-        guard let key = request.nonEmpty("Key") else {
-            request.respond(AMIEventFactory.error("No key specified.", actionID: request.actionID))
-            return
-        }
+        guard let family = request.required("Family", or: "No family specified.") else { return }
+        guard let key = request.required("Key", or: "No key specified.") else { return }
         guard let value = self.astDB[family]?[key] else {
             request.respond(AMIEventFactory.error("Database entry not found", actionID: request.actionID))
             return
@@ -39,10 +27,7 @@ extension SimulatorCore {
     }
 
     func dbGetTree(_ request: ActionRequest) {
-        guard let family = request.nonEmpty("Family") else {
-            request.respond(AMIEventFactory.error("No family specified.", actionID: request.actionID))
-            return
-        }
+        guard let family = request.required("Family", or: "No family specified.") else { return }
         let key = request.nonEmpty("Key")
         let id = request.actionID
         request.respond(AMIEventFactory.listStart("Result will follow", actionID: id))
@@ -59,14 +44,8 @@ extension SimulatorCore {
     }
 
     func dbDel(_ request: ActionRequest) {
-        guard let family = request.nonEmpty("Family") else {
-            request.respond(AMIEventFactory.error("No family specified.", actionID: request.actionID))
-            return
-        }
-        guard let key = request.nonEmpty("Key") else {
-            request.respond(AMIEventFactory.error("No key specified.", actionID: request.actionID))
-            return
-        }
+        guard let family = request.required("Family", or: "No family specified.") else { return }
+        guard let key = request.required("Key", or: "No key specified.") else { return }
         guard self.astDB[family]?.removeValue(forKey: key) != nil else {
             request.respond(AMIEventFactory.error("Database entry could not be deleted", actionID: request.actionID))
             return
@@ -76,10 +55,7 @@ extension SimulatorCore {
     }
 
     func dbDelTree(_ request: ActionRequest) {
-        guard let family = request.nonEmpty("Family") else {
-            request.respond(AMIEventFactory.error("No family specified.", actionID: request.actionID))
-            return
-        }
+        guard let family = request.required("Family", or: "No family specified.") else { return }
         let key = request.nonEmpty("Key")
         let before = self.astDB[family]?.count ?? 0
         if let key {

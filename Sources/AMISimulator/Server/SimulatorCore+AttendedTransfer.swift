@@ -10,14 +10,8 @@ extension SimulatorCore {
     static let consultationTime = 1.0
 
     func attendedTransfer(_ request: ActionRequest) {
-        guard let name = request.nonEmpty("Channel") else {
-            request.respond(AMIEventFactory.error("No channel specified", actionID: request.actionID))
-            return
-        }
-        guard let exten = request.nonEmpty("Exten") else {
-            request.respond(AMIEventFactory.error("No extension specified", actionID: request.actionID))
-            return
-        }
+        guard let name = request.required("Channel", or: "No channel specified") else { return }
+        guard let exten = request.required("Exten", or: "No extension specified") else { return }
         guard let channel = self.channels[name] else {
             request.respond(AMIEventFactory.error("Channel specified does not exist", actionID: request.actionID))
             return

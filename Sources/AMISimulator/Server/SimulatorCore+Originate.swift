@@ -41,10 +41,7 @@ extension SimulatorCore {
     }
 
     func originate(_ request: ActionRequest) {
-        guard let channel = request.nonEmpty("Channel") else {
-            request.respond(AMIEventFactory.error("Channel not specified", actionID: request.actionID))
-            return
-        }
+        guard let channel = request.required("Channel", or: "Channel not specified") else { return }
         guard channel.contains("/") else {
             request.respond(AMIEventFactory.error("Invalid channel", actionID: request.actionID))
             return
@@ -240,10 +237,7 @@ extension SimulatorCore {
     }
 
     func hangupAction(_ request: ActionRequest) {
-        guard let name = request.nonEmpty("Channel") else {
-            request.respond(AMIEventFactory.error("No channel specified", actionID: request.actionID))
-            return
-        }
+        guard let name = request.required("Channel", or: "No channel specified") else { return }
         let cause = Int(request["Cause"] ?? "") ?? 16
         if name.count >= 2, name.hasPrefix("/"), name.hasSuffix("/") {
             let pattern = String(name.dropFirst().dropLast())
@@ -305,10 +299,7 @@ extension SimulatorCore {
 
     func redirect(_ request: ActionRequest) {
         guard let (name, channel) = self.namedChannel(request) else { return }
-        guard let exten = request.nonEmpty("Exten") else {
-            request.respond(AMIEventFactory.error("Exten not specified", actionID: request.actionID))
-            return
-        }
+        guard let exten = request.required("Exten", or: "Exten not specified") else { return }
         let context = request.nonEmpty("Context") ?? channel.context
         request.respond(AMIEventFactory.success("Redirect successful", actionID: request.actionID))
         channel.context = context

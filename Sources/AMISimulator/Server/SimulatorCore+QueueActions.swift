@@ -4,14 +4,8 @@ import AMI
 /// and manager.c's messages.
 extension SimulatorCore {
     func queueAdd(_ request: ActionRequest) {
-        guard let queue = request.nonEmpty("Queue") else {
-            request.respond(AMIEventFactory.error("'Queue' not specified.", actionID: request.actionID))
-            return
-        }
-        guard let interface = request.nonEmpty("Interface") else {
-            request.respond(AMIEventFactory.error("'Interface' not specified.", actionID: request.actionID))
-            return
-        }
+        guard let queue = request.required("Queue", or: "'Queue' not specified.") else { return }
+        guard let interface = request.required("Interface", or: "'Interface' not specified.") else { return }
         let member = MemberConfiguration(
             name: request.nonEmpty("MemberName") ?? interface,
             interface: interface,
@@ -82,10 +76,7 @@ extension SimulatorCore {
     }
 
     func queuePenalty(_ request: ActionRequest) {
-        guard let interface = request.nonEmpty("Interface") else {
-            request.respond(AMIEventFactory.error("'Interface' not specified.", actionID: request.actionID))
-            return
-        }
+        guard let interface = request.required("Interface", or: "'Interface' not specified.") else { return }
         guard let penalty = Int(request["Penalty"] ?? ""),
             self.queues.contains(where: {
                 (request.nonEmpty("Queue") == nil || $0.name == request.nonEmpty("Queue"))
@@ -129,10 +120,7 @@ extension SimulatorCore {
     }
 
     func setvar(_ request: ActionRequest) {
-        guard let variable = request.nonEmpty("Variable") else {
-            request.respond(AMIEventFactory.error("No variable specified", actionID: request.actionID))
-            return
-        }
+        guard let variable = request.required("Variable", or: "No variable specified") else { return }
         let value = request["Value"] ?? ""
         if let name = request.nonEmpty("Channel"), self.channels[name] == nil {
             request.respond(AMIEventFactory.error("No such channel", actionID: request.actionID))
@@ -155,10 +143,7 @@ extension SimulatorCore {
     }
 
     func getvar(_ request: ActionRequest) {
-        guard let variable = request.nonEmpty("Variable") else {
-            request.respond(AMIEventFactory.error("No variable specified", actionID: request.actionID))
-            return
-        }
+        guard let variable = request.required("Variable", or: "No variable specified") else { return }
         var value = self.globals[variable] ?? ""
         if variable.uppercased().hasPrefix("DEVICE_STATE("), variable.hasSuffix(")") {
             let device = String(variable.dropFirst("DEVICE_STATE(".count).dropLast())

@@ -6,14 +6,8 @@ import AMI
 /// target extension (`incoming,300`: Answer, Wait 5, Hangup).
 extension SimulatorCore {
     func blindTransfer(_ request: ActionRequest) {
-        guard let name = request.nonEmpty("Channel") else {
-            request.respond(AMIEventFactory.error("No channel specified", actionID: request.actionID))
-            return
-        }
-        guard let exten = request.nonEmpty("Exten") else {
-            request.respond(AMIEventFactory.error("No extension specified", actionID: request.actionID))
-            return
-        }
+        guard let name = request.required("Channel", or: "No channel specified") else { return }
+        guard let exten = request.required("Exten", or: "No extension specified") else { return }
         guard let channel = self.channels[name] else {
             request.respond(AMIEventFactory.error("Channel specified does not exist", actionID: request.actionID))
             return
