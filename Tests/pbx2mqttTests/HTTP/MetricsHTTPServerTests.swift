@@ -36,18 +36,7 @@ import Testing
             health: { health.current() },
             logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
         )
-        let port = try #require(server.localAddress?.port)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            do {
-                try await body(port)
-            } catch {
-                server.close()
-                throw error
-            }
-            server.close()
-            try await group.waitForAll()
-        }
+        try await server.serving(body)
     }
 
     /// Checks every line is a Prometheus text-format comment or `name{labels} value` sample.

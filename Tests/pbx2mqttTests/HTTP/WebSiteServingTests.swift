@@ -19,18 +19,7 @@ import Testing
             prefix: "acme/pbx",
             logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
         )
-        let port = try #require(server.localAddress?.port)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            do {
-                try await body(port)
-            } catch {
-                server.close()
-                throw error
-            }
-            server.close()
-            try await group.waitForAll()
-        }
+        try await server.serving(body)
     }
 
     /// The repository's web/ folder, as `http.webDirectory`'s default finds it from the checkout.
