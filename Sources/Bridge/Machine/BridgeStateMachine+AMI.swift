@@ -69,7 +69,7 @@ extension BridgeStateMachine {
             return actions
         }
         if self.sync != nil {
-            self.sync?.buffered.append((event, now.wall))
+            self.sync?.buffer(event, at: now.wall, statisticsList: Self.queueStatisticsList)
             return actions
         }
         guard self.ami.isConnected else { return actions }
@@ -148,8 +148,8 @@ extension BridgeStateMachine {
         let items = run.snapshot.itemCount
         var snapshot = run.snapshot.finish(previous: self.model)
         var events: [CallCenterChange] = []
-        for (event, time) in run.buffered {
-            for change in snapshot.apply(event, at: time) {
+        for (event, time, statistics) in run.buffered {
+            for change in snapshot.apply(event, at: time, statistics: statistics) {
                 if case .event = change { events.append(change) }
             }
         }

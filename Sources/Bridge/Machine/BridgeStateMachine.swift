@@ -27,6 +27,8 @@ struct BridgeStateMachine: Sendable {
         + CallCenterState.astDBFamilies.map {
             StateList(action: AMIAction("DBGetTree", ["Family": $0]), optional: true)
         }
+    /// The list whose `QueueParams` carry the queue statistics (counters and averages).
+    static let queueStatisticsList = 0
     /// How long the broker gets to replay an earlier run's retained topics after the subscribe.
     static let sweepWindow = TimeAmount.seconds(1)
     /// The longest the republish after a reconnect waits for resent publications.

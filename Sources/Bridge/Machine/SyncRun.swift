@@ -14,7 +14,9 @@ struct SyncRun: Sendable {
     /// How many lists, from the first, are in `snapshot`.
     var folded = 0
     var snapshot: CallCenterState.SnapshotBuilder
-    var buffered: [(event: AMIMessage, time: CallCenterTime)] = []
+    /// The events that arrived meanwhile, each with whether the queue statistics list (which
+    /// had not answered yet when it came) already counts it.
+    var buffered: [(event: AMIMessage, time: CallCenterTime, statistics: QueueStatisticsCounting)] = []
     var waiting: [CommandToken]
 
     init(
@@ -26,6 +28,18 @@ struct SyncRun: Sendable {
         self.pending = Array(repeating: nil, count: lists)
         self.snapshot = CallCenterState.SnapshotBuilder(configuration: configuration)
         self.waiting = waiting
+    }
+
+    /// Whether list `index` has answered (folded or waiting for its turn).
+    func hasAnswered(list index: Int) -> Bool { self.pending.indices.contains(index) && self.pending[index] != nil }
+
+    /// Keeps an event that arrived at `time`, to apply once the snapshot is complete.
+    ///
+    /// Asterisk writes a session's events and answers in the order they happened, so an event
+    /// that comes before the `statisticsList`'s answer is already counted in that list.
+    mutating func buffer(_ event: AMIMessage, at time: CallCenterTime, statisticsList: Int) {
+        let statistics: QueueStatisticsCounting = self.hasAnswered(list: statisticsList) ? .count : .alreadyCounted
+        self.buffered.append((event, time, statistics))
     }
 
     /// True once every list is in `snapshot`.

@@ -5,8 +5,12 @@ extension CallCenterState {
     /// Applies one AMI packet received at `time` and returns what to publish: a `set` for
     /// each retained value that really changed, a `clear` for each topic that emptied, and
     /// the contract's events. Responses, events that are no ``ModelEvent`` and malformed
-    /// events return nothing (the latter are counted in `diagnostics`).
-    public mutating func apply(_ message: AMIMessage, at time: CallCenterTime) -> [CallCenterChange] {
+    /// events return nothing (the latter are counted in `diagnostics`). `statistics` says
+    /// whether the queue statistics still have to count the event (see
+    /// ``QueueStatisticsCounting``).
+    public mutating func apply(
+        _ message: AMIMessage, at time: CallCenterTime, statistics: QueueStatisticsCounting = .count
+    ) -> [CallCenterChange] {
         guard let first = message.fields.first else { return [] }
         let name: String
         if first.key == "Event" {
@@ -47,11 +51,11 @@ extension CallCenterState {
             self.callerLeave(message, at: time)
             self.callLeft(message, at: time, into: &events)
         case .queueCallerAbandon:
-            self.callerAbandon(message, at: time, events: &events)
+            self.callerAbandon(message, at: time, statistics: statistics, events: &events)
         case .agentCalled:
             self.agentCalled(message, at: time, events: &events)
         case .agentConnect:
-            self.agentConnect(message, at: time, events: &events)
+            self.agentConnect(message, at: time, statistics: statistics, events: &events)
         case .agentRingNoAnswer:
             self.callRingNoAnswer(message, at: time, into: &events)
         case .hold, .unhold:
@@ -59,7 +63,7 @@ extension CallCenterState {
         case .blindTransfer, .attendedTransfer:
             self.callTransferred(message, attended: event == .attendedTransfer, at: time, into: &events)
         case .agentComplete:
-            self.agentComplete(message, at: time, events: &events)
+            self.agentComplete(message, at: time, statistics: statistics, events: &events)
         case .newchannel:
             self.newchannel(message)
         case .newConnectedLine:

@@ -85,7 +85,10 @@ extension CallCenterState {
         }
     }
 
-    mutating func callerAbandon(_ message: AMIMessage, at time: CallCenterTime, events: inout [CallCenterEvent]) {
+    mutating func callerAbandon(
+        _ message: AMIMessage, at time: CallCenterTime, statistics: QueueStatisticsCounting,
+        events: inout [CallCenterEvent]
+    ) {
         let event = ModelEvent.queueCallerAbandon.rawValue
         guard let queue = self.queueName(message, event: event),
             let uniqueId = self.required(message, "Uniqueid", event: event)
@@ -94,7 +97,7 @@ extension CallCenterState {
         let measuredHold = self.number(message, "HoldTime", event: event)
         let holdTime = measuredHold ?? 0
         self.ensureQueue(queue, at: time)
-        if var record = self.queues[queue] {
+        if statistics == .count, var record = self.queues[queue] {
             record.abandoned = Saturating.add(record.abandoned, 1, in: Self.counterRange)
             if let measuredHold, measuredHold <= record.serviceLevelSeconds {
                 record.abandonedInServiceLevel = Saturating.add(
@@ -147,7 +150,10 @@ extension CallCenterState {
         self.callRinging(message, queue: queue, agent: agent, at: time, into: &events)
     }
 
-    mutating func agentConnect(_ message: AMIMessage, at time: CallCenterTime, events: inout [CallCenterEvent]) {
+    mutating func agentConnect(
+        _ message: AMIMessage, at time: CallCenterTime, statistics: QueueStatisticsCounting,
+        events: inout [CallCenterEvent]
+    ) {
         let event = ModelEvent.agentConnect.rawValue
         guard let queue = self.required(message, "Queue", event: event) else { return }
         // The caller (not the Dest* member leg) is kept until its AgentComplete, so it keeps
@@ -159,7 +165,9 @@ extension CallCenterState {
         }
         guard self.configuration.tracks(queue: queue) else { return }
         self.ensureQueue(queue, at: time)
-        if let hold = self.number(message, "HoldTime", event: event), let record = self.queues[queue] {
+        if statistics == .count, let hold = self.number(message, "HoldTime", event: event),
+            let record = self.queues[queue]
+        {
             // app_queue's running average: new = (3 * old + sample) / 4.
             self.queues[queue]?.holdTime = Saturating.runningAverage(record.holdTime, hold, in: Self.counterRange)
             self.touchQueue(queue)
@@ -169,7 +177,10 @@ extension CallCenterState {
         }
     }
 
-    mutating func agentComplete(_ message: AMIMessage, at time: CallCenterTime, events: inout [CallCenterEvent]) {
+    mutating func agentComplete(
+        _ message: AMIMessage, at time: CallCenterTime, statistics: QueueStatisticsCounting,
+        events: inout [CallCenterEvent]
+    ) {
         let event = ModelEvent.agentComplete.rawValue
         let call = self.completedCall(message)
         // Without the caller's snapshot the call the model followed names the caller.
@@ -183,7 +194,7 @@ extension CallCenterState {
         let measuredHold = self.number(message, "HoldTime", event: event)
         let hold = measuredHold ?? 0
         self.ensureQueue(queue, at: time)
-        if var record = self.queues[queue] {
+        if statistics == .count, var record = self.queues[queue] {
             record.completed = Saturating.add(record.completed, 1, in: Self.counterRange)
             // In app_queue's service level when the caller waited at most its threshold.
             if let measuredHold, measuredHold <= record.serviceLevelSeconds {
