@@ -70,15 +70,18 @@ extension BridgeStateMachine {
 
     /// A standby instance that took over: the view and a fresh sweep (what the previous
     /// active instance left that went stale meanwhile is cleared once the first sync is done).
+    ///
+    /// Always a fresh one: a harvest still under way has seen only what the broker held when
+    /// this instance connected, not what the previous active instance published since (live,
+    /// so not marked retained), and would leave that behind. Subscribing again makes the
+    /// broker replay every retained topic as it stands now; its window starts over.
     mutating func republishAfterTakeover(at now: BridgeInstant, into actions: inout [BridgeAction]) {
-        if case .harvesting(let sweep) = self.sweep, sweep.harvestDone {
+        if case .harvesting(let sweep) = self.sweep, !sweep.harvestDone {
             for filter in sweep.filters {
                 actions.append(.unsubscribe(filter))
             }
-            self.sweep = .notStarted
-        } else if case .done = self.sweep {
-            self.sweep = .notStarted
         }
+        self.sweep = .notStarted
         self.startSweepIfNeeded(at: now, into: &actions)
         self.republish(at: now, into: &actions)
     }

@@ -63,6 +63,39 @@ struct BridgeStateMachineFailoverTests {
         #expect(fresh.amiRequests.map(\.action.name) == ["QueuePause"])
     }
 
+    /// Should sweep afresh on a takeover during the standby's own harvest: what the previous
+    /// instance published since (live, so not marked retained) is replayed by the new
+    /// subscription and cleared once the sync shows it stale (a kill -9 right after the
+    /// standby started left such a ringing call behind).
+    @Test func takeoverDuringTheHarvestSweepsAfresh() {
+        var harness = Self.harness(instance: "b")
+        _ = harness.feed { $0.start(at: $1) }
+        let connected = harness.feed { $0.mqttConnected(at: $1) }
+        let filter = BridgeAction.subscribe("pbx/agent/+/+", .atMostOnce, retainAsPublished: false, noLocal: true)
+        #expect(connected.contains(filter))
+        _ = harness.feed { $0.mqttMessage(Self.bridgeState(#"{"state":"online","instance":"a"}"#), at: $1) }
+        let call = Array(#"{"agent":"2004","state":"ringing"}"#.utf8)
+        _ = harness.feed {
+            $0.mqttMessage(MQTTMessage(topic: "pbx/agent/2004/call", payload: call, qos: .atMostOnce), at: $1)
+        }
+        harness.advance(.milliseconds(400))
+        let takeover = harness.feed {
+            $0.mqttMessage(Self.bridgeState(#"{"state":"offline","instance":"a"}"#), at: $1)
+        }
+        #expect(takeover.contains(.unsubscribe("pbx/agent/+/+")))
+        #expect(takeover.contains(filter))
+        #expect(takeover.scheduled.contains(.sweepWindow))
+        // The new subscription's replay: the broker holds a's call.
+        _ = harness.feed {
+            $0.mqttMessage(
+                MQTTMessage(topic: "pbx/agent/2004/call", payload: call, qos: .atMostOnce, retain: true), at: $1)
+        }
+        _ = harness.connectAMI()
+        harness.advance(.seconds(1))
+        let swept = harness.feed { $0.timerFired(.sweepWindow, at: $1) }
+        #expect(swept.published("pbx/agent/2004/call").map(\.payload) == [""])
+    }
+
     /// Should become active when no instance is online after the window, and stop executing
     /// commands while another instance shows up online, until its own `online` is back.
     @Test func activeInstanceRefusesCommandsWhileContested() {
