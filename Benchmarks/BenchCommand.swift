@@ -13,7 +13,8 @@ struct BenchCommand: AsyncParsableCommand {
     )
 
     static let allScenarios = [
-        "throughput", "latency", "sync", "flood", "restart", "memory", "ami-traffic", "command", "reducer", "parser",
+        "throughput", "latency", "capacity", "sync", "flood", "restart", "memory", "ami-traffic", "command", "reducer",
+        "parser",
     ]
 
     @Flag(help: "Tiny sizes, a few seconds in total (CI).")
@@ -84,6 +85,7 @@ struct BenchCommand: AsyncParsableCommand {
 
         await record("throughput") { try await ThroughputScenario(sizes: sizes, broker: broker).run() }
         await record("latency") { try await LatencyScenario(sizes: sizes, broker: broker).run() }
+        await record("capacity") { try await CapacityScenario(sizes: sizes, broker: broker).run() }
         await record("sync") { try await SyncScenario(sizes: sizes, broker: broker).run() }
         await record("flood") { try await StateFloodScenario(sizes: sizes, broker: broker).run() }
         await record("restart") { try await RestartScenario(sizes: sizes).run() }

@@ -63,7 +63,8 @@ struct BridgeRig: Sendable {
     func ready(timeout: Double = 30) async throws {
         try await waitUntil("the bridge to connect and sync", timeout: timeout, interval: .milliseconds(10)) {
             guard let health = try? await self.bridge.health().get() else { return false }
-            return health.amiConnected && health.mqttConnected && !health.syncing && self.mqtt.queuedMessageCount == 0
+            return health.amiConnected && health.mqttConnected && !health.syncing && health.waitingState == 0
+                && self.mqtt.queuedMessageCount == 0
         }
     }
 

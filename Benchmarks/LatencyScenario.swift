@@ -1,6 +1,5 @@
 import AMI
 import AMISimulator
-import Histogram
 import LocalMosquitto
 import MQTT
 
@@ -109,10 +108,18 @@ struct LatencyScenario {
     static func paced(_ events: [AMIMessage], rate: Int, simulator: AMISimulator) async throws
         -> (sent: [UInt64], elapsed: Double)
     {
-        var sent = [UInt64](repeating: 0, count: events.count)
+        try await Self.paced(count: events.count, rate: rate) { await simulator.emit(events[$0]) }
+    }
+
+    /// Calls `emit` with 0..<count at `rate` per second (sleeping while the next is far off,
+    /// yielding while it is near); returns each call's send time and the run's seconds.
+    static func paced(count: Int, rate: Int, emit: (Int) async -> Void) async throws
+        -> (sent: [UInt64], elapsed: Double)
+    {
+        var sent = [UInt64](repeating: 0, count: count)
         let interval = 1_000_000_000 / UInt64(rate)
         let start = MonotonicClock.nanoseconds() + 10_000_000
-        for index in events.indices {
+        for index in 0..<count {
             let due = start + UInt64(index) * interval
             var now = MonotonicClock.nanoseconds()
             if due > now + 150_000 {
@@ -124,7 +131,7 @@ struct LatencyScenario {
                 now = MonotonicClock.nanoseconds()
             }
             sent[index] = MonotonicClock.nanoseconds()
-            await simulator.emit(events[index])
+            await emit(index)
         }
         return (sent, Double(MonotonicClock.nanoseconds() - start) / 1e9)
     }
@@ -132,23 +139,13 @@ struct LatencyScenario {
     static func report(
         _ label: String, sent: [UInt64], received: [UInt64], elapsed: Double, into result: inout ScenarioResult
     ) {
-        var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
-        var missing = 0
-        for index in sent.indices {
-            if received[index] == 0 || received[index] < sent[index] {
-                missing += 1
-            } else {
-                _ = histogram.record(received[index] - sent[index])
-            }
-        }
-        let p50 = Double(histogram.valueAtPercentile(50)) / 1e6
-        let p99 = Double(histogram.valueAtPercentile(99)) / 1e6
-        result.add(Metric("\(label) achieved rate", Double(sent.count) / elapsed, "ev/s"))
-        result.add(Metric("\(label) p50", p50, "ms", goal: "< 0.3 ms", met: p50 < 0.3))
-        result.add(Metric("\(label) p99", p99, "ms", goal: "< 1 ms", met: p99 < 1))
-        result.add(Metric("\(label) p99.9", Double(histogram.valueAtPercentile(99.9)) / 1e6, "ms"))
-        result.add(Metric("\(label) max", Double(histogram.max) / 1e6, "ms"))
-        if missing > 0 { result.add(Metric("\(label) missing", Double(missing), "msg")) }
+        let summary = LatencySummary(sent: sent, received: received, elapsed: elapsed)
+        result.add(Metric("\(label) achieved rate", summary.achievedRate, "ev/s"))
+        result.add(Metric("\(label) p50", summary.p50, "ms", goal: "< 0.3 ms", met: summary.p50 < 0.3))
+        result.add(Metric("\(label) p99", summary.p99, "ms", goal: "< 1 ms", met: summary.p99 < 1))
+        result.add(Metric("\(label) p99.9", summary.p999, "ms"))
+        result.add(Metric("\(label) max", summary.max, "ms"))
+        if summary.missing > 0 { result.add(Metric("\(label) missing", Double(summary.missing), "msg")) }
     }
 
     /// `2001` → 0 out of `{p}/agent/2001/extensionStatus`.

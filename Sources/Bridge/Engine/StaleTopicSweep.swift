@@ -48,9 +48,12 @@ struct StaleTopicSweep: Sendable {
     mutating func finishHarvest() { self.harvestDone = true }
     mutating func finishSync() { self.synced = true }
 
+    /// Whether both the harvest and the first sync are done, so that stale topics can be told.
+    var canTell: Bool { self.harvestDone && self.synced }
+
     /// The topics to clear, once both the harvest and the first sync are done; nil before.
     func stale(current: Set<String>) -> [String]? {
-        guard self.harvestDone, self.synced else { return nil }
+        guard self.canTell else { return nil }
         return self.harvested.subtracting(current).sorted()
     }
 

@@ -299,12 +299,17 @@ extension BridgeStateMachine {
 
     /// Clears what the sweep found once it can tell (harvest and first sync both done).
     mutating func clearStaleTopics(into actions: inout [BridgeAction]) {
-        guard self.isActive, case .harvesting(let sweep) = self.sweep else { return }
+        guard self.isActive, case .harvesting(let sweep) = self.sweep, sweep.canTell else { return }
         let layout = self.configuration.layout
-        var current = Set(self.model.view.keys.compactMap { try? layout.topic(for: $0) })
-        if let discovery = self.configuration.homeAssistant {
-            let entities = [HomeAssistantEntity.bridge] + self.homeAssistantEntities.keys
-            current.formUnion(entities.flatMap { discovery.topics(for: $0) })
+        // Usually nothing was harvested (a broker without an earlier run's topics): then the
+        // topics of a large model (100,000 at 20,000 agents) are not spelled out for nothing.
+        var current: Set<String> = []
+        if !sweep.harvested.isEmpty {
+            current = Set(self.model.view.keys.compactMap { try? layout.topic(for: $0) })
+            if let discovery = self.configuration.homeAssistant {
+                let entities = [HomeAssistantEntity.bridge] + self.homeAssistantEntities.keys
+                current.formUnion(entities.flatMap { discovery.topics(for: $0) })
+            }
         }
         guard let stale = sweep.stale(current: current) else { return }
         self.sweep = .done

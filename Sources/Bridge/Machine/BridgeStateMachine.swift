@@ -156,7 +156,9 @@ struct BridgeStateMachine: Sendable {
 
     /// Whether each side is connected, for `/healthz`.
     var health: BridgeHealth {
-        BridgeHealth(amiConnected: self.ami.isConnected, mqttConnected: self.mqttUp, syncing: self.sync != nil)
+        BridgeHealth(
+            amiConnected: self.ami.isConnected, mqttConnected: self.mqttUp, syncing: self.sync != nil,
+            waitingState: self.deferred.count)
     }
 
     // MARK: Lifecycle inputs
@@ -367,4 +369,8 @@ public struct BridgeHealth: Sendable, Hashable {
     public var amiConnected: Bool
     public var mqttConnected: Bool
     public var syncing: Bool
+    /// Retained values waiting in the bridge for room in the MQTT client's queue (a sync or a
+    /// flood beyond the state window); 0 once everything the bridge knows has gone out to the
+    /// client.
+    public var waitingState: Int
 }

@@ -9,6 +9,11 @@ import MQTT
 /// hundred topics costs a few hundred publications.
 struct CoalescingQueue: Sendable {
     private var slots: [MQTTMessage?] = []
+    /// The position of `slots[0]` since the queue was last empty. `index` holds positions, not
+    /// array offsets, so that dropping the slots already taken moves the array only: rewriting
+    /// every entry of a 100,000-topic index held the bridge's loop for tens of milliseconds.
+    private var base = 0
+    /// The array offset of the first slot not yet taken.
     private var head = 0
     private var index: [String: Int] = [:]
 
@@ -17,10 +22,10 @@ struct CoalescingQueue: Sendable {
 
     /// Adds `message`, replacing a waiting value of the same topic in its place.
     mutating func push(_ message: MQTTMessage) {
-        if let slot = self.index[message.topic] {
-            self.slots[slot] = message
+        if let position = self.index[message.topic] {
+            self.slots[position - self.base] = message
         } else {
-            self.index[message.topic] = self.slots.count
+            self.index[message.topic] = self.base + self.slots.count
             self.slots.append(message)
         }
     }
@@ -42,14 +47,15 @@ struct CoalescingQueue: Sendable {
 
     /// Drops the waiting value of `topic` (a newer one went out directly).
     mutating func remove(topic: String) {
-        guard let slot = self.index.removeValue(forKey: topic) else { return }
-        self.slots[slot] = nil
+        guard let position = self.index.removeValue(forKey: topic) else { return }
+        self.slots[position - self.base] = nil
     }
 
     mutating func removeAll() {
         self.slots.removeAll()
         self.index.removeAll()
         self.head = 0
+        self.base = 0
     }
 
     /// Reclaims the slots already taken once they are most of the array.
@@ -57,12 +63,9 @@ struct CoalescingQueue: Sendable {
         if self.index.isEmpty {
             self.removeAll()
         } else if self.head > 1024, self.head * 2 > self.slots.count {
-            let shift = self.head
-            self.slots.removeFirst(shift)
+            self.slots.removeFirst(self.head)
+            self.base += self.head
             self.head = 0
-            for (topic, slot) in self.index {
-                self.index[topic] = slot - shift
-            }
         }
     }
 }
