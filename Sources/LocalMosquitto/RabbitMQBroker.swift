@@ -16,7 +16,7 @@ import Synchronization
 /// root, with every path (`HOME` for the cookie, Mnesia, logs, plugins, config) in a temporary
 /// folder and a node name of its own. A node takes 10–20 s to be ready; `rabbitmqctl
 /// await_startup` fails until the node is up, so it is retried. `stop()` (also `deinit`) kills
-/// the node and removes the folder.
+/// the node and removes the folder. ``RabbitMQCluster`` joins two of them.
 public final class RabbitMQBroker: Sendable {
     /// Where Debian's package keeps the scripts that start a node without switching users.
     public static let sbin = "/usr/lib/rabbitmq/lib/rabbitmq_server-3.10.8/sbin"
@@ -43,7 +43,9 @@ public final class RabbitMQBroker: Sendable {
 
     /// Starts a node and returns once `rabbitmqctl await_startup` succeeds and the MQTT port
     /// accepts connections.
-    public static func start(timeout: Double = 90) async throws -> RabbitMQBroker {
+    /// - Parameter cookie: the Erlang cookie, written to the node's `HOME` before it starts;
+    ///   nodes of one cluster need the same one (without it, the node makes up its own).
+    public static func start(timeout: Double = 90, cookie: String? = nil) async throws -> RabbitMQBroker {
         guard FileManager.default.isExecutableFile(atPath: self.sbin + "/rabbitmq-server") else {
             throw RabbitMQBrokerError.notInstalled(self.sbin)
         }
@@ -64,6 +66,12 @@ public final class RabbitMQBroker: Sendable {
             to: directory.appendingPathComponent("rabbitmq.conf"), atomically: true, encoding: .utf8)
         try "[rabbitmq_mqtt].\n".write(
             to: directory.appendingPathComponent("enabled_plugins"), atomically: true, encoding: .utf8)
+        if let cookie {
+            // Erlang refuses a cookie file that others can read.
+            let cookieFile = directory.appendingPathComponent(".erlang.cookie")
+            try cookie.write(to: cookieFile, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o400], ofItemAtPath: cookieFile.path)
+        }
         let environment = [
             "HOME": directory.path,
             "RABBITMQ_NODENAME": nodeName,
@@ -108,17 +116,31 @@ public final class RabbitMQBroker: Sendable {
 
     /// Runs `rabbitmqctl` against this node; its exit status.
     public func ctl(_ arguments: [String]) async throws -> Int32 {
+        try await self.ctlOutput(arguments).status
+    }
+
+    /// Runs `rabbitmqctl` against this node; its exit status and what it wrote (standard output
+    /// and error together), for errors that say why and for commands whose answer is read.
+    public func ctlOutput(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+        // A file, not a pipe: a pipe nobody reads while the command runs could fill and block it.
+        let outputFile = self.directory.appendingPathComponent("ctl-\(UUID().uuidString.prefix(8)).out")
+        _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: outputFile) }
+        let handle = try FileHandle(forWritingTo: outputFile)
+        defer { try? handle.close() }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.sbin + "/rabbitmqctl")
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(self.environment) { _, new in new }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = handle
+        process.standardError = handle
         try process.run()
         while process.isRunning {
             try await Task.sleep(for: .milliseconds(50))
         }
-        return process.terminationStatus
+        let output = (try? String(contentsOf: outputFile, encoding: .utf8)) ?? ""
+        return (process.terminationStatus, output)
     }
 
     public var isRunning: Bool {
@@ -146,6 +168,10 @@ public final class RabbitMQBroker: Sendable {
 public enum RabbitMQBrokerError: Error, CustomStringConvertible {
     case notInstalled(String)
     case notReady(node: String, output: String)
+    /// A `rabbitmqctl` step of joining `node` to the cluster failed.
+    case joinFailed(node: String, step: String, output: String)
+    /// The join went through but `cluster_status` does not show both nodes running.
+    case notClustered(nodes: [String], status: String)
 
     public var description: String {
         switch self {
@@ -153,6 +179,12 @@ public enum RabbitMQBrokerError: Error, CustomStringConvertible {
             "RabbitMQ 3.10.8 is not installed (\(path) is missing): run scripts/install-deps (Debian's rabbitmq-server)"
         case .notReady(let node, let output):
             "the RabbitMQ node \(node) did not become ready; its output:\n\(output)"
+        case .joinFailed(let node, let step, let output):
+            "rabbitmqctl \(step) failed on the RabbitMQ node \(node) while joining it to the cluster "
+                + "(check that both nodes have the same Erlang cookie); its output:\n\(output)"
+        case .notClustered(let nodes, let status):
+            "the RabbitMQ nodes \(nodes.joined(separator: ", ")) did not all show up as running in "
+                + "cluster_status; it said:\n\(status)"
         }
     }
 }

@@ -85,31 +85,32 @@ final class DaemonProcess: Sendable {
         try RunningCommand(self.executable, ["run", "--config", configFile.path], environment: environment)
     }
 
+    /// - Parameter brokerLogin: log in as the private mosquitto's user; off for a broker that
+    ///   lets anonymous clients in (the RabbitMQ tests' nodes).
     static func yaml(
         simulatorPort: Int, brokerPort: Int, httpPort: Int, prefix: String = "pbx", httpExtra: String = "",
-        extra: String
+        brokerLogin: Bool = true, extra: String
     ) -> String {
-        """
-        ami:
-          host: 127.0.0.1
-          port: \(simulatorPort)
-          username: bridge
-          secret: \(self.amiSecret)
-          reconnectMaxSeconds: 1
-        mqtt:
-          host: 127.0.0.1
-          port: \(brokerPort)
-          username: bridge
-          password: \(self.mqttPassword)
-          clientId: daemon-under-test
-          prefix: \(prefix)
-        http:
-          listen: 127.0.0.1:\(httpPort)\(httpExtra)
-        log:
-          level: debug
-          format: json
-        \(extra)
-        """
+        let login = brokerLogin ? "\n  username: bridge\n  password: \(self.mqttPassword)" : ""
+        return """
+            ami:
+              host: 127.0.0.1
+              port: \(simulatorPort)
+              username: bridge
+              secret: \(self.amiSecret)
+              reconnectMaxSeconds: 1
+            mqtt:
+              host: 127.0.0.1
+              port: \(brokerPort)\(login)
+              clientId: daemon-under-test
+              prefix: \(prefix)
+            http:
+              listen: 127.0.0.1:\(httpPort)\(httpExtra)
+            log:
+              level: debug
+              format: json
+            \(extra)
+            """
     }
 
     /// Rewrites the YAML file (for a SIGHUP reload).
