@@ -49,6 +49,21 @@ public final class RabbitMQBroker: Sendable {
         guard FileManager.default.isExecutableFile(atPath: self.sbin + "/rabbitmq-server") else {
             throw RabbitMQBrokerError.notInstalled(self.sbin)
         }
+        // A node that ends before it is ready most likely lost one of its free ports to another
+        // process between the probe and its own bind (tests start brokers in parallel): it is
+        // started again on fresh ports. One that is still starting at the deadline is not.
+        let deadline = Date().addingTimeInterval(timeout)
+        var attempt = 1
+        while true {
+            do {
+                return try await Self.startOnce(until: deadline, cookie: cookie)
+            } catch RabbitMQBrokerError.notReady where attempt < 3 && Date() < deadline {
+                attempt += 1
+            }
+        }
+    }
+
+    private static func startOnce(until deadline: Date, cookie: String?) async throws -> RabbitMQBroker {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "pbx2mqtt-rabbitmq-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -102,7 +117,6 @@ public final class RabbitMQBroker: Sendable {
         BrokerReaper.track(process.processIdentifier)
         let broker = RabbitMQBroker(
             port: mqttPort, nodeName: nodeName, directory: directory, environment: environment, process: process)
-        let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline, process.isRunning {
             if try await broker.ctl(["await_startup"]) == 0, MosquittoBroker.accepts(port: mqttPort) {
                 return broker
