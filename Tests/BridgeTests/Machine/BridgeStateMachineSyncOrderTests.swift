@@ -46,6 +46,15 @@ struct BridgeStateMachineSyncOrderTests {
         return harness.feed { $0.amiResponse(request.request, .success(response), at: $1) }
     }
 
+    /// A bridge tracking agent 147, connected to both sides, its state lists asked for.
+    static func syncing() -> (MachineHarness, [SentAMI]) {
+        var harness = MachineHarness(configuration: MachineHarness.configuration(agents: ["147"]))
+        _ = harness.feed { $0.start(at: $1) }
+        _ = harness.feed { $0.mqttConnected(at: $1) }
+        let amiUp = harness.feed { $0.amiStateChanged(.connected(MachineHarness.info), at: $1) }
+        return (harness, amiUp.amiRequests)
+    }
+
     static func stats(_ actions: [BridgeAction]) throws -> [String: Any] {
         let payload = try #require(actions.published("pbx/queue/q1/stats").last?.payload)
         return try #require(try JSONSerialization.jsonObject(with: Data(payload.utf8)) as? [String: Any])
@@ -55,11 +64,7 @@ struct BridgeStateMachineSyncOrderTests {
     /// the QueueStatus answer (which counts it), and count one that arrived after it, while
     /// still publishing every one-off event.
     @Test func eventsBeforeTheQueueListAreNotCountedTwice() throws {
-        var harness = MachineHarness(configuration: MachineHarness.configuration(agents: ["147"]))
-        _ = harness.feed { $0.start(at: $1) }
-        _ = harness.feed { $0.mqttConnected(at: $1) }
-        let amiUp = harness.feed { $0.amiStateChanged(.connected(MachineHarness.info), at: $1) }
-        let requests = amiUp.amiRequests
+        var (harness, requests) = Self.syncing()
         #expect(BridgeStateMachine.stateLists[BridgeStateMachine.queueStatisticsList].action.name == "QueueStatus")
 
         // Before the QueueStatus answer: already in its Completed 5 / Abandoned 2.
@@ -104,11 +109,7 @@ struct BridgeStateMachineSyncOrderTests {
 
     /// Should count every event of a sync when the queue list answered before they came.
     @Test func eventsAfterTheQueueListAreCounted() throws {
-        var harness = MachineHarness(configuration: MachineHarness.configuration(agents: ["147"]))
-        _ = harness.feed { $0.start(at: $1) }
-        _ = harness.feed { $0.mqttConnected(at: $1) }
-        let amiUp = harness.feed { $0.amiStateChanged(.connected(MachineHarness.info), at: $1) }
-        let requests = amiUp.amiRequests
+        var (harness, requests) = Self.syncing()
         var synced = Self.answer(0, [Self.queueParams], of: requests, harness: &harness)
         _ = harness.feed {
             $0.amiEvent(
