@@ -26,6 +26,13 @@ extension BridgeStateMachine {
             self.tlsFailures = nil
         }
         actions.append(.record(.mqttConnected(true)))
+        // A harvest of the previous connection starts over: the broker may have restarted since
+        // (with nothing, or with its store). The client renews the sweep's subscriptions by
+        // itself, but in libmosquitto's connect callback, before libmosquitto resends what was
+        // unacknowledged, so that replay misses the resent values; its window is the old one.
+        if case .harvesting = self.sweep {
+            self.sweep = .notStarted
+        }
         self.startSweepIfNeeded(at: now, into: &actions)
         actions.append(
             .log(

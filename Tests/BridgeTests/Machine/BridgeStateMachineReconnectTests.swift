@@ -36,6 +36,32 @@ struct BridgeStateMachineReconnectTests {
         #expect(swept.published("pbx/agent/147/extensionStatus").isEmpty)
     }
 
+    /// Should sweep afresh after a reconnect during the harvest: the client's own renewal of
+    /// the sweep's subscriptions reaches the broker before libmosquitto's resends, so the harvest
+    /// still under way would not see them (found by `BrokerFaultTests.brokerKilledDuringABurst`:
+    /// a broker killed within a second of the bridge's connect, resent ringing calls left behind).
+    @Test func reconnectDuringTheHarvestSweepsAfresh() {
+        var harness = MachineHarness()
+        _ = harness.startSynced()
+        harness.advance(.milliseconds(300))
+        _ = harness.feed { $0.mqttDisconnected(reason: "broker gone", at: $1) }
+        harness.advance(.milliseconds(400))
+
+        let again = harness.feed { $0.mqttConnected(at: $1) }
+        #expect(again.contains(.subscribe("pbx/agent/+/+", .atMostOnce, retainAsPublished: false, noLocal: true)))
+        #expect(again.scheduled.contains(.sweepWindow))
+        // The restarted broker replays a call of before that has ended meanwhile.
+        _ = harness.feed {
+            $0.mqttMessage(
+                MQTTMessage(
+                    topic: "pbx/agent/147/call", text: #"{"agent":"147","state":"ringing"}"#, qos: .atMostOnce,
+                    retain: true), at: $1)
+        }
+        harness.advance(.seconds(1))
+        let swept = harness.feed { $0.timerFired(.sweepWindow, at: $1) }
+        #expect(swept.published("pbx/agent/147/call").map(\.payload) == [""])
+    }
+
     /// Should hold the republish after a reconnect until what the client resends from before
     /// it is acknowledged: libmosquitto resends unacknowledged QoS 1 messages, which could
     /// land after the fresh values (found by the fault suite's "older after newer" check).
