@@ -52,7 +52,7 @@ import Testing
         #expect(client.received.raw.suffix(garbage.count) == garbage[...])
     }
 
-    /// Should refuse connections for a while, then listen on the same port again.
+    /// Should refuse connections for a while, keeping the port, then listen on it again.
     @Test func refuseConnections() async throws {
         let simulator = try await AMISimulator.start()
         defer { Task { try? await simulator.shutdown() } }
@@ -72,6 +72,13 @@ import Testing
             }
         }
         #expect(refused)
+        // Nothing else can take the port meanwhile (any bind to port 0 on the machine might
+        // have got it), or listening again would fail with EADDRINUSE.
+        await #expect(throws: (any Error).self) {
+            let intruder = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .bind(host: "127.0.0.1", port: port).get()
+            try await intruder.close()
+        }
         try await refusing.value
         let client = try await AMITestClient.connect(port: port)
         #expect(try await client.login()["Message"] == "Authentication accepted")

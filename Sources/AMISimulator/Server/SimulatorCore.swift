@@ -22,6 +22,8 @@ final class SimulatorCore {
     var port = 0
     var stalled = false
     var refusing = false
+    /// Holds the port while refusing (see `PortReservation`).
+    var portReservation: PortReservation?
     var shutDown = false
     var received: [ReceivedAction] = []
     var challengeRandom: SeededRandom
@@ -274,19 +276,30 @@ final class SimulatorCore {
     }
 
     /// Closes the listening socket (connections get ECONNREFUSED) for `duration`, then binds
-    /// the same port again.
+    /// the same port again. The port stays reserved meanwhile, so nothing else takes it.
     func refuse(for duration: TimeAmount, whileDown: ((SimulatorCore) -> Void)? = nil) -> EventLoopFuture<Void> {
         self.refusing = true
+        let address = self.serverChannel?.localAddress
         let close = self.serverChannel?.close() ?? self.eventLoop.makeSucceededVoidFuture()
         self.serverChannel = nil
         return close.recover { _ in }.assumeIsolated().flatMap { [self] in
+            if !self.shutDown, let address {
+                self.portReservation = PortReservation(holding: address)
+            }
             whileDown?(self)
             return self.eventLoop.scheduleTask(in: duration) {}.futureResult
         }.flatMap { [self] in
             self.refusing = false
             guard !self.shutDown else { return self.eventLoop.makeSucceededVoidFuture() }
             return self.bind(host: self.host, port: self.port).map { _ in }
+        }.always { [self] _ in
+            self.releasePortReservation()
         }.nonisolated()
+    }
+
+    func releasePortReservation() {
+        self.portReservation?.release()
+        self.portReservation = nil
     }
 
     func resetState() {
@@ -347,6 +360,7 @@ final class SimulatorCore {
         for waiter in self.firehoseWaiters.values { waiter() }
         self.firehoseWaiters = [:]
         self.dropAll()
+        self.releasePortReservation()
         let close = self.serverChannel?.close() ?? self.eventLoop.makeSucceededVoidFuture()
         self.serverChannel = nil
         return close.recover { _ in }

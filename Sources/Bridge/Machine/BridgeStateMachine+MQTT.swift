@@ -26,7 +26,18 @@ extension BridgeStateMachine {
             self.tlsFailures = nil
         }
         actions.append(.record(.mqttConnected(true)))
-        self.startSweepIfNeeded(at: now, into: &actions)
+        // A harvest of the previous connection starts over: the broker may have restarted since
+        // (with nothing, or with its store). The client renews the sweep's subscriptions by
+        // itself, but in libmosquitto's connect callback, before libmosquitto resends what was
+        // unacknowledged, so that replay misses the resent values; its window is the old one.
+        if case .harvesting = self.sweep {
+            self.sweep = .notStarted
+            actions.append(.cancel(.sweepWindow))
+        }
+        // With publications being resent, the sweep waits for them (see `republish(at:into:)`).
+        if queued == 0 || !self.isActive {
+            self.startSweepIfNeeded(at: now, into: &actions)
+        }
         actions.append(
             .log(
                 .info, "MQTT connected; publishing retained state",
@@ -58,9 +69,16 @@ extension BridgeStateMachine {
 
     /// `bridge/ami` and the model's whole view: the model's view is exactly the retained state,
     /// so a broker that lost its store (or a first connect) gets all of it.
+    ///
+    /// After publications from before a reconnect were resent, the stale-topic sweep starts
+    /// only now: the broker replays what it retains when the subscription arrives, and
+    /// libmosquitto sends beyond its in-flight window only as acknowledgements come, so a
+    /// subscription at the connect could arrive before some of them. A resent value of a call
+    /// that ended during the outage would then never be harvested, and stay.
     mutating func republish(at now: BridgeInstant, into actions: inout [BridgeAction]) {
         if self.republishPending {
             actions.append(.cancel(.republishWait))
+            self.startSweepIfNeeded(at: now, into: &actions)
         }
         self.republishPending = false
         self.publishAMIState(at: now, into: &actions)

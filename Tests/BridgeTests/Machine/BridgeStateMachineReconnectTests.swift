@@ -36,6 +36,32 @@ struct BridgeStateMachineReconnectTests {
         #expect(swept.published("pbx/agent/147/extensionStatus").isEmpty)
     }
 
+    /// Should sweep afresh after a reconnect during the harvest: the client's own renewal of
+    /// the sweep's subscriptions reaches the broker before libmosquitto's resends, so the harvest
+    /// still under way would not see them (found by `BrokerFaultTests.brokerKilledDuringABurst`:
+    /// a broker killed within a second of the bridge's connect, resent ringing calls left behind).
+    @Test func reconnectDuringTheHarvestSweepsAfresh() {
+        var harness = MachineHarness()
+        _ = harness.startSynced()
+        harness.advance(.milliseconds(300))
+        _ = harness.feed { $0.mqttDisconnected(reason: "broker gone", at: $1) }
+        harness.advance(.milliseconds(400))
+
+        let again = harness.feed { $0.mqttConnected(at: $1) }
+        #expect(again.contains(.subscribe("pbx/agent/+/+", .atMostOnce, retainAsPublished: false, noLocal: true)))
+        #expect(again.scheduled.contains(.sweepWindow))
+        // The restarted broker replays a call of before that has ended meanwhile.
+        _ = harness.feed {
+            $0.mqttMessage(
+                MQTTMessage(
+                    topic: "pbx/agent/147/call", text: #"{"agent":"147","state":"ringing"}"#, qos: .atMostOnce,
+                    retain: true), at: $1)
+        }
+        harness.advance(.seconds(1))
+        let swept = harness.feed { $0.timerFired(.sweepWindow, at: $1) }
+        #expect(swept.published("pbx/agent/147/call").map(\.payload) == [""])
+    }
+
     /// Should hold the republish after a reconnect until what the client resends from before
     /// it is acknowledged: libmosquitto resends unacknowledged QoS 1 messages, which could
     /// land after the fresh values (found by the fault suite's "older after newer" check).
@@ -64,6 +90,40 @@ struct BridgeStateMachineReconnectTests {
         #expect(next.published("pbx/agent/147/extensionStatus").count == 1)
     }
 
+    /// Should subscribe for the sweep only once what the client resends is acknowledged: the
+    /// broker replays what it retains when the subscription arrives, and libmosquitto sends
+    /// beyond its in-flight window only as acknowledgements come, so a resent value of a call
+    /// that ended during the outage could land after the subscription, unseen, and stay.
+    @Test func reconnectSweepsOnceResentPublicationsAreAcknowledged() {
+        var harness = MachineHarness()
+        _ = harness.startSynced()
+        harness.advance(.seconds(1))
+        _ = harness.feed { $0.timerFired(.sweepWindow, at: $1) }
+        _ = harness.feed { $0.mqttDisconnected(reason: "broker gone", at: $1) }
+
+        let filter = BridgeAction.subscribe("pbx/agent/+/+", .atMostOnce, retainAsPublished: false, noLocal: true)
+        let connected = harness.feed { $0.mqttConnected(queued: 30, at: $1) }
+        #expect(!connected.contains(filter))
+        #expect(!connected.scheduled.contains(.sweepWindow))
+        let drained = harness.feed { $0.mqttQueueBelow(queued: 0, at: $1) }
+        #expect(drained.contains(filter))
+        #expect(drained.scheduled.contains(.sweepWindow))
+        // The subscription comes before the republish, which "no local" keeps from coming back.
+        let subscribedAt = drained.firstIndex(of: filter) ?? drained.count
+        let republishedAt = drained.firstIndex { if case .publishState = $0 { true } else { false } } ?? -1
+        #expect(subscribedAt < republishedAt)
+        // The broker now holds the resent value of a call that ended meanwhile, and replays it.
+        _ = harness.feed {
+            $0.mqttMessage(
+                MQTTMessage(
+                    topic: "pbx/agent/147/call", text: #"{"agent":"147","state":"ringing"}"#, qos: .atMostOnce,
+                    retain: true), at: $1)
+        }
+        harness.advance(.seconds(1))
+        let swept = harness.feed { $0.timerFired(.sweepWindow, at: $1) }
+        #expect(swept.published("pbx/agent/147/call").map(\.payload) == [""])
+    }
+
     /// Should not wait for ever: a steady flood of events may keep the queue from emptying, so
     /// the republish goes out after `republishWait` at the latest, and only once.
     @Test func republishWaitsAtMostRepublishWait() {
@@ -76,6 +136,7 @@ struct BridgeStateMachineReconnectTests {
         let late = harness.feed { $0.timerFired(.republishWait, at: $1) }
         #expect(late.published("pbx/agent/147/extensionStatus").count == 1)
         #expect(late.published("pbx/bridge/ami").count == 1)
+        #expect(late.contains(.subscribe("pbx/agent/+/+", .atMostOnce, retainAsPublished: false, noLocal: true)))
         #expect(harness.feed { $0.mqttQueueBelow(queued: 0, at: $1) }.publications.isEmpty)
     }
 

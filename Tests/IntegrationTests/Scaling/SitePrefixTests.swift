@@ -61,6 +61,7 @@ import Testing
         defer { client.stop() }
         await siteA.simulator.clearReceivedActions()
         await siteB.simulator.clearReceivedActions()
+        let statsBefore = ["pbx/site-a", "pbx/site-b"].map { recorder.state[$0 + "/queue/q2/stats"] }
         client.publish("pbx/site-a/cmd/queue/pause", json: #"{"id":"a-1","agent":"149","queue":"q2"}"#)
         let replyA = try await client.waitForMessage { $0.topic == "pbx/site-a/reply/queue/pause" }
         #expect(replyA.json?["status"] as? String == "ok", "\(replyA.text)")
@@ -73,6 +74,14 @@ import Testing
         #expect(pausesB.map { $0.message["Interface"] ?? "" } == ["Local/150@agents/n"])
         #expect(client.messages(on: "pbx/site-a/reply/queue/pause").count == 1)
         #expect(client.messages(on: "pbx/site-b/reply/queue/pause").count == 1)
+        // Each pause's state (the member's status, the queue's stats) reaches the recorder after
+        // the reply: wait for it, or it would count as written by what follows.
+        let pausedState = await recorder.wait(timeout: 10) { state in
+            ["pbx/site-a/agent/149", "pbx/site-b/agent/150"].allSatisfy {
+                state[$0 + "/queueMemberStatus/q2"]?.contains(#""paused":true"#) == true
+            } && zip(["pbx/site-a", "pbx/site-b"], statsBefore).allSatisfy { state[$0 + "/queue/q2/stats"] != $1 }
+        }
+        #expect(pausedState, "q2 stats: \(statsBefore)")
 
         // A site-A client cannot make its bridge write into site B's tree (nor the plain prefix).
         let beforeReply = recorder.sequence
