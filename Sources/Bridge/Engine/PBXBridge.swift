@@ -177,7 +177,7 @@ public final class PBXBridge: Sendable {
             self.feed { $0.mqttMessage(message, at: $1) }
         case .queueBelow(let queued):
             self.feed { $0.mqttQueueBelow(queued: queued, at: $1) }
-        case .published:
+        case .published, .subscribed:
             break
         }
     }
