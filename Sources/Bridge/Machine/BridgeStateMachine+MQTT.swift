@@ -351,7 +351,9 @@ extension BridgeStateMachine {
             actions.append(.schedule(.sweepWindow, at: window.end))
             return
         }
-        if window.cappedAt(now.uptime) {
+        // Disconnected, the SUBACKs and the replay could not come: no broker to blame, and
+        // the next connect sweeps afresh.
+        if window.cappedAt(now.uptime), self.mqttUp {
             actions.append(
                 .log(
                     .warning,

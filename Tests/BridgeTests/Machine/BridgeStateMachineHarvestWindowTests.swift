@@ -106,6 +106,22 @@ struct BridgeStateMachineHarvestWindowTests {
         #expect(capped.published("pbx/agent/999/name").map(\.payload) == [""])
     }
 
+    /// Should not blame the broker for a cap reached while disconnected (the SUBACKs could
+    /// not come), and sweep afresh on the next connect.
+    @Test func capWhileDisconnectedIsNotAWarning() {
+        var harness = MachineHarness()
+        let started = harness.startSynced()
+        var sent: [BridgeAction] = []
+        _ = harness.sendSubscriptions(in: started, into: &sent)
+        _ = harness.feed { $0.mqttDisconnected(reason: "broker gone", at: $1) }
+        harness.advance(HarvestWindow.cap)
+        let capped = harness.feed { $0.timerFired(.sweepWindow, at: $1) }
+        #expect(capped.contains(.unsubscribe("pbx/agent/+/+")))
+        #expect(!capped.logMessages.contains { $0.contains("did not end within the cap") })
+        let again = harness.feed { $0.mqttConnected(at: $1) }
+        #expect(again.contains(.subscribe("pbx/agent/+/+", .atMostOnce, retainAsPublished: false, noLocal: true)))
+    }
+
     /// Should fall back to the fixed window from the subscribe when the client could not send
     /// a sweep subscription now (no message id, so no SUBACK to wait for).
     @Test func unsentSubscriptionFallsBackToTheFixedWindow() {
