@@ -14,14 +14,17 @@ import NIOCore
 struct HarvestWindow: Sendable, Hashable {
     /// How long no replayed message may have come, after the last SUBACK, for the replay to be
     /// over. Mosquitto writes the replay straight after the SUBACK from its store in memory, so
-    /// its messages come close together; a gap of 300 ms is a machine stalled for that long
-    /// (a scheduler hiccup on a loaded machine is far shorter), and an empty or small harvest
-    /// still ends well within a second of the SUBACK.
+    /// its messages come close together: measured with a libmosquitto subscriber on the 2-core
+    /// VM (load about 3), 27,069 retained topics came within 0.09 s of the SUBACK with at most
+    /// 1.5 ms between two, 108,000 within 0.33 s with at most 0.2 ms. A gap of 300 ms is a
+    /// machine stalled two hundred times longer than that, and an empty or small harvest still
+    /// ends well within a second of the SUBACK.
     static let quiet = TimeAmount.milliseconds(300)
     /// The longest a harvest takes from the subscribe: a broker that never acknowledges or a
     /// replay that never pauses ends it here (logged). 10 s is room for a replay of 108,000
-    /// topics (20,000 agents) at more than 10,000 messages a second; stale topics are cleared
-    /// only after the harvest, so a longer cap would only delay that.
+    /// topics (20,000 agents) at more than 10,000 messages a second, thirty times the 0.33 s
+    /// mosquitto took for them; stale topics are cleared only after the harvest, so a longer
+    /// cap would only delay that.
     static let cap = TimeAmount.seconds(10)
     /// The window when a subscription could not be sent now (so no SUBACK will be reported for
     /// it): a fixed time from the subscribe, as before SUBACKs were used.
