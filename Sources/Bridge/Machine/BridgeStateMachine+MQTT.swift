@@ -322,10 +322,12 @@ extension BridgeStateMachine {
         guard case .harvesting(let sweep) = self.sweep, !sweep.harvestDone, var window = self.harvestWindow,
             window.waitsForIDs, sweep.filters.contains(filter)
         else { return [] }
+        let alreadyFixed = window.unacknowledgeable
         window.sent(mid: mid)
         self.harvestWindow = window
-        guard mid == nil else { return [] }
-        // No SUBACK will tell when this replay starts: the fixed window from the subscribe.
+        guard mid == nil, !alreadyFixed else { return [] }
+        // No SUBACK will tell when this replay starts: the fixed window from the subscribe
+        // (one line for the sweep, however many of its subscriptions went unsent).
         return [
             .schedule(.sweepWindow, at: window.end),
             .log(

@@ -129,8 +129,9 @@ struct BridgeStateMachineHarvestWindowTests {
         let subscribed = harness.now.uptime
         let started = harness.startSynced()
         var sent: [BridgeAction] = []
-        _ = harness.sendSubscriptions(in: started, unsent: ["pbx/queue/+/+"], into: &sent)
+        _ = harness.sendSubscriptions(in: started, unsent: ["pbx/queue/+/+", "pbx/parking/+/+"], into: &sent)
         #expect(sent.scheduled == [.sweepWindow])
+        #expect(sent.logMessages.count == 1)
         #expect(sent.contains(.schedule(.sweepWindow, at: subscribed + HarvestWindow.fallback)))
         Self.replay(&harness, "pbx/agent/999/name")
         harness.advance(HarvestWindow.fallback)
