@@ -17,6 +17,10 @@ extension MQTTClient {
         mosquitto_publish_v5_callback_set(self.handle) { _, userdata, mid, reason, _ in
             MQTTClient.from(userdata)?.handlePublished(mid: mid, reason: reason)
         }
+        mosquitto_subscribe_v5_callback_set(self.handle) { _, userdata, mid, count, granted, _ in
+            let codes = granted.map { Array(UnsafeBufferPointer(start: $0, count: Int(max(count, 0)))) } ?? []
+            MQTTClient.from(userdata)?.handleSubscribed(mid: mid, codes: codes)
+        }
         mosquitto_message_v5_callback_set(self.handle) { _, userdata, message, properties in
             guard let client = MQTTClient.from(userdata), let message else { return }
             client.handleMessage(message.pointee, properties: properties)
@@ -45,7 +49,9 @@ extension MQTTClient {
             }
             // Subscribing is a queued send, not a setter: safe from the callback.
             for subscription in subscriptions {
-                let result = self.sendSubscribe(subscription)
+                // Its SUBACK reports an id the owner never saw: nothing it waits for.
+                var mid: Int32 = 0
+                let result = self.sendSubscribe(subscription, mid: &mid)
                 if result != Int32(MOSQ_ERR_SUCCESS.rawValue) {
                     self.logger.info(
                         "MQTT resubscribe failed",
@@ -111,6 +117,21 @@ extension MQTTClient {
         if let notice {
             self.emit(.queueBelow(queued: notice))
         }
+    }
+
+    /// A SUBACK: one code per filter (granted QoS, or a refusal from 128 up).
+    private func handleSubscribed(mid: Int32, codes: [Int32]) {
+        if let refusal = codes.first(where: { $0 >= 128 }) {
+            // Once per SUBSCRIBE the owner asked for (or renewed on a connect), not per message.
+            self.logger.warning(
+                "MQTT broker refused a subscription",
+                metadata: [
+                    MQTTLogKey.mid: "\(mid)",
+                    MQTTLogKey.reason:
+                        "\(mosquitto_reason_string(refusal).map { String(cString: $0) } ?? "\(refusal)")",
+                ])
+        }
+        self.emit(.subscribed(mid: mid))
     }
 
     private func handleMessage(_ raw: mosquitto_message, properties: OpaquePointer?) {

@@ -261,9 +261,13 @@ public final class MQTTClient: Sendable {
     ///     retained commands). Ignored under MQTT 3.1.1.
     ///   - noLocal: MQTT 5 only: the broker does not send this client's own publications back
     ///     (retained ones are still replayed on subscribe). Ignored under MQTT 3.1.1.
+    /// - Returns: the SUBSCRIBE's message id, which `.subscribed(mid:)` reports when the broker
+    ///   acknowledges it; nil when not connected (the subscription is then sent on the next
+    ///   connect, with an id of the client's own).
     /// - Throws: `.mosquitto` for an invalid filter (checked before it is remembered).
+    @discardableResult
     public func subscribe(_ filter: String, qos: MQTTQoS, retainAsPublished: Bool = false, noLocal: Bool = false)
-        throws(MQTTError)
+        throws(MQTTError) -> Int32?
     {
         let valid = mosquitto_sub_topic_check(filter)
         if valid != Int32(MOSQ_ERR_SUCCESS.rawValue) {
@@ -281,22 +285,28 @@ public final class MQTTClient: Sendable {
             return false
         }
         if stopped { throw MQTTError.invalidState("subscribe() after stop()") }
-        let rc = self.sendSubscribe(subscription)
-        if rc != Int32(MOSQ_ERR_SUCCESS.rawValue) && rc != Int32(MOSQ_ERR_NO_CONN.rawValue) {
+        var mid: Int32 = 0
+        let rc = self.sendSubscribe(subscription, mid: &mid)
+        if rc == Int32(MOSQ_ERR_NO_CONN.rawValue) {
+            return nil
+        }
+        if rc != Int32(MOSQ_ERR_SUCCESS.rawValue) {
             throw MQTTError.from(rc, operation: "subscribe to \(filter)")
         }
+        return mid
     }
 
-    /// One SUBSCRIBE, with the MQTT 5 options asked for (none under MQTT 3.1.1).
-    func sendSubscribe(_ subscription: MQTTClientState.Subscription) -> Int32 {
+    /// One SUBSCRIBE, with the MQTT 5 options asked for (none under MQTT 3.1.1); `mid` gets
+    /// its message id when it was sent.
+    func sendSubscribe(_ subscription: MQTTClientState.Subscription, mid: inout Int32) -> Int32 {
         var options: Int32 = 0
         if subscription.retainAsPublished { options |= Int32(MQTT_SUB_OPT_RETAIN_AS_PUBLISHED.rawValue) }
         if subscription.noLocal { options |= Int32(MQTT_SUB_OPT_NO_LOCAL.rawValue) }
         guard options != 0, self.configuration.protocolVersion == .v5 else {
-            return mosquitto_subscribe(self.handle, nil, subscription.filter, Int32(subscription.qos.rawValue))
+            return mosquitto_subscribe(self.handle, &mid, subscription.filter, Int32(subscription.qos.rawValue))
         }
         return mosquitto_subscribe_v5(
-            self.handle, nil, subscription.filter, Int32(subscription.qos.rawValue), options, nil)
+            self.handle, &mid, subscription.filter, Int32(subscription.qos.rawValue), options, nil)
     }
 
     // MARK: Counters

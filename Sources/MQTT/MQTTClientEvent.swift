@@ -20,6 +20,14 @@ public enum MQTTClientEvent: Sendable, Hashable {
     case message(MQTTMessage)
     /// The broker acknowledged a QoS 1/2 publication (or a QoS 0 one was written out).
     case published(mid: Int32)
+    /// The broker acknowledged a subscription (SUBACK) sent with message id `mid`: the one
+    /// `subscribe` returned, or, after a reconnect, one of the client's own renewals (ids the
+    /// owner never saw, to be ignored). Mosquitto replays a subscription's retained messages
+    /// right after its SUBACK, so an owner that wants the whole replay starts listening for its
+    /// end here, not when it sent the SUBSCRIBE. The event may be emitted before `subscribe`
+    /// has returned the id (this thread can win that race): an owner that hops onto its own
+    /// executor, where it also calls `subscribe`, sees them in order.
+    case subscribed(mid: Int32)
     /// At most the count asked for with `notifyWhenQueued(atMost:)` publications wait for
     /// the broker now (`queued` of them). Once per request: an owner that pushes against a
     /// full queue learns when there is room again without polling.

@@ -43,6 +43,8 @@ enum BridgeLogKey {
     /// Waiting state superseded by a reconnect's full republish.
     static let mqttAbandoned = "mqtt.abandoned"
     static let mqttMilliseconds = "mqtt.ms"
+    /// Subscriptions the broker had not acknowledged (a capped stale-topic sweep).
+    static let mqttUnacknowledged = "mqtt.unacknowledged"
 
     // MARK: Commands
     static let command = "command"

@@ -97,13 +97,18 @@ extension PBXBridge {
             case .startMQTT:
                 self.startMQTT(shell.mqtt)
             case .subscribe(let filter, let qos, let retainAsPublished, let noLocal):
+                var mid: Int32?
                 do {
-                    try shell.mqtt.subscribe(filter, qos: qos, retainAsPublished: retainAsPublished, noLocal: noLocal)
+                    mid = try shell.mqtt.subscribe(
+                        filter, qos: qos, retainAsPublished: retainAsPublished, noLocal: noLocal)
                 } catch {
                     self.logger.error(
                         "MQTT subscribe failed",
                         metadata: [BridgeLogKey.mqttFilter: "\(filter)", BridgeLogKey.error: "\(error)"])
                 }
+                // Now, in this turn of the loop: the SUBACK, however fast, comes through
+                // `eventLoop.execute` after it, so the machine knows the id it acknowledges.
+                self.run(shell.machine.mqttSubscribeSent(filter, mid: mid, at: self.now()), shell)
             case .unsubscribe(let filter):
                 try? shell.mqtt.unsubscribe(filter)
             case .notifyWhenQueued(let count):

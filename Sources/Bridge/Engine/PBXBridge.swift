@@ -177,6 +177,8 @@ public final class PBXBridge: Sendable {
             self.feed { $0.mqttMessage(message, at: $1) }
         case .queueBelow(let queued):
             self.feed { $0.mqttQueueBelow(queued: queued, at: $1) }
+        case .subscribed(let mid):
+            self.feed { $0.mqttSubscribed(mid: mid, at: $1) }
         case .published:
             break
         }

@@ -40,9 +40,15 @@ struct StaleTopicSweep: Sendable {
     var filters: [String] { Self.filters(self.layout, self.discovery) }
 
     /// Records a message from the broker; only retained, non-empty state topics count.
-    mutating func received(topic: String, retained: Bool, empty: Bool) {
-        guard !self.harvestDone, retained, !empty, self.isStateTopic(topic) else { return }
-        self.harvested.insert(topic)
+    /// - Returns: whether it was part of the broker's replay of retained state topics (what
+    ///   the harvest window waits to end).
+    @discardableResult
+    mutating func received(topic: String, retained: Bool, empty: Bool) -> Bool {
+        guard !self.harvestDone, retained, self.isStateTopic(topic) else { return false }
+        if !empty {
+            self.harvested.insert(topic)
+        }
+        return true
     }
 
     mutating func finishHarvest() { self.harvestDone = true }

@@ -32,6 +32,7 @@ extension BridgeStateMachine {
         // unacknowledged, so that replay misses the resent values; its window is the old one.
         if case .harvesting = self.sweep {
             self.sweep = .notStarted
+            self.harvestWindow = nil
             actions.append(.cancel(.sweepWindow))
         }
         // With publications being resent, the sweep waits for them (see `republish(at:into:)`).
@@ -147,7 +148,11 @@ extension BridgeStateMachine {
     /// A message on a subscribed topic: a command, or a retained topic the sweep looks at.
     mutating func mqttMessage(_ message: MQTTMessage, at now: BridgeInstant) -> [BridgeAction] {
         if case .harvesting(var sweep) = self.sweep {
-            sweep.received(topic: message.topic, retained: message.retain, empty: message.payload.isEmpty)
+            if sweep.received(topic: message.topic, retained: message.retain, empty: message.payload.isEmpty) {
+                // No timer per message (100,000 at 20,000 agents): the window's timer looks
+                // at the latest one when it fires.
+                self.harvestWindow?.replayed(at: now.uptime)
+            }
             self.sweep = .harvesting(sweep)
         }
         if self.isHomeAssistantOnline(message) {
@@ -299,14 +304,81 @@ extension BridgeStateMachine {
         self.sweep = .harvesting(sweep)
         // Only what the broker replays on subscribe matters: "no local" keeps the bridge's own
         // publications (the whole initial sync, as it happens) from coming back to it.
-        for filter in sweep.filters {
+        let filters = sweep.filters
+        for filter in filters {
             actions.append(.subscribe(filter, .atMostOnce, retainAsPublished: false, noLocal: true))
         }
-        actions.append(.schedule(.sweepWindow, at: now.uptime + Self.sweepWindow))
+        // Until the SUBACKs come the window can only end at its cap.
+        let window = HarvestWindow(subscriptions: filters.count, at: now.uptime)
+        self.harvestWindow = window
+        actions.append(.schedule(.sweepWindow, at: window.end))
+    }
+
+    /// The client took a subscription the machine asked for: `mid` is its SUBSCRIBE's message
+    /// id, nil when it could not be sent now. The shell reports it at once, on the loop, so it
+    /// comes before the SUBACK (`mqttSubscribed`) even when the broker answers faster than
+    /// `subscribe` returns.
+    mutating func mqttSubscribeSent(_ filter: String, mid: Int32?, at now: BridgeInstant) -> [BridgeAction] {
+        guard case .harvesting(let sweep) = self.sweep, !sweep.harvestDone, var window = self.harvestWindow,
+            window.waitsForIDs, sweep.filters.contains(filter)
+        else { return [] }
+        let alreadyFixed = window.unacknowledgeable
+        window.sent(mid: mid)
+        self.harvestWindow = window
+        guard mid == nil, !alreadyFixed else { return [] }
+        // No SUBACK will tell when this replay starts: the fixed window from the subscribe
+        // (one line for the sweep, however many of its subscriptions went unsent).
+        return [
+            .schedule(.sweepWindow, at: window.end),
+            .log(
+                .info, "MQTT sweep subscription not sent now; harvesting for a fixed window",
+                [BridgeLogKey.mqttFilter: "\(filter)"]),
+        ]
+    }
+
+    /// The broker acknowledged a subscription. Once it has all of the sweep's, the replay is
+    /// under way and the harvest ends when it has been quiet for `HarvestWindow.quiet`.
+    mutating func mqttSubscribed(mid: Int32, at now: BridgeInstant) -> [BridgeAction] {
+        guard var window = self.harvestWindow, window.acknowledge(mid: mid, at: now.uptime) else { return [] }
+        self.harvestWindow = window
+        guard window.acknowledged != nil else { return [] }
+        return [.schedule(.sweepWindow, at: window.end)]
+    }
+
+    /// The window's timer: ends the harvest when its end has come (logging once when that was
+    /// the cap), else asks again for the end as it stands now (replayed messages moved it).
+    mutating func harvestWindowTimerFired(at now: BridgeInstant, into actions: inout [BridgeAction]) {
+        guard let window = self.harvestWindow else { return }
+        guard now.uptime >= window.end else {
+            actions.append(.schedule(.sweepWindow, at: window.end))
+            return
+        }
+        // Disconnected, the SUBACKs and the replay could not come: no broker to blame, and
+        // the next connect sweeps afresh.
+        if window.cappedAt(now.uptime), self.mqttUp {
+            actions.append(
+                .log(
+                    .warning,
+                    "MQTT stale-topic sweep: the broker's replay of retained topics did not end within the cap; "
+                        + "topics replayed later stay until the next connect",
+                    [
+                        BridgeLogKey.mqttTopics: "\(self.harvestedCount)",
+                        BridgeLogKey.mqttMilliseconds: "\(HarvestWindow.cap.nanoseconds / 1_000_000)",
+                        BridgeLogKey.mqttUnacknowledged: "\(window.awaiting.count + window.unreported)",
+                    ]))
+        }
+        self.finishHarvest(into: &actions)
+    }
+
+    /// Retained topics the harvest under way has collected.
+    private var harvestedCount: Int {
+        guard case .harvesting(let sweep) = self.sweep else { return 0 }
+        return sweep.harvested.count
     }
 
     mutating func finishHarvest(into actions: inout [BridgeAction]) {
         guard case .harvesting(var sweep) = self.sweep else { return }
+        self.harvestWindow = nil
         for filter in sweep.filters {
             actions.append(.unsubscribe(filter))
         }

@@ -13,7 +13,7 @@ extension BridgeStateMachine {
             guard generation == self.ami.generation, self.ami.isConnected, self.sync == nil else { return [] }
             self.startSync(waiting: [], at: now, into: &actions)
         case .sweepWindow:
-            self.finishHarvest(into: &actions)
+            self.harvestWindowTimerFired(at: now, into: &actions)
         case .originateTimeout(let token):
             self.originateTimedOut(token, at: now, into: &actions)
         case .parkGrace(let token):

@@ -29,8 +29,6 @@ struct BridgeStateMachine: Sendable {
         }
     /// The list whose `QueueParams` carry the queue statistics (counters and averages).
     static let queueStatisticsList = 0
-    /// How long the broker gets to replay an earlier run's retained topics after the subscribe.
-    static let sweepWindow = TimeAmount.seconds(1)
     /// The longest the republish after a reconnect waits for resent publications.
     static let republishWait = TimeAmount.seconds(2)
     /// How long a reload waits for the previous MQTT client's queue to reach the broker.
@@ -74,6 +72,8 @@ struct BridgeStateMachine: Sendable {
     /// a wrong CA and a wrong password need different fixes).
     var tlsFailures: (reason: String, count: Int)?
     var sweep: Sweep = .notStarted
+    /// While the sweep harvests: when its window ends (SUBACKs, then a quiet replay).
+    var harvestWindow: HarvestWindow?
     /// An MQTT 5 CONNECT closed without an answer was logged (until the next connect).
     var closedBeforeConnackLogged = false
     var hasSynced = false

@@ -4,7 +4,9 @@
 public enum BridgeTimer: Sendable, Hashable {
     /// Retry a state-list fetch that failed, for the AMI connection of `generation`.
     case syncRetry(generation: Int)
-    /// End of the window in which the broker replays an earlier run's retained topics.
+    /// End of the window in which the broker replays an earlier run's retained topics (see
+    /// `HarvestWindow`): when it fires, the machine ends the harvest or asks for it again at
+    /// the window's end as it stands now.
     case sweepWindow
     /// An originate accepted by Asterisk whose `OriginateResponse` is overdue.
     case originateTimeout(CommandToken)

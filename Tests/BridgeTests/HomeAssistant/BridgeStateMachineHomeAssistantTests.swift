@@ -124,6 +124,7 @@ import Testing
         #expect(
             started.contains(
                 .subscribe("homeassistant/+/+/config", .atMostOnce, retainAsPublished: false, noLocal: true)))
+        _ = harness.acknowledgeSubscriptions(in: started)
         let gone = "homeassistant/sensor/pbx2mqtt_pbx_agent_999_status/config"
         let goneQueue = "homeassistant/sensor/pbx2mqtt_pbx_queue_old_waiting/config"
         let otherBridge = "homeassistant/sensor/pbx2mqtt_pbx_5fx_agent_999_status/config"

@@ -85,6 +85,7 @@ struct BridgeStateMachineFailoverTests {
         #expect(takeover.contains(.unsubscribe("pbx/agent/+/+")))
         #expect(takeover.contains(filter))
         #expect(takeover.scheduled.contains(.sweepWindow))
+        _ = harness.acknowledgeSubscriptions(in: takeover)
         // The new subscription's replay: the broker holds a's call.
         _ = harness.feed {
             $0.mqttMessage(

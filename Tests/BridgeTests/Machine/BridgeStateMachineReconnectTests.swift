@@ -14,7 +14,7 @@ struct BridgeStateMachineReconnectTests {
     /// (found by `BrokerFaultTests.brokerRestarted(storeDeleted: false)`).
     @Test func reconnectSweepsStaleTopicsAgain() {
         var harness = MachineHarness()
-        _ = harness.startSynced()
+        _ = harness.acknowledgeSubscriptions(in: harness.startSynced())
         harness.advance(.seconds(1))
         let firstSweep = harness.feed { $0.timerFired(.sweepWindow, at: $1) }
         #expect(firstSweep.publications.isEmpty)
@@ -23,6 +23,7 @@ struct BridgeStateMachineReconnectTests {
         let again = harness.feed { $0.mqttConnected(at: $1) }
         #expect(again.contains(.subscribe("pbx/agent/+/+", .atMostOnce, retainAsPublished: false, noLocal: true)))
         #expect(again.scheduled.contains(.sweepWindow))
+        _ = harness.acknowledgeSubscriptions(in: again)
         // The restored store replays an agent the model no longer has, and one it has.
         for topic in ["pbx/agent/999/name", "pbx/agent/147/extensionStatus"] {
             _ = harness.feed {
@@ -50,6 +51,7 @@ struct BridgeStateMachineReconnectTests {
         let again = harness.feed { $0.mqttConnected(at: $1) }
         #expect(again.contains(.subscribe("pbx/agent/+/+", .atMostOnce, retainAsPublished: false, noLocal: true)))
         #expect(again.scheduled.contains(.sweepWindow))
+        _ = harness.acknowledgeSubscriptions(in: again)
         // The restarted broker replays a call of before that has ended meanwhile.
         _ = harness.feed {
             $0.mqttMessage(
@@ -96,7 +98,7 @@ struct BridgeStateMachineReconnectTests {
     /// that ended during the outage could land after the subscription, unseen, and stay.
     @Test func reconnectSweepsOnceResentPublicationsAreAcknowledged() {
         var harness = MachineHarness()
-        _ = harness.startSynced()
+        _ = harness.acknowledgeSubscriptions(in: harness.startSynced())
         harness.advance(.seconds(1))
         _ = harness.feed { $0.timerFired(.sweepWindow, at: $1) }
         _ = harness.feed { $0.mqttDisconnected(reason: "broker gone", at: $1) }
@@ -112,6 +114,7 @@ struct BridgeStateMachineReconnectTests {
         let subscribedAt = drained.firstIndex(of: filter) ?? drained.count
         let republishedAt = drained.firstIndex { if case .publishState = $0 { true } else { false } } ?? -1
         #expect(subscribedAt < republishedAt)
+        _ = harness.acknowledgeSubscriptions(in: drained)
         // The broker now holds the resent value of a call that ended meanwhile, and replays it.
         _ = harness.feed {
             $0.mqttMessage(

@@ -11,6 +11,8 @@ import NIOCore
 struct MachineHarness {
     var machine: BridgeStateMachine
     var now: BridgeInstant
+    /// The last SUBSCRIBE message id handed out, as libmosquitto counts them.
+    var lastMid: Int32 = 0
 
     init(configuration: BridgeConfiguration = MachineHarness.configuration(), queueLimit: Int = 1000) {
         self.now = BridgeInstant(
@@ -41,6 +43,37 @@ struct MachineHarness {
     /// Runs one input at the current time.
     mutating func feed(_ input: (inout BridgeStateMachine, BridgeInstant) -> [BridgeAction]) -> [BridgeAction] {
         input(&self.machine, self.now)
+    }
+
+    // MARK: Subscriptions
+
+    /// Reports the subscriptions in `actions` sent, as the shell does, with fresh message ids
+    /// (nil for those in `unsent`: not connected); returns the ids by filter.
+    mutating func sendSubscriptions(
+        in actions: [BridgeAction], unsent: Set<String> = [], into more: inout [BridgeAction]
+    ) -> [String: Int32] {
+        var mids: [String: Int32] = [:]
+        for action in actions {
+            guard case .subscribe(let filter, _, _, _) = action else { continue }
+            var mid: Int32?
+            if !unsent.contains(filter) {
+                self.lastMid += 1
+                mid = self.lastMid
+                mids[filter] = self.lastMid
+            }
+            more += self.feed { $0.mqttSubscribeSent(filter, mid: mid, at: $1) }
+        }
+        return mids
+    }
+
+    /// Reports the subscriptions in `actions` sent and acknowledged by the broker at once.
+    mutating func acknowledgeSubscriptions(in actions: [BridgeAction]) -> [BridgeAction] {
+        var more: [BridgeAction] = []
+        let mids = self.sendSubscriptions(in: actions, into: &more)
+        for mid in mids.values.sorted() {
+            more += self.feed { $0.mqttSubscribed(mid: mid, at: $1) }
+        }
+        return more
     }
 
     // MARK: Common steps
