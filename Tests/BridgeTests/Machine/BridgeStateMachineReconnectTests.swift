@@ -53,14 +53,7 @@ struct BridgeStateMachineReconnectTests {
         #expect(again.scheduled.contains(.sweepWindow))
         _ = harness.acknowledgeSubscriptions(in: again)
         // The restarted broker replays a call of before that has ended meanwhile.
-        _ = harness.feed {
-            $0.mqttMessage(
-                MQTTMessage(
-                    topic: "pbx/agent/147/call", text: #"{"agent":"147","state":"ringing"}"#, qos: .atMostOnce,
-                    retain: true), at: $1)
-        }
-        harness.advance(.seconds(1))
-        let swept = harness.feed { $0.timerFired(.sweepWindow, at: $1) }
+        let swept = harness.replayStaleCallAndEndHarvest()
         #expect(swept.published("pbx/agent/147/call").map(\.payload) == [""])
     }
 
@@ -116,14 +109,7 @@ struct BridgeStateMachineReconnectTests {
         #expect(subscribedAt < republishedAt)
         _ = harness.acknowledgeSubscriptions(in: drained)
         // The broker now holds the resent value of a call that ended meanwhile, and replays it.
-        _ = harness.feed {
-            $0.mqttMessage(
-                MQTTMessage(
-                    topic: "pbx/agent/147/call", text: #"{"agent":"147","state":"ringing"}"#, qos: .atMostOnce,
-                    retain: true), at: $1)
-        }
-        harness.advance(.seconds(1))
-        let swept = harness.feed { $0.timerFired(.sweepWindow, at: $1) }
+        let swept = harness.replayStaleCallAndEndHarvest()
         #expect(swept.published("pbx/agent/147/call").map(\.payload) == [""])
     }
 

@@ -110,6 +110,19 @@ struct MachineHarness {
         return more
     }
 
+    /// The broker replays a retained `ringing` call of agent 147 (one that ended meanwhile) to
+    /// the sweep, and a second later its harvest window ends: what the sweep then did.
+    mutating func replayStaleCallAndEndHarvest() -> [BridgeAction] {
+        _ = self.feed {
+            $0.mqttMessage(
+                MQTTMessage(
+                    topic: "pbx/agent/147/call", text: #"{"agent":"147","state":"ringing"}"#, qos: .atMostOnce,
+                    retain: true), at: $1)
+        }
+        self.advance(.seconds(1))
+        return self.feed { $0.timerFired(.sweepWindow, at: $1) }
+    }
+
     // MARK: AMI material
 
     static func extensionStatus(_ exten: String, status: Int) -> AMIMessage {
