@@ -37,6 +37,19 @@ final class SimQueue {
         self.talkTime = (self.talkTime * 3 + seconds) / 4
     }
 
+    /// app_queue's `update_queue` when an answered call ends (hang-up, transfer or a parked
+    /// caller gone): the queue's completed count, service level and talk-time average, and
+    /// the member's calls taken and last call.
+    func recordCompleted(holdTime: Int, talkTime: Int, by member: SimMember, at epoch: Int) {
+        self.completed += 1
+        if holdTime <= self.configuration.serviceLevel {
+            self.completedInServiceLevel += 1
+        }
+        self.recordTalkTime(talkTime)
+        member.callsTaken += 1
+        member.lastCall = epoch
+    }
+
     var serviceLevelPerformance: String {
         Self.percent(self.completedInServiceLevel, of: self.completed)
     }

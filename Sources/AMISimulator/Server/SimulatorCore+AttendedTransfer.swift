@@ -126,13 +126,7 @@ extension SimulatorCore {
                     ]))
         self.broadcast(AMIEventFactory.bridge("BridgeDestroy", id: consultation, channels: 0))
         let queue = caller.queue
-        queue.completed += 1
-        if call.holdTime <= queue.configuration.serviceLevel {
-            queue.completedInServiceLevel += 1
-        }
-        queue.recordTalkTime(talk)
-        member.callsTaken += 1
-        member.lastCall = self.epochNow
+        queue.recordCompleted(holdTime: call.holdTime, talkTime: talk, by: member, at: self.epochNow)
         self.broadcast(
             AMIEventFactory.agentEvent(
                 "AgentComplete", caller: caller.channel, leg: leg, queue: queue.name,

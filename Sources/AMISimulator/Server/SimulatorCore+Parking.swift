@@ -166,13 +166,7 @@ extension SimulatorCore {
         guard !call.ended, let caller = call.queueCaller else { return }
         let queue = caller.queue
         let talk = Int(self.now - call.connectedAt)
-        queue.completed += 1
-        if call.holdTime <= queue.configuration.serviceLevel {
-            queue.completedInServiceLevel += 1
-        }
-        queue.recordTalkTime(talk)
-        leg.member.callsTaken += 1
-        leg.member.lastCall = self.epochNow
+        queue.recordCompleted(holdTime: call.holdTime, talkTime: talk, by: leg.member, at: self.epochNow)
         self.hangupChannel(caller.channel, cause: 16, soft: true)
         if let one = call.channels.first, one !== caller.channel {
             self.hangupChannel(one, cause: 16)

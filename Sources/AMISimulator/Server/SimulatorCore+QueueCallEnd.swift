@@ -62,13 +62,7 @@ extension SimulatorCore {
         let member = leg.member
         let talk = Int(self.now - call.connectedAt)
         let one = call.channels[0]
-        queue.completed += 1
-        if call.holdTime <= queue.configuration.serviceLevel {
-            queue.completedInServiceLevel += 1
-        }
-        queue.recordTalkTime(talk)
-        member.callsTaken += 1
-        member.lastCall = self.epochNow
+        queue.recordCompleted(holdTime: call.holdTime, talkTime: talk, by: member, at: self.epochNow)
         let bridge = call.bridgeID
         let complete = AMIEventFactory.agentEvent(
             "AgentComplete", caller: caller.channel, leg: leg, queue: queue.name,

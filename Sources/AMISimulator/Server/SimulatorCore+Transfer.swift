@@ -67,13 +67,7 @@ extension SimulatorCore {
         let queue = caller.queue
         let member = leg.member
         let talk = Int(self.now - call.connectedAt)
-        queue.completed += 1
-        if call.holdTime <= queue.configuration.serviceLevel {
-            queue.completedInServiceLevel += 1
-        }
-        queue.recordTalkTime(talk)
-        member.callsTaken += 1
-        member.lastCall = self.epochNow
+        queue.recordCompleted(holdTime: call.holdTime, talkTime: talk, by: member, at: self.epochNow)
         self.setQueueExitVariables(caller.channel, answered: talk, dialed: talk + call.holdTime)
         self.broadcast(
             AMIEventFactory.agentEvent(
